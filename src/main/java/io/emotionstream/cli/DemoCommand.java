@@ -1,0 +1,187 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.Assets;
+import io.emotionstream.config.Settings;
+import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.frame.ImageEncoder;
+import io.emotionstream.frame.ImageFilesSource;
+import io.emotionstream.stream.EmbeddedKafka;
+import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EventJson;
+import io.emotionstream.stream.EventReader;
+import io.emotionstream.stream.FrameProducer;
+import io.emotionstream.stream.FrameStats;
+import io.emotionstream.stream.TopicCreator;
+import io.emotionstream.stream.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: everything in one process: a real Kafka broker (KRaft), the topics, simulated
+ * cameras sending the sample photos, the processor, and the events printed as JSON lines.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run everything in one process on sample photos; print events.",
+        "Starts a Kafka broker (KRaft) in this process, streams sample photos from simulated cameras",
+        "through the processor and prints every face event as a JSON line (logs go to stderr)."})
+public final class DemoCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
+  @Mixin
+  SettingsOptions options;
+
+  @Option(names = "--once", description = "Send every photo once, exit 0 when every frame is processed (non-zero on failure).")
+  boolean once;
+
+  @Option(names = "--cameras", defaultValue = "3", description = "Simulated cameras (default ${DEFAULT-VALUE}).")
+  int cameras;
+
+  @Option(names = "--fps", defaultValue = "1", description = "Frames per second per camera (default ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(names = "--max-width", defaultValue = "1280",
+      description = "Downscale photos wider than this, as a camera stream would be (default ${DEFAULT-VALUE}; 0 = keep).")
+  int maxWidth;
+
+  @Option(names = "--photos", paramLabel = "PATH",
+      description = "Photos or folders to send (default: the sample photos of the @vladmandic/face-api npm package).")
+  List<Path> photos;
+
+  @Option(names = "--timeout", defaultValue = "600", description = "With --once: give up after this many seconds.")
+  long timeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> inputs = photos != null ? photos : samplePhotos();
+    List<EncodedImage> images = load(inputs);
+    List<String> cameraIds = IntStream.rangeClosed(1, cameras).mapToObj(i -> "demo-camera-" + i).toList();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Settings settings = options.settings().with(Map.of(
+          "bootstrap.servers", kafka.bootstrapServers(),
+          "application.id", "emotion-stream-demo",
+          "topics.partitions", Integer.toString(Math.max(1, cameras))), "demo");
+      TopicCreator.ensure(settings, Topics.from(settings));
+      try (Pipeline pipeline = Pipeline.open(settings);
+          EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
+          EventReader reader = new EventReader(settings, true)) {
+        processor.start();
+        if (!processor.awaitRunning(Duration.ofSeconds(60))) {
+          System.err.println("error: the processor did not start (state " + processor.state() + ")");
+          return 1;
+        }
+        AtomicLong produced = new AtomicLong();
+        AtomicReference<Throwable> producerError = new AtomicReference<>();
+        Thread producerThread = new Thread(() -> produce(settings, images, cameraIds, produced, producerError), "demo-cameras");
+        producerThread.setDaemon(true);
+        producerThread.start();
+        return printEvents(processor.stats(), reader, producerThread, produced, producerError);
+      }
+    }
+  }
+
+  private int printEvents(FrameStats stats, EventReader reader, Thread producerThread, AtomicLong produced,
+      AtomicReference<Throwable> producerError) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    long printed = 0;
+    while (true) {
+      for (var record : reader.poll(Duration.ofMillis(200))) {
+        System.out.println(EventJson.line(record.value()));
+        printed++;
+      }
+      System.out.flush();
+      if (producerError.get() != null) {
+        System.err.println("error: sending frames failed: " + producerError.get());
+        return 1;
+      }
+      if (!once) {
+        continue;
+      }
+      long done = stats.framesProcessed() + stats.deadLettered();
+      if (!producerThread.isAlive() && done >= produced.get() && printed >= stats.faces()) {
+        System.err.printf("demo: %d frames from %d cameras, %d face events printed; %s%n", produced.get(),
+            cameras, printed, stats);
+        if (stats.deadLettered() > 0) {
+          System.err.println("error: " + stats.deadLettered() + " frames went to the dead-letter topic");
+          return 2;
+        }
+        return printed > 0 ? 0 : 3;
+      }
+      if (System.nanoTime() > deadline) {
+        System.err.printf("error: timed out after %d s: %d of %d frames processed; %s%n", timeoutSeconds, done,
+            produced.get(), stats);
+        return 1;
+      }
+    }
+  }
+
+  private void produce(Settings settings, List<EncodedImage> images, List<String> cameraIds, AtomicLong produced,
+      AtomicReference<Throwable> error) {
+    long[] sequence = new long[cameraIds.size()];
+    long start = System.nanoTime();
+    long sent = 0;
+    try (FrameProducer producer = new FrameProducer(settings)) {
+      do {
+        for (int i = 0; i < images.size(); i++) {
+          int camera = i % cameraIds.size();
+          producer.send(FrameProducer.frame(cameraIds.get(camera), sequence[camera]++, images.get(i), Instant.now(),
+              "demo-site", Map.of("source", Path.of(images.get(i).origin()).getFileName().toString()))).get();
+          produced.incrementAndGet();
+          sent++;
+          long due = start + (long) (sent * 1e9 / (fps * cameraIds.size()));
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000);
+          }
+        }
+      } while (!once);
+      LOG.info("sent {} frames from {} cameras", produced.get(), cameraIds.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      error.set(e);
+    }
+  }
+
+  private List<EncodedImage> load(List<Path> inputs) {
+    ImageEncoder encoder = new ImageEncoder("JPEG", maxWidth, 90);
+    List<EncodedImage> out = new ArrayList<>();
+    try (ImageFilesSource source = new ImageFilesSource(inputs, encoder, false)) {
+      Optional<EncodedImage> image;
+      while ((image = source.next()).isPresent()) {
+        out.add(image.get());
+      }
+    }
+    return out;
+  }
+
+  static List<Path> samplePhotos() {
+    Path demo = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo");
+    List<Path> out = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      Path p = demo.resolve("sample" + i + ".jpg");
+      if (Files.isRegularFile(p)) {
+        out.add(p);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalStateException("no sample photos in " + demo);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,54 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.stream.EmotionProcessor;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code process}: run one processor instance until stopped (SIGTERM / Ctrl-C). */
+@Command(name = "process", mixinStandardHelpOptions = true,
+    description = {"Run the processor: camera frames in, one emotion event per face out.",
+        "Instances sharing application.id split the frames topic's partitions."})
+public final class ProcessCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessCommand.class);
+
+  @Mixin
+  SettingsOptions options;
+
+  @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "30",
+      description = "How often to log the counters (default ${DEFAULT-VALUE} s; 0 = never).")
+  int statsInterval;
+
+  @Override
+  public Integer call() throws Exception {
+    Settings settings = options.settings();
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "stats");
+      t.setDaemon(true);
+      return t;
+    });
+    try (Pipeline pipeline = Pipeline.open(settings);
+        EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer())) {
+      Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "shutdown"));
+      processor.start();
+      LOG.info("processing {} -> {} on {}", settings.string("topic.frames"), settings.string("topic.events"),
+          settings.string("bootstrap.servers"));
+      if (statsInterval > 0) {
+        ticker.scheduleAtFixedRate(() -> LOG.info("{}", processor.stats()), statsInterval, statsInterval, TimeUnit.SECONDS);
+      }
+      processor.awaitStop();
+      LOG.info("stopped: {}", processor.stats());
+    } finally {
+      ticker.shutdownNow();
+    }
+    return 0;
+  }
+}

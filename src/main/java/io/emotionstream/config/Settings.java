@@ -1,0 +1,206 @@
+package io.emotionstream.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The configuration of every command, layered (later wins): the bundled
+ * {@code config/emotion-stream.properties}, a {@code --config FILE}, environment variables
+ * {@code EMOTION_STREAM_<KEY>}, then {@code --set key=value} flags. Each value remembers where it
+ * came from, so an error can name the file, variable or flag at fault.
+ */
+public final class Settings {
+
+  /** Environment variable prefix. */
+  public static final String ENV_PREFIX = "EMOTION_STREAM_";
+  /** Keys with this prefix are handed to Kafka clients without it. */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  private static final String DEFAULTS = "config/emotion-stream.properties";
+
+  private final Map<String, String> values;
+  private final Map<String, String> sources;
+
+  private Settings(Map<String, String> values, Map<String, String> sources) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    this.sources = Map.copyOf(sources);
+  }
+
+  /** Bundled defaults only. */
+  public static Settings defaults() {
+    return load(null, Map.of(), List.of());
+  }
+
+  /**
+   * @param file an optional properties file ({@code --config})
+   * @param env the environment (normally {@code System.getenv()})
+   * @param overrides {@code key=value} strings ({@code --set})
+   */
+  public static Settings load(Path file, Map<String, String> env, List<String> overrides) {
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> sources = new LinkedHashMap<>();
+    Properties bundled = new Properties();
+    try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new IllegalStateException("bundled " + DEFAULTS + " is missing from the class path");
+      }
+      bundled.load(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read bundled " + DEFAULTS, e);
+    }
+    put(values, sources, bundled, DEFAULTS);
+    if (file != null) {
+      Properties fromFile = new Properties();
+      try (Reader in = Files.newBufferedReader(file)) {
+        fromFile.load(in);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+      }
+      put(values, sources, fromFile, file.toString());
+    }
+    for (String key : new ArrayList<>(values.keySet())) {
+      String var = envName(key);
+      if (env.containsKey(var)) {
+        values.put(key, env.get(var).trim());
+        sources.put(key, "environment variable " + var);
+      }
+    }
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--set expects key=value, got '" + override + "'");
+      }
+      String key = override.substring(0, eq).trim();
+      values.put(key, override.substring(eq + 1).trim());
+      sources.put(key, "--set " + key);
+    }
+    return new Settings(values, sources);
+  }
+
+  /** A copy with some values replaced (used by commands whose flags map onto settings). */
+  public Settings with(Map<String, String> replacements, String source) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    Map<String, String> s = new LinkedHashMap<>(sources);
+    replacements.forEach((k, val) -> {
+      if (val != null) {
+        v.put(k, val);
+        s.put(k, source);
+      }
+    });
+    return new Settings(v, s);
+  }
+
+  /** {@code topic.frames} becomes {@code EMOTION_STREAM_TOPIC_FRAMES}. */
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  public String string(String key) {
+    String value = values.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("setting '" + key + "' is missing (set it in a --config file, "
+          + envName(key) + " or --set " + key + "=...)");
+    }
+    return value;
+  }
+
+  public String string(String key, String fallback) {
+    String value = values.get(key);
+    return value == null || value.isEmpty() ? fallback : value;
+  }
+
+  public int integer(String key) {
+    return number(key, Integer::parseInt);
+  }
+
+  public long longValue(String key) {
+    return number(key, Long::parseLong);
+  }
+
+  public double decimal(String key) {
+    return number(key, Double::parseDouble);
+  }
+
+  public boolean bool(String key) {
+    String v = string(key);
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw invalid(key, "true or false");
+  }
+
+  /** Comma-separated numbers. */
+  public double[] decimals(String key) {
+    String[] parts = string(key).split(",");
+    double[] out = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        out[i] = Double.parseDouble(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw invalid(key, "comma-separated numbers");
+      }
+    }
+    return out;
+  }
+
+  public <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+    String v = string(key).trim();
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(v.replace('-', '_'))) {
+        return e;
+      }
+    }
+    throw invalid(key, "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase());
+  }
+
+  /** Every {@code kafka.*} setting with the prefix removed. */
+  public Map<String, Object> kafkaOverrides() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(KAFKA_PREFIX)) {
+        out.put(k.substring(KAFKA_PREFIX.length()), v);
+      }
+    });
+    return out;
+  }
+
+  /** Where a value came from (file, environment variable, flag). */
+  public String source(String key) {
+    return sources.getOrDefault(key, "nowhere");
+  }
+
+  public Map<String, String> asMap() {
+    return values;
+  }
+
+
+  private <T extends Number> T number(String key, java.util.function.Function<String, T> parser) {
+    try {
+      return parser.apply(string(key).trim());
+    } catch (NumberFormatException e) {
+      throw invalid(key, "a number");
+    }
+  }
+
+  private IllegalArgumentException invalid(String key, String expected) {
+    return new IllegalArgumentException("setting '" + key + "' = '" + values.get(key) + "' from "
+        + source(key) + " is not " + expected);
+  }
+
+  private static void put(Map<String, String> values, Map<String, String> sources, Properties p, String src) {
+    for (String key : p.stringPropertyNames()) {
+      values.put(key, p.getProperty(key).trim());
+      sources.put(key, src);
+    }
+  }
+}

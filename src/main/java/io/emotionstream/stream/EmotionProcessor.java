@@ -1,0 +1,90 @@
+package io.emotionstream.stream;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.stream.serde.AvroSerdes;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running processor instance: the topology on Kafka Streams, with its counters. Instances that
+ * share {@code application.id} split the frames topic's partitions between them.
+ */
+public final class EmotionProcessor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmotionProcessor.class);
+
+  private final KafkaStreams streams;
+  private final FrameStats stats;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
+    Topics topics = Topics.from(settings);
+    AvroSerdes serdes = AvroSerdes.from(settings);
+    this.stats = new FrameStats();
+    Topology topology = EmotionTopology.build(topics, serdes.serde(CameraFrame.class),
+        serdes.serde(FaceEmotion.class), analyzer, stats);
+    if (settings.bool("topics.create")) {
+      TopicCreator.ensure(settings, topics);
+    }
+    LOG.info("topology:\n{}", topology.describe());
+    this.streams = new KafkaStreams(topology, StreamsProperties.from(settings, stats));
+    // A failure that escapes the error handlers (a broker or registry outage, a bug) restarts the
+    // thread instead of killing the instance; the uncommitted frames are then processed again.
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed, replacing it", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.setStateListener((now, before) -> {
+      LOG.info("processor state {} -> {}", before, now);
+      if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+        stopped.countDown();
+      }
+    });
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  /** Waits until the instance is RUNNING (partitions assigned). */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return true;
+  }
+
+  /** Blocks until the instance stops. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  public boolean awaitStop(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public FrameStats stats() {
+    return stats;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

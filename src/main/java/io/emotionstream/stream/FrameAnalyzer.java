@@ -1,0 +1,164 @@
+package io.emotionstream.stream;
+
+import io.emotionstream.detect.DetectedFace;
+import io.emotionstream.detect.FaceDetector;
+import io.emotionstream.emotion.EmotionClassifier;
+import io.emotionstream.emotion.EmotionPrediction;
+import io.emotionstream.frame.CropSpec;
+import io.emotionstream.frame.FaceCropping;
+import io.emotionstream.frame.ImageCodec;
+import io.emotionstream.frame.ImageHeader;
+import io.emotionstream.schema.Box;
+import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.schema.LabelScore;
+import io.emotionstream.schema.Point;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * One frame in, one {@link FaceEmotion} per face out: check limits, decode, detect, crop,
+ * classify. Thread-safe when its detector and classifier are. Face pixels never leave this class.
+ */
+public final class FrameAnalyzer {
+
+  private final FaceDetector detector;
+  private final FaceCropping cropping;
+  private final EmotionClassifier classifier;
+  private final FrameLimits limits;
+  private final Clock clock;
+
+  public FrameAnalyzer(FaceDetector detector, FaceCropping cropping, EmotionClassifier classifier,
+      FrameLimits limits, Clock clock) {
+    this.detector = detector;
+    this.cropping = cropping;
+    this.classifier = classifier;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  /**
+   * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
+   */
+  public List<FaceEmotion> analyze(CameraFrame frame) {
+    long start = System.nanoTime();
+    byte[] bytes = bytes(frame.getImage());
+    check(frame, bytes);
+    try (Mat image = ImageCodec.decodeBgr(bytes)) {
+      if (image == null) {
+        throw new FrameRejectedException(RejectReason.UNDECODABLE_IMAGE, describe(frame)
+            + ": " + frame.getEncoding() + " image of " + bytes.length + " bytes does not decode");
+      }
+      if (image.cols() != frame.getWidth() || image.rows() != frame.getHeight()) {
+        throw new FrameRejectedException(RejectReason.DIMENSION_MISMATCH, describe(frame) + ": decoded image is "
+            + image.cols() + "x" + image.rows() + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
+      }
+      List<DetectedFace> faces = detector.detect(image);
+      if (faces.isEmpty()) {
+        return List.of();
+      }
+      List<EmotionPrediction> predictions = classify(image, faces);
+      float processingMs = (System.nanoTime() - start) / 1e6f;
+      Instant now = clock.instant();
+      List<FaceEmotion> events = new ArrayList<>(faces.size());
+      for (int i = 0; i < faces.size(); i++) {
+        events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now));
+      }
+      return events;
+    }
+  }
+
+  private List<EmotionPrediction> classify(Mat image, List<DetectedFace> faces) {
+    CropSpec spec = classifier.cropSpec();
+    List<Mat> crops = new ArrayList<>(faces.size());
+    try {
+      for (DetectedFace face : faces) {
+        crops.add(cropping.crop(image, face, spec));
+      }
+      List<EmotionPrediction> predictions = classifier.classify(crops);
+      if (predictions.size() != faces.size()) {
+        throw new IllegalStateException("classifier returned " + predictions.size() + " predictions for "
+            + faces.size() + " faces");
+      }
+      return predictions;
+    } finally {
+      crops.forEach(Mat::close);
+    }
+  }
+
+  private void check(CameraFrame frame, byte[] bytes) {
+    if (bytes.length > limits.maxBytes()) {
+      throw new FrameRejectedException(RejectReason.IMAGE_TOO_LARGE, describe(frame) + ": image is "
+          + bytes.length + " bytes, frame.max-bytes is " + limits.maxBytes());
+    }
+    long declared = (long) frame.getWidth() * frame.getHeight();
+    if (frame.getWidth() <= 0 || frame.getHeight() <= 0) {
+      throw new FrameRejectedException(RejectReason.DIMENSION_MISMATCH, describe(frame) + ": declared size "
+          + frame.getWidth() + "x" + frame.getHeight() + " is not positive");
+    }
+    ImageHeader header = ImageHeader.read(bytes);
+    if (header == null) {
+      throw new FrameRejectedException(RejectReason.UNDECODABLE_IMAGE, describe(frame)
+          + ": image bytes are neither JPEG nor PNG with a readable size");
+    }
+    long actual = (long) header.width() * header.height();
+    if (Math.max(declared, actual) > limits.maxPixels()) {
+      throw new FrameRejectedException(RejectReason.TOO_MANY_PIXELS, describe(frame) + ": image is "
+          + header.width() + "x" + header.height() + " (declared " + frame.getWidth() + "x" + frame.getHeight()
+          + "), frame.max-pixels is " + limits.maxPixels());
+    }
+    if (!header.format().equals(frame.getEncoding().name())) {
+      throw new FrameRejectedException(RejectReason.ENCODING_MISMATCH, describe(frame) + ": frame declares "
+          + frame.getEncoding() + " but the bytes are " + header.format());
+    }
+    if (header.width() != frame.getWidth() || header.height() != frame.getHeight()) {
+      throw new FrameRejectedException(RejectReason.DIMENSION_MISMATCH, describe(frame) + ": image header says "
+          + header.width() + "x" + header.height() + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
+    }
+  }
+
+  private static FaceEmotion event(CameraFrame frame, int index, int count, DetectedFace face,
+      EmotionPrediction prediction, float processingMs, Instant now) {
+    List<Point> landmarks = new ArrayList<>(DetectedFace.LANDMARKS);
+    for (int i = 0; i < DetectedFace.LANDMARKS; i++) {
+      landmarks.add(new Point(face.landmarkX(i), face.landmarkY(i)));
+    }
+    float[] p = prediction.probabilities();
+    List<LabelScore> scores = new ArrayList<>(p.length);
+    for (int i = 0; i < p.length; i++) {
+      scores.add(new LabelScore(prediction.labels().get(i), p[i]));
+    }
+    return FaceEmotion.newBuilder()
+        .setCameraId(frame.getCameraId())
+        .setFrameSequence(frame.getSequence())
+        .setCaptureTime(frame.getCaptureTime())
+        .setFaceIndex(index)
+        .setFaceCount(count)
+        .setBox(new Box(face.x1(), face.y1(), face.width(), face.height()))
+        .setDetectionScore(face.score())
+        .setLandmarks(landmarks)
+        .setLabel(prediction.label())
+        .setScores(scores)
+        .setModelName(prediction.modelName())
+        .setModelVersion(prediction.modelVersion())
+        .setProcessingTimeMs(processingMs)
+        .setLatencyMs(now.toEpochMilli() - frame.getCaptureTime().toEpochMilli())
+        .setSiteId(frame.getSiteId())
+        .build();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer b = buffer.duplicate();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  private static String describe(CameraFrame frame) {
+    return "camera " + frame.getCameraId() + " frame " + frame.getSequence();
+  }
+}

@@ -1,0 +1,51 @@
+package io.emotionstream.stream;
+
+import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.FaceEmotion;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The topology's work step: each frame becomes one record per face, keyed by camera id. A frame
+ * that cannot be processed raises {@link FrameRejectedException}; {@link DeadLetterHandler} sends
+ * its original bytes to the dead-letter topic and the stream goes on.
+ */
+final class FrameProcessor implements Processor<String, CameraFrame, String, FaceEmotion> {
+
+  private final FrameAnalyzer analyzer;
+  private final FrameStats stats;
+  private ProcessorContext<String, FaceEmotion> context;
+
+  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats) {
+    this.analyzer = analyzer;
+    this.stats = stats;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, FaceEmotion> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<String, CameraFrame> record) {
+    CameraFrame frame = record.value();
+    if (frame == null) {
+      throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + record.key() + " has no value");
+    }
+    List<FaceEmotion> events;
+    try {
+      events = analyzer.analyze(frame);
+    } catch (FrameRejectedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new FrameRejectedException(RejectReason.PROCESSING_FAILED, "camera " + frame.getCameraId()
+          + " frame " + frame.getSequence() + ": " + e, e);
+    }
+    for (FaceEmotion event : events) {
+      context.forward(record.withKey(frame.getCameraId()).withValue(event));
+    }
+    stats.recordFrame(events.size());
+  }
+}

@@ -1,0 +1,12 @@
+package io.emotionstream.stream;
+
+import io.emotionstream.config.Settings;
+
+/** The processor's topic names ({@code topic.frames}, {@code topic.events}, {@code topic.dead-letter}). */
+public record Topics(String frames, String events, String deadLetter) {
+
+  public static Topics from(Settings settings) {
+    return new Topics(settings.string("topic.frames"), settings.string("topic.events"),
+        settings.string("topic.dead-letter"));
+  }
+}
