@@ -26,6 +26,7 @@ public final class StreamsProperties {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.longValue("commit.interval.ms"));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(DeadLetterHandler.TOPIC_CONFIG, settings.string("topic.dead-letter"));
     p.put(DeadLetterHandler.STATS_CONFIG, stats);
     // A frame takes tens to hundreds of milliseconds: fetch few at a time so that a poll loop

@@ -1,0 +1,47 @@
+package io.emotionstream.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  @Test
+  void laterLayersWinAndRememberTheirSource(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("site.properties");
+    Files.writeString(file, "stream.threads=3\ntopic.frames=from-file\n");
+    Settings s = Settings.load(file, Map.of("EMOTION_STREAM_TOPIC_FRAMES", "from-env"), List.of("topic.events=from-flag"));
+    assertEquals(3, s.integer("stream.threads"));
+    assertEquals("from-env", s.string("topic.frames"));
+    assertEquals("from-flag", s.string("topic.events"));
+    assertEquals("environment variable EMOTION_STREAM_TOPIC_FRAMES", s.source("topic.frames"));
+    assertEquals(file.toString(), s.source("stream.threads"));
+    assertEquals("config/emotion-stream.properties", s.source("topic.dead-letter"));
+  }
+
+  @Test
+  void invalidValueNamesKeyAndSource() {
+    Settings s = Settings.load(null, Map.of("EMOTION_STREAM_STREAM_THREADS", "many"), List.of());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.integer("stream.threads"));
+    assertTrue(e.getMessage().contains("stream.threads") && e.getMessage().contains("EMOTION_STREAM_STREAM_THREADS"),
+        e.getMessage());
+  }
+
+  @Test
+  void kafkaPrefixedKeysArePassedThrough() {
+    Settings s = Settings.load(null, Map.of(), List.of("kafka.security.protocol=SSL"));
+    assertEquals(Map.of("security.protocol", "SSL"), s.kafkaOverrides());
+  }
+
+  @Test
+  void malformedOverrideIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> Settings.load(null, Map.of(), List.of("no-equals-sign")));
+  }
+}

@@ -1,0 +1,192 @@
+package io.emotionstream.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.detect.DetectedFace;
+import io.emotionstream.detect.FaceDetector;
+import io.emotionstream.emotion.EmotionClassifier;
+import io.emotionstream.emotion.EmotionPrediction;
+import io.emotionstream.frame.CropSpec;
+import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.stream.serde.SingleObjectAvroSerde;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The topology on Kafka Streams' test driver. Detector and classifier are stand-ins here (this
+ * test is about routing, keys, order and dead-lettering); the real ones run in the integration tests.
+ */
+class EmotionTopologyTest {
+
+  private static final List<String> LABELS = List.of("neutral", "happy", "sad");
+
+  private final SingleObjectAvroSerde<CameraFrame> frameSerde = new SingleObjectAvroSerde<>(CameraFrame.class);
+  private final SingleObjectAvroSerde<FaceEmotion> eventSerde = new SingleObjectAvroSerde<>(FaceEmotion.class);
+  private final FrameStats stats = new FrameStats();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> frames;
+  private TestOutputTopic<String, FaceEmotion> events;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  /** Finds one face per 100 px of image width, side by side. */
+  private static final class StripeDetector implements FaceDetector {
+    @Override
+    public List<DetectedFace> detect(Mat bgr) {
+      List<DetectedFace> faces = new ArrayList<>();
+      for (int x = 0; x + 100 <= bgr.cols(); x += 100) {
+        float[] lm = {x + 30, 30, x + 70, 30, x + 50, 50, x + 35, 70, x + 65, 70};
+        faces.add(new DetectedFace(x, 0, x + 100, 100, 0.99f, lm));
+      }
+      return faces;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Says "happy" for every face, with the crop's mean intensity folded into the scores. */
+  private static final class FixedClassifier implements EmotionClassifier {
+    @Override
+    public CropSpec cropSpec() {
+      return new CropSpec(48, 48, CropSpec.Framing.SQUARE, 0.1);
+    }
+
+    @Override
+    public List<EmotionPrediction> classify(List<Mat> crops) {
+      List<EmotionPrediction> out = new ArrayList<>();
+      for (Mat crop : crops) {
+        assertEquals(48, crop.cols());
+        out.add(new EmotionPrediction(LABELS, new float[] {0.2f, 0.7f, 0.1f}, "fixed", "1"));
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @BeforeEach
+  void start() {
+    Settings settings = Settings.defaults();
+    Topics topics = Topics.from(settings);
+    FrameAnalyzer analyzer = new FrameAnalyzer(new StripeDetector(),
+        (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),
+        new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC());
+    Properties props = StreamsProperties.from(settings, stats);
+    driver = new TopologyTestDriver(EmotionTopology.build(topics, frameSerde, eventSerde, analyzer, stats), props);
+    frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
+    events = driver.createOutputTopic(topics.events(), new StringDeserializer(), eventSerde.deserializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private void send(CameraFrame frame) {
+    frames.pipeInput(frame.getCameraId(), frameSerde.serializer().serialize("f", frame));
+  }
+
+  @Test
+  void oneEventPerFaceKeyedByCameraInFrameOrder() {
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-b", 0, TestFrames.jpeg(100, 120)));
+    send(TestFrames.frame("cam-a", 1, TestFrames.jpeg(200, 120)));
+    List<TestRecord<String, FaceEmotion>> out = events.readRecordsToList();
+    assertEquals(6, out.size());
+    List<String> seen = out.stream().map(r -> r.key() + "/" + r.value().getFrameSequence() + "/"
+        + r.value().getFaceIndex()).toList();
+    assertEquals(List.of("cam-a/0/0", "cam-a/0/1", "cam-a/0/2", "cam-b/0/0", "cam-a/1/0", "cam-a/1/1"), seen);
+    FaceEmotion first = out.get(0).value();
+    assertEquals("happy", first.getLabel());
+    assertEquals(3, first.getFaceCount());
+    assertEquals(LABELS, first.getScores().stream().map(s -> s.getLabel()).toList());
+    assertEquals(5, first.getLandmarks().size());
+    assertEquals(100f, first.getBox().getWidth());
+    assertEquals("fixed", first.getModelName());
+    assertEquals(3, stats.framesProcessed());
+    assertEquals(6, stats.faces());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void undeserializableRecordGoesToDeadLetterWithItsBytesAndTheStreamGoesOn() {
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 50)));
+    byte[] garbage = "not an avro record".getBytes(StandardCharsets.UTF_8);
+    frames.pipeInput("cam-a", garbage);
+    send(TestFrames.frame("cam-a", 2, TestFrames.jpeg(100, 50)));
+
+    assertEquals(List.of(0L, 2L), events.readValuesToList().stream().map(FaceEmotion::getFrameSequence).toList());
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertArrayEquals(garbage, dead.value());
+    assertEquals("cam-a", new String(dead.key(), StandardCharsets.UTF_8));
+    assertEquals("deserialization-failed", header(dead, DeadLetterHandler.REASON));
+    assertEquals("camera-frames", header(dead, DeadLetterHandler.SOURCE_TOPIC));
+    assertEquals("1", header(dead, DeadLetterHandler.SOURCE_OFFSET));
+    assertEquals("0", header(dead, DeadLetterHandler.SOURCE_PARTITION));
+    assertEquals(1, stats.deadLettered(RejectReason.DESERIALIZATION_FAILED));
+  }
+
+  @Test
+  void badImagesAreRejectedWithTheirReason() {
+    EncodedImage good = TestFrames.jpeg(100, 50);
+    byte[] corrupt = good.bytes().clone();
+    java.util.Arrays.fill(corrupt, 2, corrupt.length, (byte) 0x00);
+    send(TestFrames.frame("cam", 0, new EncodedImage(corrupt, "JPEG", 100, 50, "corrupt")));
+    send(TestFrames.frame("cam", 1, new EncodedImage(good.bytes(), "JPEG", 640, 480, "lies about its size")));
+    send(TestFrames.frame("cam", 2, new EncodedImage(good.bytes(), "PNG", 100, 50, "wrong encoding")));
+    EncodedImage big = TestFrames.jpeg(1600, 1300); // 2.08 Mpx > 2 Mpx limit
+    send(TestFrames.frame("cam", 3, big));
+    CameraFrame huge = TestFrames.frame("cam", 4, good);
+    huge.setImage(ByteBuffer.wrap(new byte[300_000]));
+    send(huge);
+    send(TestFrames.frame("cam", 5, good));
+
+    List<String> reasons = deadLetters.readRecordsToList().stream().map(r -> header(r, DeadLetterHandler.REASON)).toList();
+    assertEquals(List.of("undecodable-image", "dimension-mismatch", "encoding-mismatch", "too-many-pixels",
+        "image-too-large"), reasons);
+    assertEquals(List.of(5L), events.readValuesToList().stream().map(FaceEmotion::getFrameSequence).toList());
+    assertEquals(Map.of("dimension-mismatch", 1L, "encoding-mismatch", 1L, "image-too-large", 1L,
+        "too-many-pixels", 1L, "undecodable-image", 1L), stats.deadLetteredByReason());
+  }
+
+  @Test
+  void deadLetterKeepsOriginalBytesOfRejectedFrames() {
+    CameraFrame frame = TestFrames.frame("cam", 9, new EncodedImage(new byte[] {1, 2, 3}, "JPEG", 10, 10, "x"));
+    byte[] original = frameSerde.serializer().serialize("f", frame);
+    frames.pipeInput("cam", original);
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertArrayEquals(original, dead.value());
+    assertTrue(header(dead, DeadLetterHandler.DETAIL).contains("camera cam frame 9"), header(dead, DeadLetterHandler.DETAIL));
+  }
+
+  private static String header(TestRecord<byte[], byte[]> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
