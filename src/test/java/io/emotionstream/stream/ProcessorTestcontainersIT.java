@@ -1,0 +1,47 @@
+package io.emotionstream.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.cli.Pipeline;
+import io.emotionstream.config.Settings;
+import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.SamplePhotos;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * The processor against Kafka in a container (the apache/kafka image), where a Docker engine is
+ * available; skipped cleanly where there is none.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class ProcessorTestcontainersIT {
+
+  @Container
+  static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.1");
+
+  @Test
+  void processesFramesThroughAContainerBroker() throws Exception {
+    Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", KAFKA.getBootstrapServers(),
+        "application.id", "it-container", "topics.partitions", "2"), "test");
+    CameraFrame frame = TestFrames.frame("cam-c", 0, SamplePhotos.encoded(960, 1).get(0));
+    try (Pipeline pipeline = Pipeline.open(settings);
+        EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
+        FrameProducer producer = new FrameProducer(settings)) {
+      int faces = pipeline.analyzer().analyze(frame).size();
+      processor.start();
+      assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
+      producer.send(frame).get();
+      ProcessorRun.await("frame processed", () -> processor.stats().framesProcessed() >= 1, Duration.ofMinutes(2));
+      List<FaceEmotion> events = ProcessorRun.readEvents(settings, faces, Duration.ofSeconds(30));
+      assertEquals(faces, events.size());
+    }
+  }
+}
