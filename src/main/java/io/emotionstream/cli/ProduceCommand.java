@@ -77,8 +77,8 @@ public final class ProduceCommand implements Callable<Integer> {
     try (FrameProducer producer = new FrameProducer(settings)) {
       boolean more = true;
       while (more) {
-        for (FrameSource source : open(encoder)) {
-          try (source) {
+        for (java.util.function.Supplier<FrameSource> opener : sources(encoder)) {
+          try (FrameSource source = opener.get()) {
             Optional<EncodedImage> image;
             while ((image = source.next()).isPresent()) {
               for (int c = 0; c < cameraIds.size(); c++) {
@@ -120,25 +120,30 @@ public final class ProduceCommand implements Callable<Integer> {
     }
   }
 
-  /** Image files and folders are grouped into one source; each video or URL is a source of its own. */
-  private List<FrameSource> open(ImageEncoder encoder) {
-    List<FrameSource> out = new ArrayList<>();
+  /**
+   * Consecutive image files and folders form one source; each video or URL is a source of its own,
+   * opened only when its turn comes.
+   */
+  private List<java.util.function.Supplier<FrameSource>> sources(ImageEncoder encoder) {
+    List<java.util.function.Supplier<FrameSource>> out = new ArrayList<>();
     List<Path> images = new ArrayList<>();
     for (String s : sources) {
       Path path = Path.of(s);
       boolean url = s.contains("://") || s.startsWith("/dev/video");
       if (!url && (Files.isDirectory(path) || ImageFilesSource.isImage(path))) {
         images.add(path);
-      } else {
-        if (!images.isEmpty()) {
-          out.add(new ImageFilesSource(images, encoder, false));
-          images = new ArrayList<>();
-        }
-        out.add(new VideoSource(s, encoder, false));
+        continue;
       }
+      if (!images.isEmpty()) {
+        List<Path> group = images;
+        out.add(() -> new ImageFilesSource(group, encoder, false));
+        images = new ArrayList<>();
+      }
+      out.add(() -> new VideoSource(s, encoder, false));
     }
     if (!images.isEmpty()) {
-      out.add(new ImageFilesSource(images, encoder, false));
+      List<Path> group = images;
+      out.add(() -> new ImageFilesSource(group, encoder, false));
     }
     return out;
   }

@@ -1,0 +1,50 @@
+package io.emotionstream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.frame.ImageHeader;
+import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.stream.EmbeddedKafka;
+import io.emotionstream.stream.serde.SingleObjectAvroSerde;
+import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.SamplePhotos;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ProduceCommandIT {
+
+  @Test
+  void sendsEveryImageOncePerCameraWithItsOwnSequence() {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      int code = new CommandLine(new ProduceCommand()).execute("-b", kafka.bootstrapServers(),
+          "--camera-id", "door", "--camera-id", "till", "--fps", "0", "--max-width", "640", "--quiet",
+          "--site", "store-9", "--tag", "zone=front",
+          SamplePhotos.path(1).toString(), SamplePhotos.path(2).toString(), SamplePhotos.path(3).toString());
+      assertEquals(0, code);
+      Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers()), "test");
+      List<ConsumerRecord<byte[], byte[]>> records = ProcessorRun.readRaw(settings, "camera-frames", 6, Duration.ofSeconds(30));
+      assertEquals(6, records.size());
+      SingleObjectAvroSerde<CameraFrame> serde = new SingleObjectAvroSerde<>(CameraFrame.class);
+      List<String> seen = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        CameraFrame f = serde.deserializer().deserialize("camera-frames", r.value());
+        assertEquals(f.getCameraId(), new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(640, f.getWidth());
+        byte[] image = new byte[f.getImage().remaining()];
+        f.getImage().duplicate().get(image);
+        assertEquals(new ImageHeader("JPEG", f.getWidth(), f.getHeight()), ImageHeader.read(image));
+        assertEquals("store-9", f.getSiteId());
+        assertEquals("front", f.getTags().get("zone"));
+        seen.add(f.getCameraId() + "/" + f.getSequence());
+      }
+      assertTrue(seen.containsAll(List.of("door/0", "door/1", "door/2", "till/0", "till/1", "till/2")), seen.toString());
+    }
+  }
+}
