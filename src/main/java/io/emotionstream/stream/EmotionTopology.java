@@ -1,30 +1,58 @@
 package io.emotionstream.stream;
 
 import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * {@code frames topic -> analyze (decode, detect, crop, classify) -> events topic}, keyed by camera
- * id end to end so that each camera's events keep the order of its frames. Rejected records go to
- * the dead-letter topic through {@link DeadLetterHandler}, configured in {@link StreamsProperties}.
+ * id end to end so that each camera's events keep the order of its frames; and, for dashboards,
+ * per-camera emotion counts per time window to the stats topic and a queryable store. Rejected
+ * records go to the dead-letter topic through {@link DeadLetterHandler}, configured in
+ * {@link StreamsProperties}.
  */
 public final class EmotionTopology {
 
+  /** Name of the window store behind {@code /api/stats}. */
+  public static final String STATS_STORE = "emotion-stats-store";
+
   private EmotionTopology() {}
 
-  public static Topology build(Topics topics, Serde<CameraFrame> frameSerde, Serde<FaceEmotion> eventSerde,
+  /** Serdes and window of the topology. */
+  public record TopologySerdes(Serde<CameraFrame> frames, Serde<FaceEmotion> events, Serde<EmotionStats> stats) {}
+
+  public static Topology build(Topics topics, TopologySerdes serdes, Duration window, Duration grace,
       FrameAnalyzer analyzer, FrameStats stats) {
     StreamsBuilder builder = new StreamsBuilder();
-    builder.stream(topics.frames(), Consumed.with(Serdes.String(), frameSerde).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats), Named.as("analyze-frame"))
-        .to(topics.events(), Produced.with(Serdes.String(), eventSerde).withName("face-emotions"));
+    KStream<String, FaceEmotion> events = builder
+        .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
+        .process(() -> new FrameProcessor(analyzer, stats), Named.as("analyze-frame"));
+    events.to(topics.events(), Produced.with(Serdes.String(), serdes.events()).withName("face-emotions"));
+    events.groupByKey(Grouped.with("by-camera", Serdes.String(), serdes.events()))
+        .windowedBy(TimeWindows.ofSizeAndGrace(window, grace))
+        .aggregate(EmotionStatsAggregator::empty, EmotionStatsAggregator::add, Named.as("count-emotions"),
+            Materialized.<String, EmotionStats, WindowStore<Bytes, byte[]>>as(STATS_STORE)
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.stats()))
+        .toStream(Named.as("window-counts"))
+        .map((key, value) -> KeyValue.pair(key.key(), EmotionStats.newBuilder(value)
+            .setWindowStart(key.window().startTime()).setWindowEnd(key.window().endTime()).build()),
+            Named.as("stamp-window"))
+        .to(topics.stats(), Produced.with(Serdes.String(), serdes.stats()).withName("emotion-stats"));
     return builder.build();
   }
 }

@@ -44,11 +44,12 @@ public final class FrameAnalyzer {
   /**
    * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
    */
-  public List<FaceEmotion> analyze(CameraFrame frame) {
+  public FrameResult analyze(CameraFrame frame) {
     long start = System.nanoTime();
     byte[] bytes = bytes(frame.getImage());
     check(frame, bytes);
     try (Mat image = ImageCodec.decodeBgr(bytes)) {
+      long decoded = System.nanoTime();
       if (image == null) {
         throw new FrameRejectedException(RejectReason.UNDECODABLE_IMAGE, describe(frame)
             + ": " + frame.getEncoding() + " image of " + bytes.length + " bytes does not decode");
@@ -58,17 +59,19 @@ public final class FrameAnalyzer {
             + image.cols() + "x" + image.rows() + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
       }
       List<DetectedFace> faces = detector.detect(image);
+      long detected = System.nanoTime();
       if (faces.isEmpty()) {
-        return List.of();
+        return new FrameResult(List.of(), decoded - start, detected - decoded, 0);
       }
       List<EmotionPrediction> predictions = classify(image, faces);
-      float processingMs = (System.nanoTime() - start) / 1e6f;
+      long classified = System.nanoTime();
+      float processingMs = (classified - start) / 1e6f;
       Instant now = clock.instant();
       List<FaceEmotion> events = new ArrayList<>(faces.size());
       for (int i = 0; i < faces.size(); i++) {
         events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now));
       }
-      return events;
+      return new FrameResult(events, decoded - start, detected - decoded, classified - detected);
     }
   }
 

@@ -2,7 +2,6 @@ package io.emotionstream.stream;
 
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
-import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,22 +29,24 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Fac
 
   @Override
   public void process(Record<String, CameraFrame> record) {
+    stats.recordReceived();
     CameraFrame frame = record.value();
     if (frame == null) {
       throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + record.key() + " has no value");
     }
-    List<FaceEmotion> events;
+    FrameResult result;
     try {
-      events = analyzer.analyze(frame);
+      result = analyzer.analyze(frame);
     } catch (FrameRejectedException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new FrameRejectedException(RejectReason.PROCESSING_FAILED, "camera " + frame.getCameraId()
           + " frame " + frame.getSequence() + ": " + e, e);
     }
-    for (FaceEmotion event : events) {
+    for (FaceEmotion event : result.events()) {
       context.forward(record.withKey(frame.getCameraId()).withValue(event));
     }
-    stats.recordFrame(events.size());
+    long latency = result.events().isEmpty() ? 0 : result.events().get(0).getLatencyMs();
+    stats.recordFrame(result, latency);
   }
 }

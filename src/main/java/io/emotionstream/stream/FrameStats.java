@@ -1,58 +1,123 @@
 package io.emotionstream.stream;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of one processor instance, shared by its stream threads and error handlers. */
+/**
+ * Counters and timings of one processor instance, shared by its stream threads and error
+ * handlers, kept as Micrometer meters (exported in Prometheus format by the ops server).
+ */
 public final class FrameStats {
 
-  private final LongAdder framesProcessed = new LongAdder();
-  private final LongAdder framesWithoutFaces = new LongAdder();
-  private final LongAdder faces = new LongAdder();
-  private final Map<RejectReason, LongAdder> deadLettered = new ConcurrentHashMap<>();
+  private final Counter received;
+  private final Counter processed;
+  private final Counter withoutFaces;
+  private final Counter faces;
+  private final DistributionSummary facesPerFrame;
+  private final Timer decode;
+  private final Timer detect;
+  private final Timer classify;
+  private final Timer latency;
+  private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
 
-  void recordFrame(int faceCount) {
-    framesProcessed.increment();
-    faces.add(faceCount);
-    if (faceCount == 0) {
-      framesWithoutFaces.increment();
+  public FrameStats() {
+    this(new SimpleMeterRegistry());
+  }
+
+  public FrameStats(MeterRegistry registry) {
+    received = Counter.builder("emotionstream.frames.received").description("frames read from the frames topic")
+        .register(registry);
+    processed = Counter.builder("emotionstream.frames.processed").description("frames turned into events")
+        .register(registry);
+    withoutFaces = Counter.builder("emotionstream.frames.without.faces").description("processed frames with no face")
+        .register(registry);
+    faces = Counter.builder("emotionstream.faces").description("face events emitted").register(registry);
+    facesPerFrame = DistributionSummary.builder("emotionstream.faces.per.frame")
+        .serviceLevelObjectives(1, 2, 3, 5, 8, 13, 21).register(registry);
+    decode = stageTimer(registry, "decode");
+    detect = stageTimer(registry, "detect");
+    classify = stageTimer(registry, "classify");
+    latency = Timer.builder("emotionstream.frame.latency").description("capture time to event emission")
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+    for (RejectReason reason : RejectReason.values()) {
+      deadLettered.put(reason, Counter.builder("emotionstream.frames.dead.lettered")
+          .description("records sent to the dead-letter topic").tag("reason", reason.code()).register(registry));
+    }
+  }
+
+  private static Timer stageTimer(MeterRegistry registry, String stage) {
+    return Timer.builder("emotionstream.stage.duration").description("time per frame in one processing stage")
+        .tag("stage", stage).publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  void recordReceived() {
+    received.increment();
+  }
+
+  void recordFrame(FrameResult result, long latencyMillis) {
+    processed.increment();
+    int count = result.events().size();
+    faces.increment(count);
+    facesPerFrame.record(count);
+    if (count == 0) {
+      withoutFaces.increment();
+    }
+    decode.record(Duration.ofNanos(result.decodeNanos()));
+    detect.record(Duration.ofNanos(result.detectNanos()));
+    if (count > 0) {
+      classify.record(Duration.ofNanos(result.classifyNanos()));
+      latency.record(Duration.ofMillis(Math.max(0, latencyMillis)));
     }
   }
 
   void recordDeadLetter(RejectReason reason) {
-    deadLettered.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    deadLettered.get(reason).increment();
+  }
+
+  /** Frames read from the frames topic (including those later dead-lettered). */
+  public long framesReceived() {
+    return (long) received.count();
   }
 
   /** Frames that produced their events (possibly none). */
   public long framesProcessed() {
-    return framesProcessed.sum();
+    return (long) processed.count();
   }
 
   public long framesWithoutFaces() {
-    return framesWithoutFaces.sum();
+    return (long) withoutFaces.count();
   }
 
   /** Face events emitted. */
   public long faces() {
-    return faces.sum();
+    return (long) faces.count();
   }
 
   /** Records sent to the dead-letter topic, all reasons. */
   public long deadLettered() {
-    return deadLettered.values().stream().mapToLong(LongAdder::sum).sum();
+    return deadLettered.values().stream().mapToLong(c -> (long) c.count()).sum();
   }
 
   public long deadLettered(RejectReason reason) {
-    LongAdder n = deadLettered.get(reason);
-    return n == null ? 0 : n.sum();
+    return (long) deadLettered.get(reason).count();
   }
 
-  /** Dead-lettered counts by reason code. */
+  /** Dead-lettered counts by reason code, reasons that occurred only. */
   public Map<String, Long> deadLetteredByReason() {
     Map<String, Long> out = new TreeMap<>();
-    deadLettered.forEach((r, n) -> out.put(r.code(), n.sum()));
+    deadLettered.forEach((r, c) -> {
+      if (c.count() > 0) {
+        out.put(r.code(), (long) c.count());
+      }
+    });
     return out;
   }
 

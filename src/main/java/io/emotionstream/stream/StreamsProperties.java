@@ -33,6 +33,10 @@ public final class StreamsProperties {
     // never comes near max.poll.interval.ms.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings.string("application.id")));
+    String advertised = settings.string("ops.advertised-address", "");
+    if (!advertised.isBlank()) {
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
+    }
     p.putAll(settings.kafkaOverrides());
     return p;
   }

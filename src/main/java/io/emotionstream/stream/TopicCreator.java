@@ -24,7 +24,7 @@ public final class TopicCreator {
     Map<String, Object> config = new java.util.HashMap<>(settings.kafkaOverrides());
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
     try (Admin admin = Admin.create(config)) {
-      ensure(admin, List.of(topics.frames(), topics.events(), topics.deadLetter()),
+      ensure(admin, topics.all(),
           settings.integer("topics.partitions"), (short) settings.integer("topics.replication-factor"));
     }
   }

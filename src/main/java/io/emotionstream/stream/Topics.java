@@ -2,11 +2,18 @@ package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
 
-/** The processor's topic names ({@code topic.frames}, {@code topic.events}, {@code topic.dead-letter}). */
-public record Topics(String frames, String events, String deadLetter) {
+/**
+ * The processor's topic names ({@code topic.frames}, {@code topic.events}, {@code topic.dead-letter},
+ * {@code topic.stats}).
+ */
+public record Topics(String frames, String events, String deadLetter, String stats) {
 
   public static Topics from(Settings settings) {
     return new Topics(settings.string("topic.frames"), settings.string("topic.events"),
-        settings.string("topic.dead-letter"));
+        settings.string("topic.dead-letter"), settings.string("topic.stats"));
+  }
+
+  public java.util.List<String> all() {
+    return java.util.List.of(frames, events, deadLetter, stats);
   }
 }

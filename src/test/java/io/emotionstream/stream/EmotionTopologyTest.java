@@ -12,7 +12,9 @@ import io.emotionstream.emotion.EmotionPrediction;
 import io.emotionstream.frame.CropSpec;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
+import java.time.Duration;
 import io.emotionstream.stream.serde.SingleObjectAvroSerde;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +48,9 @@ class EmotionTopologyTest {
 
   private final SingleObjectAvroSerde<CameraFrame> frameSerde = new SingleObjectAvroSerde<>(CameraFrame.class);
   private final SingleObjectAvroSerde<FaceEmotion> eventSerde = new SingleObjectAvroSerde<>(FaceEmotion.class);
+  private final SingleObjectAvroSerde<EmotionStats> statsSerde = new SingleObjectAvroSerde<>(EmotionStats.class);
   private final FrameStats stats = new FrameStats();
+  private TestOutputTopic<String, EmotionStats> statsTopic;
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> frames;
   private TestOutputTopic<String, FaceEmotion> events;
@@ -97,7 +101,10 @@ class EmotionTopologyTest {
         (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),
         new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC());
     Properties props = StreamsProperties.from(settings, stats);
-    driver = new TopologyTestDriver(EmotionTopology.build(topics, frameSerde, eventSerde, analyzer, stats), props);
+    driver = new TopologyTestDriver(EmotionTopology.build(topics,
+        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde), Duration.ofMinutes(1),
+        Duration.ofSeconds(10), analyzer, stats), props);
+    statsTopic = driver.createOutputTopic(topics.stats(), new StringDeserializer(), statsSerde.deserializer());
     frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
     events = driver.createOutputTopic(topics.events(), new StringDeserializer(), eventSerde.deserializer());
     deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -183,6 +190,34 @@ class EmotionTopologyTest {
     TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
     assertArrayEquals(original, dead.value());
     assertTrue(header(dead, DeadLetterHandler.DETAIL).contains("camera cam frame 9"), header(dead, DeadLetterHandler.DETAIL));
+  }
+
+  @Test
+  void countsEmotionsPerCameraPerWindow() {
+    long t0 = 1_700_000_040_000L - (1_700_000_040_000L % 60_000);
+    pipe(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)), t0 + 1_000);
+    pipe(TestFrames.frame("cam-b", 0, TestFrames.jpeg(200, 120)), t0 + 2_000);
+    pipe(TestFrames.frame("cam-a", 1, TestFrames.jpeg(100, 120)), t0 + 30_000);
+    pipe(TestFrames.frame("cam-a", 2, TestFrames.jpeg(200, 120)), t0 + 61_000);
+    Map<String, EmotionStats> latest = new java.util.HashMap<>();
+    for (TestRecord<String, EmotionStats> r : statsTopic.readRecordsToList()) {
+      latest.put(r.key() + "@" + r.value().getWindowStart().toEpochMilli(), r.value());
+    }
+    assertEquals(4L, latest.get("cam-a@" + t0).getFaces());
+    assertEquals(Map.of("happy", 4L), latest.get("cam-a@" + t0).getCounts());
+    assertEquals(t0 + 60_000, latest.get("cam-a@" + t0).getWindowEnd().toEpochMilli());
+    assertEquals(2L, latest.get("cam-b@" + t0).getFaces());
+    assertEquals(2L, latest.get("cam-a@" + (t0 + 60_000)).getFaces());
+    var store = driver.<String, EmotionStats>getWindowStore(EmotionTopology.STATS_STORE);
+    try (var it = store.fetch("cam-a", java.time.Instant.ofEpochMilli(t0), java.time.Instant.ofEpochMilli(t0 + 60_000))) {
+      List<Long> faces = new ArrayList<>();
+      it.forEachRemaining(kv -> faces.add(kv.value.getFaces()));
+      assertEquals(List.of(4L, 2L), faces);
+    }
+  }
+
+  private void pipe(CameraFrame frame, long timestamp) {
+    frames.pipeInput(frame.getCameraId(), frameSerde.serializer().serialize("f", frame), timestamp);
   }
 
   private static String header(TestRecord<byte[], byte[]> record, String name) {

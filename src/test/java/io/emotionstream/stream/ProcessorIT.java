@@ -73,7 +73,7 @@ class ProcessorIT {
 
   /** How many faces the same analyzer finds in a frame when called directly. */
   private static int facesIn(CameraFrame frame) {
-    return pipeline.analyzer().analyze(frame).size();
+    return pipeline.analyzer().analyze(frame).events().size();
   }
 
   @Test

@@ -35,7 +35,7 @@ class ProcessorTestcontainersIT {
     try (Pipeline pipeline = Pipeline.open(settings);
         EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
-      int faces = pipeline.analyzer().analyze(frame).size();
+      int faces = pipeline.analyzer().analyze(frame).events().size();
       processor.start();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
       producer.send(frame).get();

@@ -3,6 +3,7 @@ package io.emotionstream.stream.serde;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.ModelRelease;
 import java.io.InputStream;
@@ -24,7 +25,7 @@ class SchemaCompatibilityTest {
 
   @Test
   void currentSchemasAreFullyCompatibleWithEveryRelease() throws Exception {
-    for (Class<?> type : List.of(CameraFrame.class, FaceEmotion.class, ModelRelease.class)) {
+    for (Class<?> type : List.of(CameraFrame.class, FaceEmotion.class, ModelRelease.class, EmotionStats.class)) {
       Schema current = SpecificData.get().getSchema(type);
       for (String release : RELEASES) {
         Schema old;
