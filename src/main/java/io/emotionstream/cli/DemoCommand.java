@@ -5,6 +5,7 @@ import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageEncoder;
 import io.emotionstream.frame.ImageFilesSource;
+import io.emotionstream.ops.Operations;
 import io.emotionstream.stream.EmbeddedKafka;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.EventJson;
@@ -77,10 +78,17 @@ public final class DemoCommand implements Callable<Integer> {
           "application.id", "emotion-stream-demo",
           "topics.partitions", Integer.toString(Math.max(1, cameras))), "demo");
       TopicCreator.ensure(settings, Topics.from(settings));
-      try (Pipeline pipeline = Pipeline.open(settings);
-          EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
+      try (Operations ops = Operations.start(settings, true);
+          Pipeline pipeline = Pipeline.open(settings, ops.registry());
+          EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
           EventReader reader = new EventReader(settings, true)) {
+        ops.status().model(pipeline::modelInService);
+        ops.status().processor(processor);
         processor.start();
+        ops.startFeed();
+        if (ops.port() > 0) {
+          System.err.printf("dashboard: http://localhost:%d/   metrics: http://localhost:%d/metrics%n", ops.port(), ops.port());
+        }
         if (!processor.awaitRunning(Duration.ofSeconds(60))) {
           System.err.println("error: the processor did not start (state " + processor.state() + ")");
           return 1;

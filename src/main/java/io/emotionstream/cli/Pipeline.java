@@ -22,7 +22,16 @@ public final class Pipeline implements AutoCloseable {
   }
 
   public static Pipeline open(Settings settings) {
+    return open(settings, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  public static Pipeline open(Settings settings, io.micrometer.core.instrument.MeterRegistry registry) {
     throw new UnsupportedOperationException("wired when the detector and classifier land");
+  }
+
+  /** Name and version of the model in service. */
+  public String modelInService() {
+    return null;
   }
 
   public FrameAnalyzer analyzer() {

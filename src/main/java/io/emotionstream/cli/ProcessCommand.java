@@ -1,6 +1,7 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.ops.Operations;
 import io.emotionstream.stream.EmotionProcessor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -35,10 +36,14 @@ public final class ProcessCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    try (Pipeline pipeline = Pipeline.open(settings);
-        EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer())) {
+    try (Operations ops = Operations.start(settings, true);
+        Pipeline pipeline = Pipeline.open(settings, ops.registry());
+        EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry())) {
+      ops.status().model(pipeline::modelInService);
+      ops.status().processor(processor);
       Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "shutdown"));
       processor.start();
+      ops.startFeed();
       LOG.info("processing {} -> {} on {}", settings.string("topic.frames"), settings.string("topic.events"),
           settings.string("bootstrap.servers"));
       if (statsInterval > 0) {

@@ -1,0 +1,85 @@
+package io.emotionstream.ops;
+
+import io.emotionstream.config.Settings;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The operational side of an instance, started before anything slow so that probes answer
+ * (not ready) while the model loads: metrics registry, status, live event feed and HTTP server.
+ */
+public final class Operations implements AutoCloseable {
+
+  private final PrometheusMeterRegistry registry;
+  private final InstanceStatus status = new InstanceStatus();
+  private final EventFeed feed;
+  private final OpsServer server;
+  private final JvmGcMetrics gcMetrics;
+
+  private Operations(Settings settings, boolean withFeed) {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("application", settings.string("application.id"));
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    status.advertisedAddress(settings.string("ops.advertised-address", ""));
+    int port = settings.integer("ops.port");
+    feed = withFeed && port > 0 ? new EventFeed(settings) : null;
+    try {
+      server = port > 0 ? OpsServer.start(port, registry, status, feed) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the operations HTTP port " + port + " (setting ops.port from "
+          + settings.source("ops.port") + "): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * @param withFeed whether this instance follows the events topic for its dashboard (needs the
+   *     topic to exist; call {@link #startFeed()} once it does)
+   */
+  public static Operations start(Settings settings, boolean withFeed) {
+    return new Operations(settings, withFeed);
+  }
+
+  /** Starts following the events topic for the dashboard. */
+  public void startFeed() {
+    if (feed != null) {
+      feed.start();
+    }
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public InstanceStatus status() {
+    return status;
+  }
+
+  /** The HTTP port, or 0 when the server is off. */
+  public int port() {
+    return server == null ? 0 : server.port();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+    if (feed != null) {
+      feed.close();
+    }
+    gcMetrics.close();
+    registry.close();
+  }
+}
