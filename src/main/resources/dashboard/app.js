@@ -74,7 +74,7 @@ function redraw() {
     const minutes = [...view.buckets.keys()].sort((a, b) => a - b).slice(-MINUTES);
     view.chart.data.labels = minutes.map(timeLabel);
     view.chart.data.datasets = view.labels.map(label => ({
-      label, backgroundColor: COLOURS[label] || '#ccc',
+      label, backgroundColor: COLOURS[label] || '#ccc', maxBarThickness: 56,
       data: minutes.map(m => (view.buckets.get(m) || new Map()).get(label) || 0),
     }));
     view.chart.update();
