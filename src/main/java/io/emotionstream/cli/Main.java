@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         ProcessCommand.class,
         ProduceCommand.class,
         TailCommand.class,
+        DashboardCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     })

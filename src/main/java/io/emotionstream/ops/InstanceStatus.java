@@ -13,6 +13,12 @@ public final class InstanceStatus {
   private volatile EmotionProcessor processor;
   private volatile Supplier<String> model = () -> null;
   private volatile String advertisedAddress;
+  private volatile boolean dashboardOnly;
+
+  /** This instance only serves the dashboard: ready as soon as it answers. */
+  public void dashboardOnly() {
+    this.dashboardOnly = true;
+  }
 
   /** @param address host:port other instances reach this one at ({@code ops.advertised-address}), or null */
   public void advertisedAddress(String address) {
@@ -54,11 +60,14 @@ public final class InstanceStatus {
 
   /** Ready to process: a model is loaded and Kafka Streams is RUNNING. */
   public boolean ready() {
-    return modelInService() != null && streamsState() == KafkaStreams.State.RUNNING;
+    return dashboardOnly || modelInService() != null && streamsState() == KafkaStreams.State.RUNNING;
   }
 
   /** Why the instance is not ready, or "ready". */
   public String readiness() {
+    if (dashboardOnly) {
+      return "ready (dashboard only)";
+    }
     if (modelInService() == null) {
       return "model not loaded";
     }

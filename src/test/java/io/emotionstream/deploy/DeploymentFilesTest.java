@@ -1,0 +1,159 @@
+package io.emotionstream.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.emotionstream.config.Settings;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment files render and say what operators rely on: {@code kubectl kustomize} of
+ * {@code k8s/} and its GPU overlay, {@code docker-compose config}, and the Dockerfile's basics.
+ * Skipped (with a message) where kubectl or docker-compose is not installed.
+ */
+class DeploymentFilesTest {
+
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private static boolean installed(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " timed out");
+    assertEquals(0, p.exitValue(), String.join(" ", command) + " failed: " + err);
+    return out;
+  }
+
+  private static List<JsonNode> documents(String yaml) throws IOException {
+    List<JsonNode> docs = new ArrayList<>();
+    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+      while (it.hasNext()) {
+        JsonNode doc = it.next();
+        if (doc != null && !doc.isEmpty()) {
+          docs.add(doc);
+        }
+      }
+    }
+    return docs;
+  }
+
+  private static JsonNode find(List<JsonNode> docs, String kind, String name) {
+    return docs.stream().filter(d -> d.path("kind").asText().equals(kind)
+        && d.path("metadata").path("name").asText().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " rendered"));
+  }
+
+  private static JsonNode container(JsonNode deployment) {
+    return deployment.path("spec").path("template").path("spec").path("containers").get(0);
+  }
+
+  @Test
+  void kubernetesManifestsRenderWithProbesScalingAndDisruptionBudget() throws Exception {
+    assumeTrue(installed("kubectl"), "kubectl not installed: kustomize rendering not checked");
+    List<JsonNode> docs = documents(run("kubectl", "kustomize", "k8s"));
+    JsonNode processor = find(docs, "Deployment", "processor");
+    assertEquals("emotion-stream", processor.path("metadata").path("namespace").asText());
+    JsonNode c = container(processor);
+    assertEquals("/health/ready", c.path("readinessProbe").path("httpGet").path("path").asText());
+    assertEquals("/health/live", c.path("livenessProbe").path("httpGet").path("path").asText());
+    assertEquals(9400, c.path("ports").get(0).path("containerPort").asInt());
+    assertTrue(c.path("resources").path("requests").has("cpu"));
+    assertTrue(c.path("resources").path("limits").has("memory"));
+    assertTrue(processor.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asInt() >= 30);
+    assertTrue(processor.path("spec").path("template").path("spec").path("securityContext").path("runAsNonRoot").asBoolean());
+    JsonNode labels = processor.path("spec").path("selector").path("matchLabels");
+
+    JsonNode pdb = find(docs, "PodDisruptionBudget", "processor");
+    assertEquals(labels, pdb.path("spec").path("selector").path("matchLabels"));
+    JsonNode service = find(docs, "Service", "processor");
+    assertEquals(labels, service.path("spec").path("selector"));
+    assertEquals(9400, service.path("spec").path("ports").get(0).path("port").asInt());
+
+    JsonNode scaling = find(docs, "ScaledObject", "processor");
+    JsonNode frames = find(docs, "KafkaTopic", "camera-frames");
+    assertEquals("processor", scaling.path("spec").path("scaleTargetRef").path("name").asText());
+    assertTrue(scaling.path("spec").path("maxReplicaCount").asInt() <= frames.path("spec").path("partitions").asInt(),
+        "more replicas than partitions would sit idle");
+    JsonNode trigger = scaling.path("spec").path("triggers").get(0);
+    assertEquals("kafka", trigger.path("type").asText());
+    assertEquals("camera-frames", trigger.path("metadata").path("topic").asText());
+    assertEquals(Settings.defaults().string("application.id"), trigger.path("metadata").path("consumerGroup").asText());
+    assertEquals("compact", find(docs, "KafkaTopic", "model-releases").path("spec").path("config")
+        .path("cleanup.policy").asText());
+
+    JsonNode trainer = find(docs, "Job", "trainer");
+    assertEquals("train", container(trainer).path("args").get(0).asText());
+    Set<String> claims = new HashSet<>();
+    docs.stream().filter(d -> d.path("kind").asText().equals("PersistentVolumeClaim"))
+        .forEach(d -> claims.add(d.path("metadata").path("name").asText()));
+    for (JsonNode d : docs) {
+      for (JsonNode v : d.path("spec").path("template").path("spec").path("volumes")) {
+        if (v.has("persistentVolumeClaim")) {
+          assertTrue(claims.contains(v.path("persistentVolumeClaim").path("claimName").asText()),
+              "claim " + v + " is not defined");
+        }
+      }
+    }
+    JsonNode config = docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
+    assertTrue(config.path("data").has("site.properties"));
+  }
+
+  @Test
+  void gpuOverlayAsksForOneGpuPerProcessor() throws Exception {
+    assumeTrue(installed("kubectl"), "kubectl not installed: kustomize rendering not checked");
+    List<JsonNode> docs = documents(run("kubectl", "kustomize", "k8s/overlays/gpu"));
+    JsonNode c = container(find(docs, "Deployment", "processor"));
+    assertEquals(1, c.path("resources").path("limits").path("nvidia.com/gpu").asInt());
+    assertTrue(c.path("image").asText().endsWith("-gpu"), c.path("image").asText());
+    assertTrue(container(find(docs, "Deployment", "dashboard")).path("resources").path("limits").path("nvidia.com/gpu")
+        .isMissingNode(), "only processors get GPUs");
+  }
+
+  @Test
+  void composeFileIsValidAndHasTheWholeStack() throws Exception {
+    assumeTrue(installed("docker-compose"), "docker-compose not installed: compose file not validated");
+    JsonNode config = YAML.readTree(run("docker-compose", "-f", "docker-compose.yml", "--profile", "train", "config"));
+    Set<String> services = new HashSet<>();
+    config.path("services").fieldNames().forEachRemaining(services::add);
+    assertEquals(Set.of("kafka", "schema-registry", "processor", "dashboard", "camera", "trainer"), services);
+    JsonNode processor = config.path("services").path("processor");
+    assertEquals("kafka:9092", processor.path("environment").path("EMOTION_STREAM_BOOTSTRAP_SERVERS").asText());
+    assertEquals("registry", processor.path("environment").path("EMOTION_STREAM_WIRE_FORMAT").asText());
+    assertTrue(config.path("services").path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText()
+        .contains("controller"), "Kafka runs in KRaft mode");
+    assertEquals("train", config.path("services").path("trainer").path("profiles").get(0).asText());
+  }
+
+  @Test
+  void dockerfileIsMultiStageNonRootWithJemalloc() throws Exception {
+    String dockerfile = Files.readString(Path.of("Dockerfile"));
+    assertTrue(dockerfile.lines().filter(l -> l.startsWith("FROM ")).count() >= 3, "multi-stage build");
+    assertTrue(dockerfile.contains("USER 10001"), "runs as a non-root user");
+    assertTrue(dockerfile.contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"), "jemalloc preloaded");
+    assertTrue(dockerfile.contains("MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1"));
+    assertTrue(dockerfile.contains("FROM nvidia/cuda") && dockerfile.contains("ARG FLAVOR"), "a GPU variant");
+  }
+}
