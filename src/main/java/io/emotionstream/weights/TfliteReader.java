@@ -131,10 +131,14 @@ public final class TfliteReader {
     }
     FlatTable buffer = model.tableAt(MODEL_BUFFERS, info.buffer());
     ByteBuffer data = buffer.byteVector(BUFFER_DATA);
+    if (data == null || data.remaining() == 0) {
+      throw new IllegalArgumentException("tensor '" + name + "' in " + file
+          + " has no constant data (it is computed by the graph)");
+    }
     int expected = info.size() * Float.BYTES;
-    if (data == null || data.remaining() != expected) {
+    if (data.remaining() != expected) {
       throw new IllegalArgumentException("tensor '" + name + "' in " + file + " holds "
-          + (data == null ? 0 : data.remaining()) + " bytes, shape " + java.util.Arrays.toString(info.shape)
+          + data.remaining() + " bytes, shape " + java.util.Arrays.toString(info.shape)
           + " needs " + expected);
     }
     float[] out = new float[info.size()];
