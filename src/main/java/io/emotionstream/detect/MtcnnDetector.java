@@ -1,6 +1,9 @@
 package io.emotionstream.detect;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -10,8 +13,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -30,6 +35,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class MtcnnDetector implements FaceDetector {
 
+  private static final boolean PROFILE = Boolean.getBoolean("mtcnn.profile");
   private final MtcnnConfig config;
   private final NDManager manager;
   private final MtcnnNetworks.Network pnet;
@@ -80,12 +86,22 @@ public final class MtcnnDetector implements FaceDetector {
     if (bgr.type() != CV_8UC3) {
       throw new IllegalArgumentException("expected an 8-bit 3-channel BGR image, got Mat type " + bgr.type());
     }
+    long t0 = System.nanoTime();
     List<Candidate> boxes = proposals(bgr);
+    long t1 = System.nanoTime();
+    int n1 = boxes.size();
+    CropSampler sampler = boxes.isEmpty() ? null : new CropSampler(bgr);
     if (!boxes.isEmpty()) {
-      boxes = refine(bgr, boxes);
+      boxes = refine(sampler, boxes);
     }
+    long t2 = System.nanoTime();
+    int n2 = boxes.size();
     if (!boxes.isEmpty()) {
-      boxes = output(bgr, boxes);
+      boxes = output(sampler, boxes);
+    }
+    long t3 = System.nanoTime();
+    if (PROFILE) {
+      System.err.printf("pnet %.1f ms (%d) rnet %.1f ms (%d) onet %.1f ms%n", (t1 - t0) / 1e6, n1, (t2 - t1) / 1e6, n2, (t3 - t2) / 1e6);
     }
     List<DetectedFace> faces = new ArrayList<>(boxes.size());
     for (Candidate c : boxes) {
@@ -99,18 +115,24 @@ public final class MtcnnDetector implements FaceDetector {
     int h = bgr.rows();
     int w = bgr.cols();
     List<Candidate> all = new ArrayList<>();
+    try (Mat rgb = new Mat()) {
+    cvtColor(bgr, rgb, COLOR_BGR2RGB);
     for (double scale : ImagePyramid.scales(w, h, config.minFaceSize(), config.scaleFactor())) {
       int hs = ImagePyramid.scaledSize(h, scale);
       int ws = ImagePyramid.scaledSize(w, scale);
       float[] out;
       long[] shape;
-      try (NDManager m = manager.newSubManager(); Mat level = new Mat(); Size size = new Size(ws, hs)) {
-        resize(bgr, level, size, 0, 0, INTER_AREA);
-        NDArray result = forward(pnet, m, StageInputs.tensor(m, level));
+      try (NDManager m = manager.newSubManager(); Mat level = new Mat(); Mat normalised = new Mat();
+          Size size = new Size(ws, hs)) {
+        resize(rgb, level, size, 0, 0, INTER_AREA);
+        level.convertTo(normalised, CV_32FC3, 1 / 128.0, -127.5 / 128);
+        FloatBuffer pixels = new FloatPointer(normalised.data()).capacity((long) hs * ws * 3).asBuffer();
+        NDArray result = forward(pnet, m, NetworkInputs.channelsLast(m, pixels, 1, hs, ws));
         shape = result.getShape().getShape();
-        out = result.toFloatArray();
+        out = NetworkInputs.valuesChannelsLast(result);
       }
       all.addAll(BoxOps.nms(cells(out, (int) shape[2], (int) shape[3], scale), 0.5f, BoxOps.Overlap.UNION));
+    }
     }
     List<Candidate> kept = BoxOps.nms(all, 0.7f, BoxOps.Overlap.UNION);
     for (Candidate c : kept) {
@@ -120,12 +142,16 @@ public final class MtcnnDetector implements FaceDetector {
     return kept;
   }
 
-  /** P-Net cells whose face probability passes the threshold, as boxes in image pixels. */
+  /**
+   * P-Net cells whose face probability passes the threshold, as boxes in image pixels;
+   * {@code out} holds each cell's six outputs together (channels-last).
+   */
   private List<Candidate> cells(float[] out, int rows, int cols, double scale) {
     int plane = rows * cols;
+    int n = MtcnnNetworks.PNET_OUTPUTS;
     List<Candidate> found = new ArrayList<>();
     for (int i = 0; i < plane; i++) {
-      float d = out[plane + i] - out[i];
+      float d = out[i * n + 1] - out[i * n];
       if (d < pnetLogit) {
         continue;
       }
@@ -138,19 +164,21 @@ public final class MtcnnDetector implements FaceDetector {
           (float) Math.floor((2 * x + ImagePyramid.WINDOW) / scale),
           (float) Math.floor((2 * y + ImagePyramid.WINDOW) / scale),
           (float) (1 / (1 + Math.exp(-d))));
-      for (int k = 0; k < 4; k++) {
-        c.reg[k] = out[(2 + k) * plane + i];
-      }
+      System.arraycopy(out, i * n + 2, c.reg, 0, 4);
       found.add(c);
     }
     return found;
   }
 
   /** Stage 2: R-Net on one batch of 24x24 crops. */
-  private List<Candidate> refine(Mat bgr, List<Candidate> boxes) {
+  private List<Candidate> refine(CropSampler sampler, List<Candidate> boxes) {
     float[] out;
     try (NDManager m = manager.newSubManager()) {
-      out = forward(rnet, m, StageInputs.crops(m, bgr, boxes, MtcnnNetworks.RNET_SIZE)).toFloatArray();
+      long a = System.nanoTime();
+      NDArray in = crops(m, sampler, boxes, MtcnnNetworks.RNET_SIZE);
+      long b = System.nanoTime();
+      out = forward(rnet, m, in).toFloatArray();
+      if (PROFILE) System.err.printf("  rnet crops %.1f forward %.1f%n", (b - a) / 1e6, (System.nanoTime() - b) / 1e6);
     }
     int n = MtcnnNetworks.PNET_OUTPUTS;
     List<Candidate> passed = new ArrayList<>();
@@ -172,10 +200,10 @@ public final class MtcnnDetector implements FaceDetector {
   }
 
   /** Stage 3: O-Net on one batch of 48x48 crops: final boxes and landmarks. */
-  private List<Candidate> output(Mat bgr, List<Candidate> boxes) {
+  private List<Candidate> output(CropSampler sampler, List<Candidate> boxes) {
     float[] out;
     try (NDManager m = manager.newSubManager()) {
-      out = forward(onet, m, StageInputs.crops(m, bgr, boxes, MtcnnNetworks.ONET_SIZE)).toFloatArray();
+      out = forward(onet, m, crops(m, sampler, boxes, MtcnnNetworks.ONET_SIZE)).toFloatArray();
     }
     int n = MtcnnNetworks.ONET_OUTPUTS;
     List<Candidate> passed = new ArrayList<>();
@@ -201,13 +229,31 @@ public final class MtcnnDetector implements FaceDetector {
     return BoxOps.nms(passed, 0.7f, BoxOps.Overlap.MIN);
   }
 
+  private static NDArray crops(NDManager m, CropSampler sampler, List<Candidate> boxes, int side) {
+    return NetworkInputs.channelsLast(m, sampler.batch(boxes, side), boxes.size(), side, side);
+  }
+
   private static float softmaxFace(float notFace, float face) {
     return (float) (1 / (1 + Math.exp(notFace - face)));
   }
 
+  /**
+   * Runs the network layer by layer, closing each intermediate result as soon as the next layer
+   * has consumed it: R-Net on a few hundred crops makes intermediates of tens of MB, and freeing
+   * them early lets the allocator hand the same (already mapped, cache-warm) memory to the next
+   * layer instead of growing the working set until the batch's manager closes.
+   */
   private static NDArray forward(MtcnnNetworks.Network network, NDManager m, NDArray input) {
-    NDList out = network.block().forward(new ParameterStore(m, false), new NDList(input), false);
-    return out.singletonOrThrow();
+    ParameterStore store = new ParameterStore(m, false);
+    NDList current = new NDList(input);
+    for (var layer : network.block().getChildren()) {
+      NDList next = layer.getValue().forward(store, current, false);
+      if (current.head() != input) {
+        current.close();
+      }
+      current = next;
+    }
+    return current.singletonOrThrow();
   }
 
   @Override

@@ -44,8 +44,12 @@ public final class PerChannelPrelu extends AbstractBlock {
     long[] shape = new long[x.getShape().dimension()];
     java.util.Arrays.fill(shape, 1);
     shape[1] = channels;
-    NDArray slope = a.reshape(new Shape(shape));
-    return new NDList(x.maximum(0f).add(x.minimum(0f).mul(slope)));
+    // x + (alpha - 1) * min(x, 0): one new array and two in-place passes instead of four arrays.
+    // Arrays derived from the parameter would attach to the weights' manager and live as long as
+    // the model; close them here.
+    try (NDArray view = a.reshape(new Shape(shape)); NDArray slopeMinusOne = view.sub(1f)) {
+      return new NDList(x.minimum(0f).muli(slopeMinusOne).addi(x));
+    }
   }
 
   @Override

@@ -151,24 +151,40 @@ class MtcnnNetworksTest {
         tfl.floats("pnet/conv4-2/Conv2D_bias"), 1);
     try (NDManager m = manager.newSubManager()) {
       NDArray out = pnet.block().forward(new ParameterStore(m, false),
-          new NDList(m.create(image, new Shape(1, 3, h, w))), false).singletonOrThrow();
+          new NDList(channelsLastInput(m, image, 1, h, w)), false).singletonOrThrow();
       long[] s = out.getShape().getShape();
-      float[] v = out.toFloatArray();
+      float[] v = NetworkInputs.valuesChannelsLast(out);
       int oh = (int) s[2], ow = (int) s[3];
+      int n = MtcnnNetworks.PNET_OUTPUTS;
       assertTrue(oh == x.w() && ow == x.h(), "P-Net map is the transpose of the TFLite map");
       float worst = 0;
       for (int y = 0; y < oh; y++) {
         for (int xx = 0; xx < ow; xx++) {
           for (int c = 0; c < 2; c++) {
-            worst = Math.max(worst, Math.abs(v[(c * oh + y) * ow + xx] - probs.at(xx, y, c)));
+            worst = Math.max(worst, Math.abs(v[(y * ow + xx) * n + c] - probs.at(xx, y, c)));
           }
           for (int c = 0; c < 4; c++) {
-            worst = Math.max(worst, Math.abs(v[((2 + c) * oh + y) * ow + xx] - reg.at(xx, y, c)));
+            worst = Math.max(worst, Math.abs(v[(y * ow + xx) * n + 2 + c] - reg.at(xx, y, c)));
           }
         }
       }
       assertTrue(worst < 1e-3, "P-Net max error " + worst);
     }
+  }
+
+  /** The detector's input path: NCHW values re-laid out channels-last, viewed as NCHW. */
+  private static NDArray channelsLastInput(NDManager m, float[] nchw, int n, int h, int w) {
+    float[] nhwc = new float[nchw.length];
+    for (int b = 0; b < n; b++) {
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < h; y++) {
+          for (int x = 0; x < w; x++) {
+            nhwc[((b * h + y) * w + x) * 3 + c] = nchw[((b * 3 + c) * h + y) * w + x];
+          }
+        }
+      }
+    }
+    return NetworkInputs.channelsLast(m, nhwc, n, h, w);
   }
 
   private static NaiveTfliteNetwork.Map3 convPrelu(TfliteReader tfl, NaiveTfliteNetwork.Map3 in,
@@ -192,7 +208,7 @@ class MtcnnNetworksTest {
     }
     try (NDManager m = manager.newSubManager()) {
       NDArray out = network.block().forward(new ParameterStore(m, false),
-          new NDList(m.create(images, new Shape(batch, 3, side, side))), false).singletonOrThrow();
+          new NDList(channelsLastInput(m, images, batch, side, side)), false).singletonOrThrow();
       float[] actual = out.toFloatArray();
       int n = (int) out.getShape().get(1);
       for (int b = 0; b < batch; b++) {
