@@ -1,0 +1,148 @@
+package io.emotionstream.cli;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emotionstream.Assets;
+import io.emotionstream.detect.MtcnnConfig;
+import io.emotionstream.detect.MtcnnDetector;
+import io.emotionstream.frame.ImageDecoding;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Times MTCNN detection per frame: frames cut from a photo (default the npm sample1.jpg) to 4:3
+ * and 16:9 around the centre and resized to 640x480 and 1280x720, for each minimum face size;
+ * prints one JSON object with the median and other percentiles in milliseconds.
+ */
+@Command(name = "detect", mixinStandardHelpOptions = true,
+    description = "Benchmark MTCNN face detection per frame (prints JSON).")
+public final class BenchDetectCommand implements Callable<Integer> {
+
+  @Option(names = "--threads", description = "PyTorch intra-op threads (default: "
+      + "-Dai.djl.pytorch.num_threads or the engine's default); must be set before the engine starts")
+  Integer threads;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "untimed runs per case (default ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--runs", defaultValue = "15", description = "timed runs per case (default ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(names = "--min-face", split = ",", defaultValue = "20,40",
+      description = "minimum face sizes, comma separated (default ${DEFAULT-VALUE})")
+  List<Integer> minFaces;
+
+  @Option(names = "--size", split = ",", defaultValue = "640x480,1280x720",
+      description = "frame sizes WxH, comma separated (default ${DEFAULT-VALUE})")
+  List<String> sizes;
+
+  @Option(names = "--image", description = "photo to cut frames from (default: face-api's demo/sample1.jpg)")
+  Path image;
+
+  @Override
+  public Integer call() {
+    if (threads != null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    }
+    Path photo = image != null ? image
+        : Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo/sample1.jpg");
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode report = json.createObjectNode();
+    report.put("image", photo.getFileName().toString());
+    report.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
+    report.put("warmup", warmup);
+    report.put("runs", runs);
+    String preload = System.getenv("LD_PRELOAD");
+    report.put("ldPreload", preload == null ? "" : preload);
+    ArrayNode results = report.putArray("results");
+    try (Mat source = ImageDecoding.readBgr(photo)) {
+      for (int minFace : minFaces) {
+        try (MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(minFace))) {
+          for (String size : sizes) {
+            String[] wh = size.toLowerCase().split("x");
+            int w = Integer.parseInt(wh[0].trim());
+            int h = Integer.parseInt(wh[1].trim());
+            try (Mat frame = frame(source, w, h)) {
+              int faces = 0;
+              for (int i = 0; i < warmup; i++) {
+                faces = detector.detect(frame).size();
+              }
+              double[] ms = new double[runs];
+              double[] cpu = new double[runs];
+              for (int i = 0; i < runs; i++) {
+                long c0 = processCpuNanos();
+                long t0 = System.nanoTime();
+                detector.detect(frame);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                cpu[i] = (processCpuNanos() - c0) / 1e6;
+              }
+              Arrays.sort(ms);
+              Arrays.sort(cpu);
+              ObjectNode r = results.addObject();
+              r.put("width", w);
+              r.put("height", h);
+              r.put("minFace", minFace);
+              r.put("faces", faces);
+              r.put("medianMs", round(percentile(ms, 0.5)));
+              r.put("minMs", round(ms[0]));
+              r.put("p90Ms", round(percentile(ms, 0.9)));
+              r.put("medianCpuMs", round(percentile(cpu, 0.5)));
+            }
+          }
+        }
+      }
+    }
+    System.out.println(report.toString());
+    return 0;
+  }
+
+  /** The largest centred crop of {@code source} with the aspect ratio w:h, resized to w x h. */
+  static Mat frame(Mat source, int w, int h) {
+    int cw = source.cols();
+    int ch = source.rows();
+    if ((long) cw * h > (long) ch * w) {
+      cw = (int) Math.round((double) ch * w / h);
+    } else {
+      ch = (int) Math.round((double) cw * h / w);
+    }
+    Mat out = new Mat();
+    try (Rect r = new Rect((source.cols() - cw) / 2, (source.rows() - ch) / 2, cw, ch);
+        Mat crop = new Mat(source, r); Size s = new Size(w, h)) {
+      resize(crop, out, s, 0, 0, INTER_AREA);
+    }
+    return out;
+  }
+
+  /** CPU time of the whole process (all threads), to see through a busy machine. */
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    double pos = p * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = (int) Math.ceil(pos);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchDetectCommand()).execute(args));
+  }
+}

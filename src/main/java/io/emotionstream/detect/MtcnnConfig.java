@@ -1,0 +1,53 @@
+package io.emotionstream.detect;
+
+/**
+ * Settings of {@link MtcnnDetector}; {@link #defaults()} are those of Zhang et al. 2016 and
+ * facenet-pytorch.
+ *
+ * @param minFaceSize smallest face side, in pixels, that the image pyramid looks for (>= 12)
+ * @param scaleFactor ratio between pyramid levels, in (0, 1)
+ * @param pnetThreshold face probability a P-Net candidate needs
+ * @param rnetThreshold face probability an R-Net candidate needs
+ * @param onetThreshold face probability an O-Net candidate (a reported face) needs
+ * @param device DJL device name, e.g. {@code "cpu"} or {@code "gpu0"}
+ */
+public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThreshold,
+    float rnetThreshold, float onetThreshold, String device) {
+
+  public static final int DEFAULT_MIN_FACE = 20;
+  public static final double DEFAULT_SCALE_FACTOR = 0.709;
+
+  public MtcnnConfig {
+    if (minFaceSize < 12) {
+      throw new IllegalArgumentException("minFaceSize must be >= 12 (P-Net's window): " + minFaceSize);
+    }
+    if (!(scaleFactor > 0 && scaleFactor < 1)) {
+      throw new IllegalArgumentException("scaleFactor must be in (0, 1): " + scaleFactor);
+    }
+    for (float t : new float[] {pnetThreshold, rnetThreshold, onetThreshold}) {
+      if (!(t >= 0 && t < 1)) {
+        throw new IllegalArgumentException("thresholds must be in [0, 1): " + t);
+      }
+    }
+    if (device == null || device.isBlank()) {
+      throw new IllegalArgumentException("device is required, e.g. \"cpu\"");
+    }
+  }
+
+  /** Minimum face 20 px, factor 0.709, thresholds 0.6 / 0.7 / 0.7, CPU. */
+  public static MtcnnConfig defaults() {
+    return new MtcnnConfig(DEFAULT_MIN_FACE, DEFAULT_SCALE_FACTOR, 0.6f, 0.7f, 0.7f, "cpu");
+  }
+
+  public MtcnnConfig withMinFaceSize(int size) {
+    return new MtcnnConfig(size, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device);
+  }
+
+  public MtcnnConfig withDevice(String name) {
+    return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, name);
+  }
+
+  public MtcnnConfig withThresholds(float pnet, float rnet, float onet) {
+    return new MtcnnConfig(minFaceSize, scaleFactor, pnet, rnet, onet, device);
+  }
+}

@@ -1,0 +1,65 @@
+package io.emotionstream.detect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * PReLU with one learned slope per channel: {@code max(x, 0) + alpha[c] * min(x, 0)}, channel axis 1.
+ *
+ * <p>Our own block because DJL's {@code ai.djl.nn.core.Prelu} has a single scalar slope and its
+ * forward pass is not implemented on the PyTorch engine; MTCNN needs one slope per channel.
+ */
+public final class PerChannelPrelu extends AbstractBlock {
+
+  private final int channels;
+  private final Parameter alpha;
+
+  /** @param channels size of axis 1 of the input */
+  public PerChannelPrelu(int channels) {
+    this.channels = channels;
+    this.alpha = addParameter(Parameter.builder()
+        .setName("alpha")
+        .setType(Parameter.Type.OTHER)
+        .optShape(new Shape(channels))
+        .optInitializer(Initializer.ZEROS)
+        .build());
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+      PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    NDArray a = store.getValue(alpha, x.getDevice(), training);
+    long[] shape = new long[x.getShape().dimension()];
+    java.util.Arrays.fill(shape, 1);
+    shape[1] = channels;
+    // x + (alpha - 1) * min(x, 0): one new array and two in-place passes instead of four arrays.
+    // Arrays derived from the parameter would attach to the weights' manager and live as long as
+    // the model; close them here.
+    try (NDArray view = a.reshape(new Shape(shape)); NDArray slopeMinusOne = view.sub(1f)) {
+      return new NDList(x.minimum(0f).muli(slopeMinusOne).addi(x));
+    }
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return inputShapes;
+  }
+
+  @Override
+  protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType,
+      Shape... inputShapes) {
+    // no children
+  }
+}

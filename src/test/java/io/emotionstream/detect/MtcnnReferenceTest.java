@@ -1,0 +1,139 @@
+package io.emotionstream.detect;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.emotionstream.Assets;
+import io.emotionstream.frame.ImageDecoding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compares {@link MtcnnDetector} with an independent reference MTCNN (facenet-pytorch with the
+ * same original weights, default settings). The npm sample photos' reference faces live in a test
+ * resource, so that comparison always runs; the shared photos' are parsed from the shared
+ * REFERENCE.md and skipped when it is absent.
+ *
+ * <p>Criteria: every reference face with probability >= 0.9 is found with IoU >= 0.8 and every
+ * landmark within 5% of the reference box width; no reported face with score >= 0.95 is absent
+ * from the reference.
+ */
+class MtcnnReferenceTest {
+
+  static final float REQUIRED_PROB = 0.9f;
+  static final float MIN_IOU = 0.8f;
+  static final float MAX_LANDMARK_ERROR = 0.05f;
+  static final float EXTRA_SCORE = 0.95f;
+
+  private static MtcnnDetector detector;
+
+  @BeforeAll
+  static void start() {
+    detector = new MtcnnDetector();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (detector != null) {
+      detector.close();
+    }
+  }
+
+  @Test
+  void matchesReferenceOnNpmSamplePhotos() throws Exception {
+    Path demo = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo");
+    Map<String, List<ReferenceFaces.Face>> reference =
+        ReferenceFaces.fromTsv("npm-samples-reference.tsv");
+    assertTrue(reference.size() == 6, "six sample photos in the reference resource");
+    compare(demo, reference);
+  }
+
+  @Test
+  void matchesReferenceOnSharedPhotos() throws Exception {
+    Path markdown = Path.of("..", "shared", "data", "photos", "REFERENCE.md");
+    assumeTrue(Files.isRegularFile(markdown),
+        "skipped: " + markdown.toAbsolutePath().normalize() + " is absent (shared data not mounted)");
+    Map<String, List<ReferenceFaces.Face>> reference = ReferenceFaces.fromMarkdown(markdown);
+    assumeTrue(!reference.isEmpty(), "skipped: no photo listed in " + markdown + " exists");
+    compare(markdown.getParent(), reference);
+  }
+
+  private static void compare(Path dir, Map<String, List<ReferenceFaces.Face>> reference) {
+    List<String> failures = new ArrayList<>();
+    float worstIou = 1;
+    float worstLandmark = 0;
+    for (var entry : reference.entrySet()) {
+      List<DetectedFace> found;
+      try (Mat image = ImageDecoding.readBgr(dir.resolve(entry.getKey()))) {
+        found = detector.detect(image);
+      }
+      for (ReferenceFaces.Face ref : entry.getValue()) {
+        DetectedFace best = bestMatch(ref.box(), found);
+        float iou = best == null ? 0 : iou(ref.box(), best);
+        if (ref.prob() < REQUIRED_PROB) {
+          continue;
+        }
+        worstIou = Math.min(worstIou, iou);
+        if (iou < MIN_IOU) {
+          failures.add(entry.getKey() + ": reference face " + java.util.Arrays.toString(ref.box())
+              + " found with IoU " + iou + " only (" + best + ")");
+          continue;
+        }
+        float error = landmarkError(ref, best);
+        worstLandmark = Math.max(worstLandmark, error);
+        if (error > MAX_LANDMARK_ERROR) {
+          failures.add(entry.getKey() + ": landmarks of " + best + " off by " + error + " of the box width");
+        }
+      }
+      for (DetectedFace face : found) {
+        if (face.score() < EXTRA_SCORE) {
+          continue;
+        }
+        boolean known = entry.getValue().stream().anyMatch(r -> iou(r.box(), face) >= 0.5f);
+        if (!known) {
+          failures.add(entry.getKey() + ": extra face " + face);
+        }
+      }
+    }
+    System.out.printf("reference comparison in %s: worst IoU %.4f, worst landmark error %.4f of box width%n",
+        dir.getFileName(), worstIou, worstLandmark);
+    assertFalse(!failures.isEmpty(), String.join("\n", failures));
+  }
+
+  private static DetectedFace bestMatch(float[] box, List<DetectedFace> found) {
+    DetectedFace best = null;
+    float bestIou = 0;
+    for (DetectedFace f : found) {
+      float iou = iou(box, f);
+      if (iou > bestIou) {
+        bestIou = iou;
+        best = f;
+      }
+    }
+    return best;
+  }
+
+  static float iou(float[] b, DetectedFace f) {
+    return BoxOps.iou(b[0], b[1], b[2], b[3], f.x1(), f.y1(), f.x2(), f.y2());
+  }
+
+  /** Largest landmark distance as a fraction of the reference box width. */
+  static float landmarkError(ReferenceFaces.Face ref, DetectedFace face) {
+    float width = ref.box()[2] - ref.box()[0];
+    float worst = 0;
+    for (int i = 0; i < DetectedFace.LANDMARKS; i++) {
+      float dx = face.landmarkX(i) - ref.landmarks()[2 * i];
+      float dy = face.landmarkY(i) - ref.landmarks()[2 * i + 1];
+      worst = Math.max(worst, (float) Math.hypot(dx, dy) / width);
+    }
+    return worst;
+  }
+}

@@ -1,0 +1,135 @@
+package io.emotionstream.frame;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
+import static org.bytedeco.opencv.global.opencv_imgproc.circle;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.detect.DetectedFace;
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Test;
+
+class FaceCropperTest {
+
+  private static final Scalar RED = new Scalar(0, 0, 255, 0);
+  private static final Scalar GREEN = new Scalar(0, 255, 0, 0);
+
+  /** A grey frame with a red dot on the left eye and a green dot on the right eye of a tilted face. */
+  private static DetectedFace tiltedFace(Mat frame, double degrees) {
+    double a = Math.toRadians(degrees);
+    double cx = 200, cy = 210;
+    // an upright face: eyes 60 px apart at y=-30, nose at 0, mouth corners at y=+40
+    double[] upright = {-30, -30, 30, -30, 0, 0, -24, 40, 24, 40};
+    float[] lm = new float[10];
+    for (int i = 0; i < 5; i++) {
+      double x = upright[2 * i], y = upright[2 * i + 1];
+      lm[2 * i] = (float) (cx + x * Math.cos(a) - y * Math.sin(a));
+      lm[2 * i + 1] = (float) (cy + x * Math.sin(a) + y * Math.cos(a));
+    }
+    try (Point left = new Point(Math.round(lm[0]), Math.round(lm[1]));
+        Point right = new Point(Math.round(lm[2]), Math.round(lm[3]))) {
+      circle(frame, left, 4, RED, FILLED, 8, 0);
+      circle(frame, right, 4, GREEN, FILLED, 8, 0);
+    }
+    return new DetectedFace(140, 140, 260, 290, 0.99f, lm);
+  }
+
+  /** Centroid x, y of pixels close to a pure colour (channel index 2 = red, 1 = green). */
+  private static double[] centroid(Mat crop, int channel) {
+    double sx = 0, sy = 0, n = 0;
+    try (UByteIndexer ix = crop.createIndexer()) {
+      for (int y = 0; y < crop.rows(); y++) {
+        for (int x = 0; x < crop.cols(); x++) {
+          int c = ix.get(y, x, channel);
+          int other = ix.get(y, x, channel == 2 ? 1 : 2);
+          if (c > 180 && other < 90) {
+            sx += x;
+            sy += y;
+            n++;
+          }
+        }
+      }
+    }
+    assertTrue(n > 0, "colour " + channel + " visible in the crop");
+    return new double[] {sx / n, sy / n};
+  }
+
+  @Test
+  void alignedCropPutsEyesLevelAtTemplatePositions() {
+    CropSpec spec = new CropSpec(112, 112, CropSpec.Framing.ALIGNED, 0.0);
+    try (Mat frame = new Mat(400, 400, opencv_core.CV_8UC3, Scalar.all(128))) {
+      DetectedFace face = tiltedFace(frame, 25);
+      try (Mat crop = new FaceCropper().crop(frame, face, spec)) {
+        assertEquals(112, crop.cols());
+        assertEquals(112, crop.rows());
+        double[] left = centroid(crop, 2);
+        double[] right = centroid(crop, 1);
+        double[] template = FaceCropper.alignedTemplate(spec);
+        assertEquals(left[1], right[1], 1.0, "eyes level");
+        // the synthetic face's proportions differ a little from the template's: a few pixels
+        assertEquals(template[0], left[0], 4.0, "left eye x");
+        assertEquals(template[1], left[1], 4.0, "left eye y");
+        assertEquals(template[2], right[0], 4.0, "right eye x");
+        assertEquals(template[3], right[1], 4.0, "right eye y");
+        assertTrue(left[0] < right[0], "left eye on the left");
+      }
+    }
+  }
+
+  @Test
+  void marginShrinksTheFaceTowardsTheCentre() {
+    double[] tight = FaceCropper.alignedTemplate(new CropSpec(112, 112, CropSpec.Framing.ALIGNED, 0.0));
+    double[] loose = FaceCropper.alignedTemplate(new CropSpec(112, 112, CropSpec.Framing.ALIGNED, 0.5));
+    double tightEyes = tight[2] - tight[0];
+    double looseEyes = loose[2] - loose[0];
+    assertEquals(tightEyes / 1.5, looseEyes, 1e-9);
+    assertEquals(tight[1], tight[3], 1e-9, "template eyes level");
+  }
+
+  @Test
+  void similarityTransformRecoversAKnownOne() {
+    double[] from = {10, 20, 50, 22, 30, 40, 15, 60, 45, 61};
+    double a = 1.3 * Math.cos(0.4), b = 1.3 * Math.sin(0.4);
+    double[] to = new double[10];
+    for (int i = 0; i < 5; i++) {
+      to[2 * i] = a * from[2 * i] - b * from[2 * i + 1] + 7;
+      to[2 * i + 1] = b * from[2 * i] + a * from[2 * i + 1] - 3;
+    }
+    double[] m = SimilarityTransform.fit(from, to);
+    double[] expected = {a, -b, 7, b, a, -3};
+    for (int i = 0; i < 6; i++) {
+      assertEquals(expected[i], m[i], 1e-9);
+    }
+  }
+
+  @Test
+  void squareCropHasTheRequestedSizePastTheBorder() {
+    try (Mat frame = new Mat(100, 100, opencv_core.CV_8UC3, Scalar.all(200))) {
+      DetectedFace nearCorner = new DetectedFace(-20, -10, 40, 70, 0.9f, new float[10]);
+      for (FaceCropper.Border border : FaceCropper.Border.values()) {
+        try (Mat crop = new FaceCropper(border).crop(frame, nearCorner,
+            new CropSpec(64, 48, CropSpec.Framing.SQUARE, 0.2))) {
+          assertEquals(64, crop.cols());
+          assertEquals(48, crop.rows());
+          try (UByteIndexer ix = crop.createIndexer()) {
+            int corner = ix.get(0, 0, 0);
+            assertEquals(border == FaceCropper.Border.REPLICATE ? 200 : 0, corner, 1, "outside pixel, " + border);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void emptyImageIsRejected() {
+    try (Mat empty = new Mat()) {
+      assertThrows(IllegalArgumentException.class, () -> new FaceCropper().crop(empty,
+          new DetectedFace(0, 0, 1, 1, 1, new float[10]), new CropSpec(8, 8, CropSpec.Framing.SQUARE, 0)));
+    }
+  }
+}
