@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * fails with a {@link java.util.concurrent.TimeoutException} after {@code requestTimeout}; a request
  * that times out (or is cancelled) while still queued is dropped, not run. {@link #close()} stops
  * accepting, runs what is queued and waits for running batches (up to {@code requestTimeout}), then
- * fails anything left with {@link CancellationException}.
+ * fails anything left with {@link RejectedExecutionException}.
  *
  * <p>Our own: DJL's batching lives in DJL Serving (a server, not a library), and general-purpose
  * Java batchers do not wait for an idle device before closing a batch, which is what lets batches
@@ -145,10 +144,10 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      failAll(batch, new CancellationException("batcher closed"));
+      failAll(batch, new RejectedExecutionException("batcher closed before the request ran"));
       List<Request<I, O>> left = new ArrayList<>();
       queue.drainTo(left);
-      failAll(left, new CancellationException("batcher closed"));
+      failAll(left, new RejectedExecutionException("batcher closed before the request ran"));
     }
   }
 
@@ -208,7 +207,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
   /**
    * Stops accepting requests, runs the queued ones and waits for running batches, up to the request
-   * timeout; whatever is still pending then fails with {@link CancellationException}. Does not close
+   * timeout; whatever is still queued then fails with {@link RejectedExecutionException}. Does not close
    * the executor.
    */
   @Override
