@@ -1,5 +1,8 @@
 /**
- * Readers for weight files published in other frameworks' formats (TFLite flatbuffers), so that the
- * project can convert pretrained networks into its own DJL weight files without those frameworks.
+ * Readers for weight formats made by other frameworks (TFLite flatbuffers, TF.js manifests and
+ * shards, safetensors), so that pretrained networks convert into our DJL blocks without those
+ * frameworks, and the mapping of named tensors onto the parameters of our blocks ({@link
+ * io.emotionstream.weights.StateDict}): parameters are addressed by PyTorch state-dict style names
+ * ({@code layer1.0.conv1.weight}), so weights trained elsewhere load by name.
  */
 package io.emotionstream.weights;

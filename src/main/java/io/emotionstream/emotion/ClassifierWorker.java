@@ -1,0 +1,38 @@
+package io.emotionstream.emotion;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.pytorch.jni.JniUtils;
+import io.emotionstream.inference.BatchWorker;
+import io.emotionstream.inference.WorkerSlot;
+import io.emotionstream.model.ModelArtifact;
+import java.util.List;
+
+/** One device worker: its own copy of the model on its device and its own predictor. */
+final class ClassifierWorker implements BatchWorker<float[], float[]> {
+
+  private final Model model;
+  private final Predictor<List<float[]>, List<float[]>> predictor;
+
+  ClassifierWorker(ModelArtifact artifact, WorkerSlot slot) {
+    if (ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType()) && slot.intraOpThreads() > 0) {
+      // PyTorch's intra-op thread count; every CPU worker gets the same share of the cores
+      JniUtils.setNumThreads(slot.intraOpThreads());
+    }
+    this.model = artifact.load(slot.device());
+    var m = artifact.metadata();
+    this.predictor = model.newPredictor(new ProbabilitiesTranslator(m.channels(), m.inputHeight(), m.inputWidth()));
+  }
+
+  @Override
+  public List<float[]> run(List<float[]> batch) throws Exception {
+    return predictor.predict(batch);
+  }
+
+  @Override
+  public void close() {
+    try (model; predictor) {
+      // closes the predictor, then the model
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.emotionstream.emotion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * ResNet-18 shaped exactly like torchvision's {@code resnet18}: 7x7/2 stem, 3x3/2 max pool, four
+ * stages of two {@link BasicBlock}s (64, 128, 256, 512 channels), global average pool, {@code fc}.
+ * 11,689,512 trainable parameters for 1000 classes. Parameter names follow torchvision's state dict
+ * ({@code conv1.weight}, {@code layer2.0.downsample.0.weight}, {@code fc.bias}; see
+ * {@link io.emotionstream.weights.StateDict}), so its weights load by name.
+ *
+ * <p>Written here because DJL's {@code ResNetV1} with 18 layers is a different (bottleneck, 0.9 M
+ * parameter) network with other names. Any input size of at least 32 px works (global pooling); a
+ * one-channel (grey) input is replicated to three channels, as torchvision expects RGB.
+ */
+public final class ResNet18 extends AbstractBlock {
+
+  private final int numClasses;
+  private final Block conv1;
+  private final Block bn1;
+  private final Block[] layers = new Block[4];
+  private final Block fc;
+
+  public ResNet18(int numClasses) {
+    this.numClasses = numClasses;
+    conv1 = addChildBlock("conv1", Blocks.conv(64, 7, 2, 3, false));
+    bn1 = addChildBlock("bn1", BatchNorm.builder().build());
+    int[] widths = {64, 128, 256, 512};
+    int in = 64;
+    for (int i = 0; i < 4; i++) {
+      int stride = i == 0 ? 1 : 2;
+      layers[i] = addChildBlock("layer" + (i + 1), new NamedSequential(
+          new BasicBlock(in, widths[i], stride), new BasicBlock(widths[i], widths[i], 1)));
+      in = widths[i];
+    }
+    fc = addChildBlock("fc", Linear.builder().setUnits(numClasses).build());
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+      PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    if (x.getShape().get(1) == 1) {
+      x = x.repeat(1, 3);
+    }
+    x = Blocks.run(conv1, store, x, training, params);
+    x = Activation.relu(Blocks.run(bn1, store, x, training, params));
+    x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    for (Block layer : layers) {
+      x = Blocks.run(layer, store, x, training, params);
+    }
+    x = x.reshape(x.getShape().get(0), x.getShape().get(1), -1).mean(new int[] {2});
+    return new NDList(Blocks.run(fc, store, x, training, params));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {new Shape(inputShapes[0].get(0), numClasses)};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape in = inputShapes[0];
+    Shape s = Blocks.init(conv1, manager, dataType, new Shape(in.get(0), 3, in.get(2), in.get(3)));
+    Blocks.init(bn1, manager, dataType, s);
+    s = new Shape(s.get(0), s.get(1), (s.get(2) - 1) / 2 + 1, (s.get(3) - 1) / 2 + 1);
+    for (Block layer : layers) {
+      s = Blocks.init(layer, manager, dataType, s);
+    }
+    Blocks.init(fc, manager, dataType, new Shape(s.get(0), s.get(1)));
+  }
+}

@@ -1,0 +1,219 @@
+package io.emotionstream.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.emotionstream.weights.SafetensorsImporter;
+import io.emotionstream.weights.StateDict;
+import io.emotionstream.weights.WeightsException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A verified model artifact directory: {@code metadata.json} plus a safetensors weights file whose
+ * tensors carry state-dict names ({@link StateDict}).
+ *
+ * <p>{@link #open(Path)} checks everything that can be checked without building the network: the
+ * metadata fields, that the architecture is known, that the weights file exists and matches its
+ * SHA-256, and that the network's class count (from the weights) equals the number of labels.
+ */
+public final class ModelArtifact {
+
+  public static final String METADATA_FILE = "metadata.json";
+  public static final String DEFAULT_WEIGHTS_FILE = "weights.safetensors";
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Path directory;
+  private final ModelMetadata metadata;
+  private final Architecture architecture;
+
+  private ModelArtifact(Path directory, ModelMetadata metadata, Architecture architecture) {
+    this.directory = directory;
+    this.metadata = metadata;
+    this.architecture = architecture;
+  }
+
+  /**
+   * Opens and verifies an artifact directory.
+   *
+   * @throws ModelArtifactException naming the directory or file and what is wrong
+   */
+  public static ModelArtifact open(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      throw new ModelArtifactException(directory, "not a directory");
+    }
+    Path metadataFile = directory.resolve(METADATA_FILE);
+    if (!Files.isRegularFile(metadataFile)) {
+      throw new ModelArtifactException(metadataFile, "missing metadata file");
+    }
+    ModelMetadata metadata;
+    try {
+      metadata = JSON.readValue(metadataFile.toFile(), ModelMetadata.class);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ModelArtifactException(metadataFile, "unreadable metadata: " + e.getMessage(), e);
+    }
+    List<String> problems = metadata.problems();
+    if (!problems.isEmpty()) {
+      throw new ModelArtifactException(metadataFile, String.join("; ", problems));
+    }
+    Architecture architecture = Architectures.find(metadata.architecture());
+    if (architecture == null) {
+      throw new ModelArtifactException(metadataFile, "unknown architecture '" + metadata.architecture()
+          + "' (known: " + Architectures.names() + ")");
+    }
+    Path weights = directory.resolve(metadata.weightsFile());
+    if (!Files.isRegularFile(weights)) {
+      throw new ModelArtifactException(weights, "missing weights file named by " + METADATA_FILE);
+    }
+    String actual = sha256(weights);
+    if (!actual.equalsIgnoreCase(metadata.weightsSha256())) {
+      throw new ModelArtifactException(weights, "checksum mismatch: SHA-256 is " + actual + " but "
+          + METADATA_FILE + " says " + metadata.weightsSha256());
+    }
+    long classes = classCount(weights, architecture.classCountTensor());
+    if (classes != metadata.labels().size()) {
+      throw new ModelArtifactException(metadataFile, "wrong label count: " + metadata.labels().size()
+          + " labels " + metadata.labels() + " but the network outputs " + classes + " classes ("
+          + architecture.classCountTensor() + " in " + weights.getFileName() + ")");
+    }
+    return new ModelArtifact(directory, metadata, architecture);
+  }
+
+  /**
+   * Writes an artifact: the block's parameters as safetensors ({@link #DEFAULT_WEIGHTS_FILE}) and
+   * {@code metadata.json} with the checksum filled in; then opens (verifies) it.
+   *
+   * @param block an initialised block of {@code metadata.architecture()}
+   */
+  public static ModelArtifact write(Path directory, ModelMetadata metadata, Block block) {
+    try {
+      Files.createDirectories(directory);
+      Path weights = directory.resolve(DEFAULT_WEIGHTS_FILE);
+      try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        SafetensorsImporter.write(StateDict.export(block, manager), weights);
+      }
+      ModelMetadata complete = metadata.withWeights(DEFAULT_WEIGHTS_FILE, sha256(weights));
+      Path tmp = directory.resolve(METADATA_FILE + ".tmp");
+      JSON.writeValue(tmp.toFile(), complete);
+      Files.move(tmp, directory.resolve(METADATA_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new ModelArtifactException(directory, "cannot write: " + e.getMessage(), e);
+    }
+    return open(directory);
+  }
+
+  /** A fresh block of this architecture, initialised on {@code manager}'s device, weights loaded. */
+  public Block newBlock(NDManager manager) {
+    Block block = architecture.newBlock(metadata);
+    block.initialize(manager, DataType.FLOAT32, inputShape(1));
+    try (NDManager scratch = manager.newSubManager()) {
+      StateDict.load(block, SafetensorsImporter.read(scratch, weightsFile()), weightsFile().toString());
+    } catch (WeightsException e) {
+      throw new ModelArtifactException(weightsFile(), e.getMessage(), e);
+    }
+    block.freezeParameters(true);
+    return block;
+  }
+
+  /** A DJL model on {@code device} holding this artifact's network with its weights; the caller closes it. */
+  public Model load(Device device) {
+    Model model = Model.newInstance(metadata.name() + "-" + metadata.version(), device);
+    try {
+      model.setBlock(newBlock(model.getNDManager()));
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** NCHW input shape for a batch. */
+  public Shape inputShape(int batch) {
+    return new Shape(batch, metadata.channels(), metadata.inputHeight(), metadata.inputWidth());
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public ModelMetadata metadata() {
+    return metadata;
+  }
+
+  public Architecture architecture() {
+    return architecture;
+  }
+
+  public Path weightsFile() {
+    return directory.resolve(metadata.weightsFile());
+  }
+
+  /** Lower-case hex SHA-256 of a file. */
+  public static String sha256(Path file) {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (IOException e) {
+      throw new ModelArtifactException(file, "cannot read: " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads the first dimension of one tensor from a safetensors header without loading the tensors. */
+  static long classCount(Path weights, String tensor) {
+    try (InputStream in = Files.newInputStream(weights)) {
+      byte[] lengthBytes = in.readNBytes(8);
+      if (lengthBytes.length < 8) {
+        throw new ModelArtifactException(weights, "not a safetensors file (shorter than its header)");
+      }
+      long length = ByteBuffer.wrap(lengthBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      if (length <= 0 || length > 100_000_000) {
+        throw new ModelArtifactException(weights, "not a safetensors file (header length " + length + ")");
+      }
+      JsonNode header = JSON.readTree(new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
+      JsonNode shape = header.path(tensor).path("shape");
+      if (!shape.isArray() || shape.isEmpty()) {
+        throw new ModelArtifactException(weights, "has no tensor '" + tensor + "' (the classifier output)");
+      }
+      return shape.get(0).asLong();
+    } catch (IOException e) {
+      throw new ModelArtifactException(weights, "unreadable safetensors header: " + e.getMessage(), e);
+    }
+  }
+
+  /** Serialises metadata the way artifacts store it (for tools and tests). */
+  public static String toJson(ModelMetadata metadata) {
+    try {
+      return JSON.writeValueAsString(metadata);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Parses metadata JSON the way {@link #open} does. */
+  public static ModelMetadata parseMetadata(String json) throws IOException {
+    return JSON.readValue(json, ModelMetadata.class);
+  }
+}
