@@ -1,0 +1,121 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.model.ModelArtifact;
+import io.emotionstream.model.ModelMetadata;
+import io.emotionstream.model.ModelReleases;
+import io.emotionstream.model.ModelStore;
+import io.emotionstream.schema.ModelRelease;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code models}: publish, list and promote model versions. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+    description = "Publish model artifacts to the model store, list them, and choose the version processors serve.",
+    subcommands = {ModelsCommand.Publish.class, ModelsCommand.ListVersions.class, ModelsCommand.Promote.class})
+public final class ModelsCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Shared: the store location flag on top of the settings. */
+  static final class StoreOptions {
+    @Mixin
+    SettingsOptions settings;
+
+    @Option(names = "--store", paramLabel = "DIR|URI", description = "Model store (default: setting model.store).")
+    String store;
+
+    Settings settings() {
+      return settings.settings().with(java.util.Collections.singletonMap("model.store", store), "--store");
+    }
+  }
+
+  @Command(name = "publish", mixinStandardHelpOptions = true,
+      description = {"Copy a verified artifact into the store and release it: every processor following the",
+          "model's name loads it without a restart (unless --no-release)."})
+  static final class Publish implements Callable<Integer> {
+    @Mixin
+    StoreOptions options;
+
+    @Parameters(paramLabel = "ARTIFACT_DIR")
+    Path artifact;
+
+    @Option(names = "--no-release", description = "Only store it; release later with 'models promote'.")
+    boolean noRelease;
+
+    @Override
+    public Integer call() {
+      Settings settings = options.settings();
+      ModelArtifact verified = ModelArtifact.open(artifact);
+      URI uri = ModelStore.open(settings.string("model.store")).publish(verified);
+      ModelMetadata m = verified.metadata();
+      System.out.println("stored " + m.name() + " " + m.version() + " at " + uri);
+      if (!noRelease) {
+        ModelReleases.publish(settings, ModelReleases.release(m, uri));
+        System.out.println("released " + m.name() + " " + m.version() + " on " + settings.string("topic.model-releases"));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List stored versions; '*' marks the released one (needs the brokers unless --offline).")
+  static final class ListVersions implements Callable<Integer> {
+    @Mixin
+    StoreOptions options;
+
+    @Option(names = "--offline", description = "Do not read the releases topic.")
+    boolean offline;
+
+    @Override
+    public Integer call() {
+      Settings settings = options.settings();
+      Map<String, ModelRelease> released = offline ? Map.of() : ModelReleases.current(settings);
+      System.out.printf("%-2s %-24s %-28s %-10s %-24s %s%n", "", "NAME", "VERSION", "ARCH", "CREATED", "METRICS");
+      for (ModelMetadata m : ModelStore.open(settings.string("model.store")).list()) {
+        ModelRelease r = released.get(m.name());
+        boolean current = r != null && r.getVersion().equals(m.version());
+        System.out.printf("%-2s %-24s %-28s %-10s %-24s %s%n", current ? "*" : "", m.name(), m.version(),
+            m.architecture(), m.createdAt(), m.metrics() == null ? "{}" : m.metrics());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true,
+      description = "Release a stored version (a rollback is the promotion of an older one).")
+  static final class Promote implements Callable<Integer> {
+    @Mixin
+    StoreOptions options;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "VERSION")
+    String version;
+
+    @Override
+    public Integer call() {
+      Settings settings = options.settings();
+      ModelStore store = ModelStore.open(settings.string("model.store"));
+      URI uri = store.locate(name, version);
+      ModelArtifact verified = ModelArtifact.open(store.fetch(uri));
+      ModelReleases.publish(settings, ModelReleases.release(verified.metadata(), uri));
+      System.out.println("released " + name + " " + version + " on " + settings.string("topic.model-releases"));
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package io.emotionstream.emotion;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.inference.InferenceConfig;
+import io.emotionstream.model.ModelArtifact;
+import io.emotionstream.model.ModelMetadata;
+import io.emotionstream.model.ModelReleases;
+import io.emotionstream.model.ModelStore;
+import io.emotionstream.schema.ModelRelease;
+import io.emotionstream.stream.serde.AvroSerdes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted {@code model-releases} topic and keeps the classifier on the released
+ * version of its model, without a restart: the new version is loaded in the background, verified
+ * (checksum, name, version, labels, input contract), warmed up on every device worker, then
+ * swapped in; in-flight batches finish on the old version, which is closed afterwards. A bad
+ * release leaves the current model serving; it is logged and counted, and not retried until a new
+ * release arrives.
+ */
+public final class HotReloader implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HotReloader.class);
+
+  private final Settings settings;
+  private final BatchingEmotionClassifier classifier;
+  private final InferenceConfig config;
+  private final String modelName;
+  private final Counter reloads;
+  private final MeterRegistry registry;
+  private final MultiGauge modelInfo;
+  private final Set<String> failed = new HashSet<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile String lastFailure;
+
+  public HotReloader(Settings settings, BatchingEmotionClassifier classifier, InferenceConfig config,
+      MeterRegistry registry) {
+    this.settings = settings;
+    this.classifier = classifier;
+    this.config = config;
+    String name = settings.string("model.name", "");
+    this.modelName = name.isBlank() ? classifier.runtime().artifact().metadata().name() : name;
+    this.registry = registry;
+    this.reloads = Counter.builder("emotionstream.model.reloads").tag("result", "success")
+        .description("model versions swapped in").register(registry);
+    this.modelInfo = MultiGauge.builder("emotionstream.model.info")
+        .description("the model in service (value 1), by name and version").register(registry);
+    publishModelInfo();
+    this.thread = new Thread(this::run, "model-reloader");
+    thread.setDaemon(true);
+  }
+
+  /** Starts following the releases topic. */
+  public HotReloader start() {
+    ModelReleases.ensureTopic(settings);
+    thread.start();
+    return this;
+  }
+
+  /** The model name this instance follows. */
+  public String modelName() {
+    return modelName;
+  }
+
+  /** Version in service now. */
+  public String servingVersion() {
+    return classifier.runtime().artifact().metadata().version();
+  }
+
+  /** Why the last rejected release was rejected, or null. */
+  public String lastFailure() {
+    return lastFailure;
+  }
+
+  private void run() {
+    String topic = settings.string("topic.model-releases");
+    Map<String, Object> props = new HashMap<>(settings.kafkaOverrides());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    while (running) {
+      try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+          AvroSerdes.from(settings).serde(ModelRelease.class).deserializer())) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        while (running) {
+          ModelRelease latest = null;
+          try {
+            for (ConsumerRecord<String, ModelRelease> r : consumer.poll(Duration.ofMillis(500))) {
+              if (modelName.equals(r.key()) && r.value() != null) {
+                latest = r.value();
+              }
+            }
+          } catch (RecordDeserializationException e) {
+            fail(null, "undecodable record at " + e.topicPartition() + "@" + e.offset() + ": " + e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+          }
+          if (latest != null) {
+            apply(latest);
+          }
+        }
+      } catch (RuntimeException e) {
+        if (running) {
+          LOG.warn("cannot follow {}: {}; retrying in 5 s", topic, e.toString());
+          sleep(5000);
+        }
+      }
+    }
+  }
+
+  /** Loads, checks, warms up and swaps in {@code release}; on any problem keeps the current model. */
+  void apply(ModelRelease release) {
+    String id = release.getModelName() + " " + release.getVersion() + " (" + release.getChecksum() + ")";
+    if (release.getVersion().equals(servingVersion()) || failed.contains(id)) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    LOG.info("loading released model {} from {}", id, release.getArtifactUri());
+    ModelRuntime next = null;
+    try {
+      Path dir = ModelStore.open(settings.string("model.store")).fetch(URI.create(release.getArtifactUri()));
+      ModelArtifact artifact = ModelArtifact.open(dir);
+      check(release, artifact.metadata());
+      next = ModelRuntime.start(artifact, config);
+      warmUp(next);
+      String before = servingVersion();
+      classifier.swap(next);
+      reloads.increment();
+      publishModelInfo();
+      LOG.info("model {} swapped in for {} after {} ms of loading and warm-up", id, before,
+          (System.nanoTime() - t0) / 1_000_000);
+    } catch (RuntimeException e) {
+      if (next != null) {
+        next.close();
+      }
+      failed.add(id);
+      fail(release, e.getMessage());
+    }
+  }
+
+  private static void check(ModelRelease release, ModelMetadata m) {
+    List<String> problems = new ArrayList<>();
+    if (!m.name().equals(release.getModelName())) {
+      problems.add("artifact is model " + m.name() + ", release names " + release.getModelName());
+    }
+    if (!m.version().equals(release.getVersion())) {
+      problems.add("artifact is version " + m.version() + ", release names " + release.getVersion());
+    }
+    if (!m.weightsSha256().equals(release.getChecksum())) {
+      problems.add("weights checksum " + m.weightsSha256() + " differs from the release's " + release.getChecksum());
+    }
+    if (!release.getLabels().isEmpty() && !release.getLabels().equals(m.labels())) {
+      problems.add("labels " + m.labels() + " differ from the release's " + release.getLabels());
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    new CropPreprocessor(m); // the input contract: refuses sizes, channels or normalisation it cannot feed
+  }
+
+  /** One batch per worker at once: the pool gives concurrent batches to distinct idle workers. */
+  private static void warmUp(ModelRuntime runtime) {
+    float[] blank = new float[runtime.preprocessor().inputSize()];
+    List<CompletableFuture<List<float[]>>> batches = new ArrayList<>();
+    for (int i = 0; i < runtime.pool().size(); i++) {
+      batches.add(runtime.pool().execute(List.of(blank)));
+    }
+    try {
+      for (CompletableFuture<List<float[]>> batch : batches) {
+        float[] p = batch.get(120, TimeUnit.SECONDS).get(0);
+        if (p.length != runtime.artifact().metadata().labels().size()) {
+          throw new IllegalArgumentException("network gives " + p.length + " outputs for "
+              + runtime.artifact().metadata().labels().size() + " labels");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during warm-up", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("warm-up failed: " + (e.getCause() == null ? e : e.getCause()), e);
+    }
+  }
+
+  private void fail(ModelRelease release, String why) {
+    String what = release == null ? "model release" : "release " + release.getModelName() + " "
+        + release.getVersion() + " (" + release.getArtifactUri() + ")";
+    lastFailure = what + ": " + why;
+    Counter.builder("emotionstream.model.reloads").tag("result", "failure").register(registry).increment();
+    LOG.error("rejected {}: {}; still serving {} {}", what, why, modelName, servingVersion());
+  }
+
+  private void publishModelInfo() {
+    ModelMetadata m = classifier.runtime().artifact().metadata();
+    modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("name", m.name(), "version", m.version()), 1)), true);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Number of successful swaps. */
+  public long reloads() {
+    return (long) reloads.count();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

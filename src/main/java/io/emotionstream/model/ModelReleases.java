@@ -1,0 +1,119 @@
+package io.emotionstream.model;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.schema.ModelRelease;
+import io.emotionstream.stream.serde.AvroSerdes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The compacted {@code model-releases} topic (key: model name): the last record of a name is the
+ * version every processor serves. Publishing a release and promoting an older version (a rollback)
+ * are the same call.
+ */
+public final class ModelReleases {
+
+  private ModelReleases() {}
+
+  /** A release record for a stored artifact. */
+  public static ModelRelease release(ModelMetadata m, java.net.URI uri) {
+    return ModelRelease.newBuilder()
+        .setModelName(m.name())
+        .setVersion(m.version())
+        .setArtifactUri(uri.toString())
+        .setChecksum(m.weightsSha256())
+        .setLabels(List.copyOf(m.labels()))
+        .setCreatedTime(Instant.now())
+        .setMetrics(m.metrics() == null ? Map.of() : new HashMap<>(m.metrics()))
+        .build();
+  }
+
+  /** Writes {@code release} and waits for the broker's acknowledgement. */
+  public static void publish(Settings settings, ModelRelease release) {
+    ensureTopic(settings);
+    Map<String, Object> config = new HashMap<>(settings.kafkaOverrides());
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(config, new StringSerializer(),
+        AvroSerdes.from(settings).serde(ModelRelease.class).serializer())) {
+      producer.send(new ProducerRecord<>(settings.string("topic.model-releases"), release.getModelName(), release)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing " + release.getModelName(), e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot write the release of " + release.getModelName() + " "
+          + release.getVersion() + " to " + settings.string("topic.model-releases") + ": " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
+  /** The current release of every model name, read to the end of the topic. */
+  public static Map<String, ModelRelease> current(Settings settings) {
+    ensureTopic(settings);
+    Map<String, Object> config = new HashMap<>(settings.kafkaOverrides());
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, ModelRelease> latest = new LinkedHashMap<>();
+    String topic = settings.string("topic.model-releases");
+    try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+        AvroSerdes.from(settings).serde(ModelRelease.class).deserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (r.value() != null) {
+            latest.put(r.key(), r.value());
+          }
+        });
+      }
+    }
+    return latest;
+  }
+
+  /** Creates the compacted releases topic when it is missing. */
+  public static void ensureTopic(Settings settings) {
+    Map<String, Object> config = new HashMap<>(settings.kafkaOverrides());
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
+    String topic = settings.string("topic.model-releases");
+    try (Admin admin = Admin.create(config)) {
+      if (admin.listTopics().names().get().contains(topic)) {
+        return;
+      }
+      NewTopic compacted = new NewTopic(topic, 1, (short) settings.integer("topics.replication-factor"))
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      try {
+        admin.createTopics(List.of(compacted)).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating " + topic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+}
