@@ -1,144 +1,131 @@
 package io.emotionstream.detect;
 
+import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Cuts the R-Net/O-Net inputs out of a frame: for each box a square region resampled to
- * {@code side x side} by area averaging (what the reference does), zero outside the image,
- * written straight into the normalised RGB NCHW batch.
+ * Cuts the R-Net/O-Net inputs out of a frame: for each box a region resampled to
+ * {@code side x side} by exact area averaging (what the reference does), zero outside the image,
+ * written straight into a normalised, interleaved RGB batch.
  *
- * <p>Written in Java rather than with one OpenCV {@code resize} per box: a frame can have a few
- * hundred R-Net candidates, and the per-crop native objects (ROI headers, padded copies, resized
- * Mats, then a blob) cost more than the arithmetic. The frame's pixels are copied into a Java array
- * once per frame.
+ * <p>Written in Java over a summed-area table rather than with one OpenCV {@code resize} per box:
+ * a frame can have a few hundred R-Net candidates, many of them large, and per-crop native objects
+ * plus per-pixel averaging cost far more than reading each output cell's sum from the table (the
+ * table is bilinear inside each pixel, so fractional cell borders stay exact). The table is built
+ * once per frame and reused between frames by the same thread.
  */
 final class CropSampler {
 
-  private final byte[] pixels;
+  private static final ThreadLocal<double[]> TABLE = new ThreadLocal<>();
+
   private final int width;
   private final int height;
+  /** Sum of pixels over [0, x) x [0, y) per channel (B, G, R), at (y * (width + 1) + x) * 3 + c. */
+  private final double[] table;
 
-  /** Copies the pixels of an 8-bit BGR image. */
+  /** Builds the summed-area table of an 8-bit BGR image. */
   CropSampler(Mat bgr) {
     this.width = bgr.cols();
     this.height = bgr.rows();
-    this.pixels = new byte[width * height * 3];
-    if (bgr.isContinuous()) {
-      BytePointer data = bgr.data();
-      data.get(pixels);
-    } else {
-      for (int y = 0; y < height; y++) {
-        bgr.ptr(y).get(pixels, y * width * 3, width * 3);
+    int stride = (width + 1) * 3;
+    int size = (height + 1) * stride;
+    double[] t = TABLE.get();
+    if (t == null || t.length < size) {
+      t = new double[size];
+      TABLE.set(t);
+    }
+    this.table = t;
+    java.util.Arrays.fill(t, 0, stride, 0);
+    byte[] row = new byte[width * 3];
+    for (int y = 0; y < height; y++) {
+      BytePointer p = bgr.ptr(y);
+      p.get(row, 0, row.length);
+      int above = y * stride;
+      int here = above + stride;
+      t[here] = 0;
+      t[here + 1] = 0;
+      t[here + 2] = 0;
+      double b = 0, g = 0, r = 0;
+      for (int x = 0; x < width; x++) {
+        b += row[3 * x] & 0xFF;
+        g += row[3 * x + 1] & 0xFF;
+        r += row[3 * x + 2] & 0xFF;
+        int o = here + 3 * (x + 1);
+        t[o] = t[o - stride] + b;
+        t[o + 1] = t[o + 1 - stride] + g;
+        t[o + 2] = t[o + 2 - stride] + r;
       }
     }
   }
 
   /**
    * The crops of {@code boxes} as a batch in (n, side, side, 3) order, RGB, {@code (p - 127.5) / 128}.
-   * Each crop covers pixels {@code [trunc(x1) - 1, trunc(x2))} x {@code [trunc(y1) - 1, trunc(y2))}.
+   * Each crop covers pixels {@code [trunc(x1) - 1, trunc(x2))} x {@code [trunc(y1) - 1, trunc(y2))},
+   * as the reference's.
    */
-  float[] batch(java.util.List<Candidate> boxes, int side) {
-    int plane = side * side;
-    float[] out = new float[boxes.size() * 3 * plane];  // interleaved RGB per pixel
+  float[] batch(List<Candidate> boxes, int side) {
+    float[] out = new float[boxes.size() * side * side * 3];
+    double[] xs = new double[side + 1];
+    double[] ys = new double[side + 1];
+    double[] grid = new double[(side + 1) * (side + 1) * 3];
     for (int b = 0; b < boxes.size(); b++) {
       Candidate c = boxes.get(b);
       int x0 = (int) c.x1 - 1;
       int y0 = (int) c.y1 - 1;
       int cw = Math.max(1, (int) c.x2 - x0);
       int ch = Math.max(1, (int) c.y2 - y0);
-      sample(x0, y0, cw, ch, side, out, b * 3 * plane);
+      sample(x0, y0, cw, ch, side, xs, ys, grid, out, b * side * side * 3);
     }
     return out;
   }
 
-  /** Area-resamples region (x0, y0, cw, ch) to side x side into {@code out} at {@code offset}. */
-  void sample(int x0, int y0, int cw, int ch, int side, float[] out, int offset) {
-    Taps tx = Taps.of(cw, side);
-    Taps ty = Taps.of(ch, side);
-    // horizontal pass over every source row of the region: rows x side x 3 (B, G, R)
-    float[] rows = new float[ch * side * 3];
-    for (int r = 0; r < ch; r++) {
-      int y = y0 + r;
-      if (y < 0 || y >= height) {
-        continue;
-      }
-      int rowBase = y * width * 3;
-      int dst = r * side * 3;
-      for (int j = 0; j < side; j++) {
-        float sb = 0, sg = 0, sr = 0;
-        for (int t = tx.start[j]; t < tx.start[j + 1]; t++) {
-          int x = x0 + tx.index[t];
-          if (x < 0 || x >= width) {
-            continue;
-          }
-          int p = rowBase + x * 3;
-          float w = tx.weight[t];
-          sb += w * (pixels[p] & 0xFF);
-          sg += w * (pixels[p + 1] & 0xFF);
-          sr += w * (pixels[p + 2] & 0xFF);
+  private void sample(int x0, int y0, int cw, int ch, int side, double[] xs, double[] ys,
+      double[] grid, float[] out, int offset) {
+    for (int i = 0; i <= side; i++) {
+      xs[i] = clamp(x0 + (double) cw * i / side, width);
+      ys[i] = clamp(y0 + (double) ch * i / side, height);
+    }
+    int stride = (width + 1) * 3;
+    for (int i = 0; i <= side; i++) {
+      double y = ys[i];
+      int yi = Math.min((int) y, height - 1);
+      double fy = y - yi;
+      int rowA = yi * stride;
+      int rowB = rowA + stride;
+      for (int j = 0; j <= side; j++) {
+        double x = xs[j];
+        int xi = Math.min((int) x, width - 1);
+        double fx = x - xi;
+        int a = rowA + 3 * xi;
+        int bb = rowB + 3 * xi;
+        int g = (i * (side + 1) + j) * 3;
+        for (int k = 0; k < 3; k++) {
+          double top = table[a + k] + fx * (table[a + 3 + k] - table[a + k]);
+          double bottom = table[bb + k] + fx * (table[bb + 3 + k] - table[bb + k]);
+          grid[g + k] = top + fy * (bottom - top);
         }
-        rows[dst + j * 3] = sb;
-        rows[dst + j * 3 + 1] = sg;
-        rows[dst + j * 3 + 2] = sr;
       }
     }
-    // vertical pass, normalise, interleaved RGB
+    double cellArea = (double) cw * ch / ((double) side * side);
+    float norm = (float) (1 / (128 * cellArea));
     for (int i = 0; i < side; i++) {
       for (int j = 0; j < side; j++) {
-        float sb = 0, sg = 0, sr = 0;
-        for (int t = ty.start[i]; t < ty.start[i + 1]; t++) {
-          int src = ty.index[t] * side * 3 + j * 3;
-          float w = ty.weight[t];
-          sb += w * rows[src];
-          sg += w * rows[src + 1];
-          sr += w * rows[src + 2];
-        }
+        int g00 = (i * (side + 1) + j) * 3;
+        int g01 = g00 + 3;
+        int g10 = g00 + (side + 1) * 3;
+        int g11 = g10 + 3;
         int o = offset + (i * side + j) * 3;
-        out[o] = (sr - 127.5f) * (1f / 128);
-        out[o + 1] = (sg - 127.5f) * (1f / 128);
-        out[o + 2] = (sb - 127.5f) * (1f / 128);
+        // table channels are B, G, R; the networks take R, G, B
+        for (int k = 0; k < 3; k++) {
+          double sum = grid[g11 + k] - grid[g01 + k] - grid[g10 + k] + grid[g00 + k];
+          out[o + 2 - k] = (float) (sum * norm - 127.5 / 128);
+        }
       }
     }
   }
 
-  /**
-   * For each output cell of a 1-d resampling from {@code n} to {@code m}, the source cells it
-   * overlaps and the fraction of the output cell each covers (weights of a cell sum to 1).
-   */
-  static final class Taps {
-    final int[] start;
-    final int[] index;
-    final float[] weight;
-
-    private Taps(int[] start, int[] index, float[] weight) {
-      this.start = start;
-      this.index = index;
-      this.weight = weight;
-    }
-
-    static Taps of(int n, int m) {
-      double scale = (double) n / m;
-      int[] start = new int[m + 1];
-      int capacity = m * ((int) Math.ceil(scale) + 2);
-      int[] index = new int[capacity];
-      float[] weight = new float[capacity];
-      int k = 0;
-      for (int j = 0; j < m; j++) {
-        start[j] = k;
-        double from = j * scale;
-        double to = (j + 1) * scale;
-        for (int s = (int) Math.floor(from); s < to && s < n; s++) {
-          double overlap = Math.min(to, s + 1) - Math.max(from, s);
-          if (overlap > 1e-9) {
-            index[k] = s;
-            weight[k] = (float) (overlap / scale);
-            k++;
-          }
-        }
-      }
-      start[m] = k;
-      return new Taps(start, index, weight);
-    }
+  private static double clamp(double v, int max) {
+    return v < 0 ? 0 : Math.min(v, max);
   }
 }

@@ -35,7 +35,6 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class MtcnnDetector implements FaceDetector {
 
-  private static final boolean PROFILE = Boolean.getBoolean("mtcnn.profile");
   private final MtcnnConfig config;
   private final NDManager manager;
   private final MtcnnNetworks.Network pnet;
@@ -86,22 +85,13 @@ public final class MtcnnDetector implements FaceDetector {
     if (bgr.type() != CV_8UC3) {
       throw new IllegalArgumentException("expected an 8-bit 3-channel BGR image, got Mat type " + bgr.type());
     }
-    long t0 = System.nanoTime();
     List<Candidate> boxes = proposals(bgr);
-    long t1 = System.nanoTime();
-    int n1 = boxes.size();
-    CropSampler sampler = boxes.isEmpty() ? null : new CropSampler(bgr);
     if (!boxes.isEmpty()) {
+      CropSampler sampler = new CropSampler(bgr);
       boxes = refine(sampler, boxes);
-    }
-    long t2 = System.nanoTime();
-    int n2 = boxes.size();
-    if (!boxes.isEmpty()) {
-      boxes = output(sampler, boxes);
-    }
-    long t3 = System.nanoTime();
-    if (PROFILE) {
-      System.err.printf("pnet %.1f ms (%d) rnet %.1f ms (%d) onet %.1f ms%n", (t1 - t0) / 1e6, n1, (t2 - t1) / 1e6, n2, (t3 - t2) / 1e6);
+      if (!boxes.isEmpty()) {
+        boxes = output(sampler, boxes);
+      }
     }
     List<DetectedFace> faces = new ArrayList<>(boxes.size());
     for (Candidate c : boxes) {
@@ -112,27 +102,12 @@ public final class MtcnnDetector implements FaceDetector {
 
   /** Stage 1: P-Net over the pyramid. */
   private List<Candidate> proposals(Mat bgr) {
-    int h = bgr.rows();
-    int w = bgr.cols();
     List<Candidate> all = new ArrayList<>();
     try (Mat rgb = new Mat()) {
-    cvtColor(bgr, rgb, COLOR_BGR2RGB);
-    for (double scale : ImagePyramid.scales(w, h, config.minFaceSize(), config.scaleFactor())) {
-      int hs = ImagePyramid.scaledSize(h, scale);
-      int ws = ImagePyramid.scaledSize(w, scale);
-      float[] out;
-      long[] shape;
-      try (NDManager m = manager.newSubManager(); Mat level = new Mat(); Mat normalised = new Mat();
-          Size size = new Size(ws, hs)) {
-        resize(rgb, level, size, 0, 0, INTER_AREA);
-        level.convertTo(normalised, CV_32FC3, 1 / 128.0, -127.5 / 128);
-        FloatBuffer pixels = new FloatPointer(normalised.data()).capacity((long) hs * ws * 3).asBuffer();
-        NDArray result = forward(pnet, m, NetworkInputs.channelsLast(m, pixels, 1, hs, ws));
-        shape = result.getShape().getShape();
-        out = NetworkInputs.valuesChannelsLast(result);
+      cvtColor(bgr, rgb, COLOR_BGR2RGB);
+      for (double scale : ImagePyramid.scales(bgr.cols(), bgr.rows(), config.minFaceSize(), config.scaleFactor())) {
+        all.addAll(BoxOps.nms(scan(rgb, scale), 0.5f, BoxOps.Overlap.UNION));
       }
-      all.addAll(BoxOps.nms(cells(out, (int) shape[2], (int) shape[3], scale), 0.5f, BoxOps.Overlap.UNION));
-    }
     }
     List<Candidate> kept = BoxOps.nms(all, 0.7f, BoxOps.Overlap.UNION);
     for (Candidate c : kept) {
@@ -140,6 +115,21 @@ public final class MtcnnDetector implements FaceDetector {
       BoxOps.square(c);
     }
     return kept;
+  }
+
+  /** P-Net on one pyramid level: the image resized by area averaging, normalised, channels-last. */
+  private List<Candidate> scan(Mat rgb, double scale) {
+    int hs = ImagePyramid.scaledSize(rgb.rows(), scale);
+    int ws = ImagePyramid.scaledSize(rgb.cols(), scale);
+    try (NDManager m = manager.newSubManager(); Mat level = new Mat(); Mat normalised = new Mat();
+        Size size = new Size(ws, hs)) {
+      resize(rgb, level, size, 0, 0, INTER_AREA);
+      level.convertTo(normalised, CV_32FC3, 1 / 128.0, -127.5 / 128);
+      FloatBuffer pixels = new FloatPointer(normalised.data()).capacity((long) hs * ws * 3).asBuffer();
+      NDArray result = forward(pnet, m, NetworkInputs.channelsLast(m, pixels, 1, hs, ws));
+      long[] shape = result.getShape().getShape();
+      return cells(NetworkInputs.valuesChannelsLast(result), (int) shape[2], (int) shape[3], scale);
+    }
   }
 
   /**
@@ -174,11 +164,7 @@ public final class MtcnnDetector implements FaceDetector {
   private List<Candidate> refine(CropSampler sampler, List<Candidate> boxes) {
     float[] out;
     try (NDManager m = manager.newSubManager()) {
-      long a = System.nanoTime();
-      NDArray in = crops(m, sampler, boxes, MtcnnNetworks.RNET_SIZE);
-      long b = System.nanoTime();
-      out = forward(rnet, m, in).toFloatArray();
-      if (PROFILE) System.err.printf("  rnet crops %.1f forward %.1f%n", (b - a) / 1e6, (System.nanoTime() - b) / 1e6);
+      out = forward(rnet, m, crops(m, sampler, boxes, MtcnnNetworks.RNET_SIZE)).toFloatArray();
     }
     int n = MtcnnNetworks.PNET_OUTPUTS;
     List<Candidate> passed = new ArrayList<>();
