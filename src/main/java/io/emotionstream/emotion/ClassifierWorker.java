@@ -9,12 +9,12 @@ import io.emotionstream.model.ModelArtifact;
 import java.util.List;
 
 /** One device worker: its own copy of the model on its device and its own predictor. */
-final class ClassifierWorker implements BatchWorker<float[], float[]> {
+public final class ClassifierWorker implements BatchWorker<float[], float[]> {
 
   private final Model model;
   private final Predictor<List<float[]>, List<float[]>> predictor;
 
-  ClassifierWorker(ModelArtifact artifact, WorkerSlot slot) {
+  public ClassifierWorker(ModelArtifact artifact, WorkerSlot slot) {
     if (ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType()) && slot.intraOpThreads() > 0) {
       // PyTorch's intra-op thread count; every CPU worker gets the same share of the cores
       JniUtils.setNumThreads(slot.intraOpThreads());

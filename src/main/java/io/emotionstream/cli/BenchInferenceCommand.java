@@ -1,0 +1,262 @@
+package io.emotionstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emotionstream.emotion.BatchingEmotionClassifier;
+import io.emotionstream.emotion.ClassifierWorker;
+import io.emotionstream.emotion.CropPreprocessor;
+import io.emotionstream.emotion.EmotionClassifiers;
+import io.emotionstream.emotion.FaceApiExpressionModel;
+import io.emotionstream.emotion.ModelRuntime;
+import io.emotionstream.emotion.UntrainedModels;
+import io.emotionstream.inference.InferenceConfig;
+import io.emotionstream.inference.WorkerSlot;
+import io.emotionstream.model.ModelArtifact;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures emotion inference and prints JSON: (1) classifier images/s at fixed batch sizes for each
+ * model, straight on one device worker; (2) faces/s and per-call latency of the dynamic batcher with
+ * 1, 4 and 8 concurrent callers sending one face per call, against the same callers with batching
+ * off (batch size 1, same worker), and their ratio. Every figure is the median of the repeats.
+ */
+@Command(name = "inference", mixinStandardHelpOptions = true,
+    description = "Benchmark emotion inference: images/s per batch size and dynamic batcher vs unbatched calls.")
+public final class BenchInferenceCommand implements Callable<Integer> {
+
+  @Option(names = "--models", split = ",", defaultValue = "faceapi,resnet18-48,resnet18-64",
+      description = "models to measure: faceapi, resnet18-SIZE, or an artifact directory (default: ${DEFAULT-VALUE})")
+  List<String> models;
+
+  @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "(default: ${DEFAULT-VALUE})")
+  List<Integer> batchSizes;
+
+  @Option(names = "--callers", split = ",", defaultValue = "1,4,8", description = "concurrent callers (default: ${DEFAULT-VALUE})")
+  List<Integer> callers;
+
+  @Option(names = "--batcher-models", split = ",", defaultValue = "faceapi",
+      description = "models for the batcher comparison (default: ${DEFAULT-VALUE})")
+  List<String> batcherModels;
+
+  @Option(names = "--seconds", defaultValue = "2", description = "seconds per measurement (default: ${DEFAULT-VALUE})")
+  double seconds;
+
+  @Option(names = "--repeats", defaultValue = "3", description = "measurements per figure; the median is reported (default: ${DEFAULT-VALUE})")
+  int repeats;
+
+  @Option(names = "--max-batch", defaultValue = "32", description = "batcher max batch size (default: ${DEFAULT-VALUE})")
+  int maxBatch;
+
+  @Option(names = "--max-wait-ms", defaultValue = "2", description = "batcher max wait (default: ${DEFAULT-VALUE})")
+  int maxWaitMs;
+
+  @Option(names = "--devices", defaultValue = "auto", description = "inference.devices (default: ${DEFAULT-VALUE})")
+  String devices;
+
+  @Option(names = "--cpu-workers", defaultValue = "1", description = "CPU workers (default: ${DEFAULT-VALUE})")
+  int cpuWorkers;
+
+  @Option(names = "--cpu-threads", defaultValue = "0",
+      description = "intra-op threads shared by the CPU workers, 0 = all cores (default: ${DEFAULT-VALUE})")
+  int cpuThreads;
+
+  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchInferenceCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path scratch = Files.createTempDirectory("bench-models");
+    ObjectNode out = json.createObjectNode();
+    ObjectNode env = out.putObject("environment");
+    env.put("cpus", Runtime.getRuntime().availableProcessors());
+    env.put("ld_preload", String.valueOf(System.getenv("LD_PRELOAD")));
+    env.put("malloc_conf", String.valueOf(System.getenv("MALLOC_CONF")));
+    env.put("seconds_per_measurement", seconds);
+    env.put("repeats", repeats);
+    env.put("statistic", "median");
+    env.put("cpu_workers", cpuWorkers);
+    env.put("cpu_threads", cpuThreads == 0 ? Runtime.getRuntime().availableProcessors() : cpuThreads);
+    env.put("load_average_at_start", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    InferenceConfig base = InferenceConfig.defaults().withDevices(devices).withCpuWorkers(cpuWorkers)
+        .withCpuThreads(cpuThreads);
+
+    ObjectNode throughput = out.putObject("classifier_images_per_second");
+    for (String name : models) {
+      ModelArtifact artifact = artifact(name, scratch);
+      ObjectNode row = throughput.putObject(name);
+      row.put("input", artifact.metadata().inputWidth() + "x" + artifact.metadata().inputHeight()
+          + "x" + artifact.metadata().channels());
+      WorkerSlot slot = io.emotionstream.inference.DevicePlan.resolve(base.withCpuWorkers(1)).get(0);
+      try (ClassifierWorker worker = new ClassifierWorker(artifact, slot)) {
+        CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
+        float[] input = pre.toInput(randomCrop(artifact, 1));
+        for (int size : batchSizes) {
+          List<float[]> batch = Collections.nCopies(size, input);
+          worker.run(batch); // warm-up
+          worker.run(batch);
+          double[] runs = new double[repeats];
+          for (int r = 0; r < repeats; r++) {
+            long n = 0;
+            long t0 = System.nanoTime();
+            long end = t0 + (long) (seconds * 1e9);
+            while (System.nanoTime() < end) {
+              worker.run(batch);
+              n += size;
+            }
+            runs[r] = n / ((System.nanoTime() - t0) / 1e9);
+          }
+          row.put("batch_" + size, round(median(runs)));
+        }
+      }
+      System.err.println("measured " + name);
+    }
+
+    ArrayNode batcherRows = out.putArray("batcher_vs_unbatched");
+    for (String name : batcherModels) {
+      if (name.isBlank()) {
+        continue;
+      }
+      ModelArtifact artifact = artifact(name, scratch);
+      InferenceConfig batched = base.withMaxBatchSize(maxBatch).withMaxWait(Duration.ofMillis(maxWaitMs));
+      InferenceConfig unbatched = base.withMaxBatchSize(1).withMaxWait(Duration.ZERO);
+      for (int c : callers) {
+        Load on = median(runLoad(artifact, batched, c));
+        Load off = median(runLoad(artifact, unbatched, c));
+        ObjectNode row = batcherRows.addObject();
+        row.put("model", name);
+        row.put("callers", c);
+        row.put("max_batch", maxBatch);
+        row.put("max_wait_ms", maxWaitMs);
+        row.put("batched_faces_per_s", round(on.facesPerSecond));
+        row.put("batched_p50_ms", round(on.p50Ms));
+        row.put("batched_p99_ms", round(on.p99Ms));
+        row.put("batched_mean_batch", round(on.meanBatch));
+        row.put("unbatched_faces_per_s", round(off.facesPerSecond));
+        row.put("unbatched_p50_ms", round(off.p50Ms));
+        row.put("unbatched_p99_ms", round(off.p99Ms));
+        row.put("throughput_ratio", round(on.facesPerSecond / off.facesPerSecond));
+        System.err.println("measured batcher " + name + " callers=" + c);
+      }
+    }
+    System.out.println(json.writeValueAsString(out));
+    return 0;
+  }
+
+  private record Load(double facesPerSecond, double p50Ms, double p99Ms, double meanBatch) {}
+
+  private List<Load> runLoad(ModelArtifact artifact, InferenceConfig config, int callerCount) throws Exception {
+    List<Load> runs = new ArrayList<>();
+    try (BatchingEmotionClassifier classifier = new BatchingEmotionClassifier(ModelRuntime.start(artifact, config))) {
+      Mat crop = randomCrop(artifact, 2);
+      for (int i = 0; i < 20; i++) {
+        classifier.classify(List.of(crop));
+      }
+      for (int r = 0; r < repeats; r++) {
+        ExecutorService pool = Executors.newFixedThreadPool(callerCount);
+        CountDownLatch start = new CountDownLatch(1);
+        long end = System.nanoTime() + (long) ((seconds + 0.5) * 1e9);
+        var before = classifier.runtime().batcher().stats();
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int c = 0; c < callerCount; c++) {
+          futures.add(pool.submit(() -> {
+            start.await();
+            long[] lat = new long[1 << 16];
+            int n = 0;
+            while (System.nanoTime() < end && n < lat.length) {
+              long t = System.nanoTime();
+              classifier.classify(List.of(crop));
+              lat[n++] = System.nanoTime() - t;
+            }
+            return Arrays.copyOf(lat, n);
+          }));
+        }
+        long t0 = System.nanoTime();
+        start.countDown();
+        List<Long> all = new ArrayList<>();
+        for (Future<long[]> f : futures) {
+          for (long v : f.get()) {
+            all.add(v);
+          }
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        var after = classifier.runtime().batcher().stats();
+        Collections.sort(all);
+        double meanBatch = (double) (after.batchedRequests() - before.batchedRequests())
+            / Math.max(1, after.batches() - before.batches());
+        runs.add(new Load(all.size() / elapsed, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, meanBatch));
+      }
+    }
+    return runs;
+  }
+
+  private static Load median(List<Load> runs) {
+    return new Load(
+        median(runs.stream().mapToDouble(Load::facesPerSecond).toArray()),
+        median(runs.stream().mapToDouble(Load::p50Ms).toArray()),
+        median(runs.stream().mapToDouble(Load::p99Ms).toArray()),
+        median(runs.stream().mapToDouble(Load::meanBatch).toArray()));
+  }
+
+  private static double percentile(List<Long> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static ModelArtifact artifact(String name, Path scratch) {
+    if (name.equals("faceapi")) {
+      return EmotionClassifiers.defaultArtifact();
+    }
+    if (name.startsWith("resnet18-")) {
+      int size = Integer.parseInt(name.substring("resnet18-".length()));
+      return UntrainedModels.resnet18(scratch.resolve(name), size, FaceApiExpressionModel.LABELS);
+    }
+    return ModelArtifact.open(Path.of(name));
+  }
+
+  private static Mat randomCrop(ModelArtifact artifact, long seed) {
+    int w = artifact.metadata().crop().width();
+    int h = artifact.metadata().crop().height();
+    Mat mat = new Mat(h, w, opencv_core.CV_8UC3);
+    Random random = new Random(seed);
+    byte[] pixels = new byte[w * h * 3];
+    random.nextBytes(pixels);
+    mat.data().put(pixels);
+    return mat;
+  }
+}

@@ -1,0 +1,149 @@
+package io.emotionstream.cli;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emotionstream.detect.DetectedFace;
+import io.emotionstream.detect.FaceDetector;
+import io.emotionstream.emotion.EmotionClassifier;
+import io.emotionstream.emotion.EmotionClassifiers;
+import io.emotionstream.emotion.EmotionPrediction;
+import io.emotionstream.inference.InferenceConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.bytedeco.opencv.opencv_core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code classify [--model DIR] [--json] IMAGE...}: finds the faces in each image and prints, per
+ * face, its box, the most probable emotion and every label's probability.
+ *
+ * <p>The face detector and the cropper come from elsewhere (MTCNN and the aligner): the launcher
+ * passes them to the constructor or calls {@link #install} once at start-up.
+ */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+    description = "Detect faces in images and classify the emotion of each face.")
+public final class ClassifyCommand implements Callable<Integer> {
+
+  private static volatile Supplier<FaceDetector> installedDetectors;
+  private static volatile FaceCropper installedCropper;
+
+  @Option(names = "--model", paramLabel = "DIR",
+      description = "model artifact directory (default: the bundled face-api expression model)")
+  Path model;
+
+  @Option(names = "--json", description = "print one JSON object per image")
+  boolean json;
+
+  @Option(names = "--devices", defaultValue = "auto", description = "inference.devices: auto, cpu, gpu:0,... (default: ${DEFAULT-VALUE})")
+  String devices;
+
+  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files (JPEG, PNG, ...)")
+  List<Path> images;
+
+  private final Supplier<FaceDetector> detectors;
+  private final FaceCropper cropper;
+  private final PrintStream out;
+
+  /** Uses the detector and cropper given to {@link #install}. */
+  public ClassifyCommand() {
+    this(null, null, System.out);
+  }
+
+  public ClassifyCommand(Supplier<FaceDetector> detectors, FaceCropper cropper, PrintStream out) {
+    this.detectors = detectors;
+    this.cropper = cropper;
+    this.out = out;
+  }
+
+  /** Sets the detector factory and cropper used by commands created with the no-argument constructor. */
+  public static void install(Supplier<FaceDetector> detectors, FaceCropper cropper) {
+    installedDetectors = detectors;
+    installedCropper = cropper;
+  }
+
+  @Override
+  public Integer call() {
+    Supplier<FaceDetector> d = detectors != null ? detectors : installedDetectors;
+    FaceCropper c = cropper != null ? cropper : installedCropper;
+    if (d == null || c == null) {
+      System.err.println("classify: no face detector is installed in this build");
+      return 2;
+    }
+    int failures = 0;
+    ObjectMapper mapper = new ObjectMapper();
+    try (EmotionClassifier classifier = EmotionClassifiers.open(model, InferenceConfig.defaults().withDevices(devices));
+        FaceDetector detector = d.get()) {
+      for (Path image : images) {
+        Mat bgr = imread(image.toString());
+        if (bgr == null || bgr.empty()) {
+          System.err.println("classify: cannot read image " + image);
+          failures++;
+          continue;
+        }
+        List<DetectedFace> faces = detector.detect(bgr);
+        List<Mat> crops = new ArrayList<>(faces.size());
+        for (DetectedFace f : faces) {
+          crops.add(c.crop(bgr, f, classifier.cropSpec()));
+        }
+        List<EmotionPrediction> predictions = classifier.classify(crops);
+        if (json) {
+          out.println(toJson(mapper, image, faces, predictions));
+        } else {
+          printText(image, faces, predictions);
+        }
+      }
+    } catch (Exception e) {
+      System.err.println("classify: " + e.getMessage());
+      return 1;
+    }
+    return failures == 0 ? 0 : 1;
+  }
+
+  private String toJson(ObjectMapper mapper, Path image, List<DetectedFace> faces, List<EmotionPrediction> predictions) {
+    ObjectNode root = mapper.createObjectNode();
+    root.put("image", image.toString());
+    ArrayNode list = root.putArray("faces");
+    for (int i = 0; i < faces.size(); i++) {
+      DetectedFace f = faces.get(i);
+      EmotionPrediction p = predictions.get(i);
+      ObjectNode face = list.addObject();
+      ArrayNode box = face.putArray("box");
+      box.add(f.x1()).add(f.y1()).add(f.x2()).add(f.y2());
+      face.put("score", f.score());
+      face.put("label", p.label());
+      ObjectNode probabilities = face.putObject("probabilities");
+      float[] values = p.probabilities();
+      for (int k = 0; k < values.length; k++) {
+        probabilities.put(p.labels().get(k), values[k]);
+      }
+      face.put("model", p.modelName());
+      face.put("modelVersion", p.modelVersion());
+    }
+    return root.toString();
+  }
+
+  private void printText(Path image, List<DetectedFace> faces, List<EmotionPrediction> predictions) {
+    out.println(image + ": " + faces.size() + " face(s)");
+    for (int i = 0; i < faces.size(); i++) {
+      DetectedFace f = faces.get(i);
+      EmotionPrediction p = predictions.get(i);
+      StringBuilder all = new StringBuilder();
+      float[] values = p.probabilities();
+      for (int k = 0; k < values.length; k++) {
+        all.append(k > 0 ? ", " : "").append(p.labels().get(k)).append(String.format(Locale.ROOT, " %.3f", values[k]));
+      }
+      out.printf(Locale.ROOT, "  face %d [%.1f, %.1f, %.1f, %.1f] %s %.3f  (%s)%n", i, f.x1(), f.y1(), f.x2(), f.y2(),
+          p.label(), values[p.best()], all);
+    }
+  }
+}
