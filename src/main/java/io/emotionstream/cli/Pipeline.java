@@ -1,41 +1,97 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.config.Settings;
-import io.emotionstream.detect.FaceDetector;
-import io.emotionstream.emotion.EmotionClassifier;
-import io.emotionstream.frame.FaceCropping;
+import io.emotionstream.detect.MtcnnConfig;
+import io.emotionstream.detect.MtcnnDetector;
+import io.emotionstream.emotion.BatchingEmotionClassifier;
+import io.emotionstream.emotion.EmotionClassifiers;
+import io.emotionstream.frame.FaceCropper;
+import io.emotionstream.inference.InferenceConfig;
+import io.emotionstream.model.ModelMetadata;
 import io.emotionstream.stream.FrameAnalyzer;
 import io.emotionstream.stream.FrameLimits;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The real detector, cropper and classifier, wired from the settings into a {@link FrameAnalyzer}. */
+/**
+ * The real detector (MTCNN), cropper and emotion classifier (dynamic batcher over the device
+ * worker pool), wired from the settings into a {@link FrameAnalyzer}.
+ */
 public final class Pipeline implements AutoCloseable {
 
-  private final FaceDetector detector;
-  private final EmotionClassifier classifier;
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final MtcnnDetector detector;
+  private final BatchingEmotionClassifier classifier;
   private final FrameAnalyzer analyzer;
 
-  Pipeline(FaceDetector detector, FaceCropping cropping, EmotionClassifier classifier, FrameLimits limits) {
+  private Pipeline(MtcnnDetector detector, BatchingEmotionClassifier classifier, FrameLimits limits) {
     this.detector = detector;
     this.classifier = classifier;
-    this.analyzer = new FrameAnalyzer(detector, cropping, classifier, limits, Clock.systemUTC());
+    this.analyzer = new FrameAnalyzer(detector, new FaceCropper()::crop, classifier, limits, Clock.systemUTC());
   }
 
   public static Pipeline open(Settings settings) {
-    return open(settings, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    return open(settings, new SimpleMeterRegistry());
   }
 
-  public static Pipeline open(Settings settings, io.micrometer.core.instrument.MeterRegistry registry) {
-    throw new UnsupportedOperationException("wired when the detector and classifier land");
+  /** Loads the detector and the model named by the settings (the bundled one by default). */
+  public static Pipeline open(Settings settings, MeterRegistry registry) {
+    long t0 = System.nanoTime();
+    MtcnnDetector detector = new MtcnnDetector(detectorConfig(settings));
+    try {
+      String dir = settings.string("model.dir", "");
+      BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir.isBlank() ? null : Path.of(dir),
+          inferenceConfig(settings));
+      Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings));
+      LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
+          detector.config().minFaceSize(), pipeline.modelInService());
+      return pipeline;
+    } catch (RuntimeException e) {
+      detector.close();
+      throw e;
+    }
   }
 
-  /** Name and version of the model in service. */
-  public String modelInService() {
-    return null;
+  static MtcnnConfig detectorConfig(Settings settings) {
+    double[] t = settings.decimals("detect.thresholds");
+    if (t.length != 3) {
+      throw new IllegalArgumentException("setting 'detect.thresholds' from " + settings.source("detect.thresholds")
+          + " needs three numbers (P-Net, R-Net, O-Net), got " + t.length);
+    }
+    MtcnnConfig d = MtcnnConfig.defaults();
+    return new MtcnnConfig(settings.integer("detect.min-face"), settings.decimal("detect.scale-factor"),
+        (float) t[0], (float) t[1], (float) t[2], d.device());
+  }
+
+  static InferenceConfig inferenceConfig(Settings settings) {
+    Properties p = new Properties();
+    settings.asMap().forEach((k, v) -> {
+      if (k.startsWith("inference.")) {
+        p.setProperty(k, v);
+      }
+    });
+    return InferenceConfig.fromProperties(p);
   }
 
   public FrameAnalyzer analyzer() {
     return analyzer;
+  }
+
+  /** The classifier, for hot reload. */
+  public BatchingEmotionClassifier classifier() {
+    return classifier;
+  }
+
+  /** Name and version of the model in service. */
+  public String modelInService() {
+    ModelMetadata m = classifier.runtime().artifact().metadata();
+    return m.name() + " " + m.version();
   }
 
   @Override
