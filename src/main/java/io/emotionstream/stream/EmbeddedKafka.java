@@ -42,7 +42,14 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setConfigProp("message.max.bytes", Integer.toString(20 * 1024 * 1024))
           .setDeleteOnClose(true)
           .build();
-      cluster.format();
+      // Kafka's storage formatter reports on System.out, which carries our commands' output
+      java.io.PrintStream out = System.out;
+      System.setOut(System.err);
+      try {
+        cluster.format();
+      } finally {
+        System.setOut(out);
+      }
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster);

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.stream.serde.AvroSerdes;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,16 +40,17 @@ public final class EmotionProcessor implements AutoCloseable {
     Topics topics = Topics.from(settings);
     AvroSerdes serdes = AvroSerdes.from(settings);
     this.stats = new FrameStats(registry);
+    Properties streamsConfig = StreamsProperties.from(settings, stats);
     Topology topology = EmotionTopology.build(topics,
         new EmotionTopology.TopologySerdes(serdes.serde(CameraFrame.class), serdes.serde(FaceEmotion.class),
             serdes.serde(EmotionStats.class)),
         Duration.ofSeconds(settings.longValue("stats.window-seconds")),
-        Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats);
+        Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats, streamsConfig);
     if (settings.bool("topics.create")) {
       TopicCreator.ensure(settings, topics);
     }
     LOG.info("topology:\n{}", topology.describe());
-    this.streams = new KafkaStreams(topology, StreamsProperties.from(settings, stats));
+    this.streams = new KafkaStreams(topology, streamsConfig);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     // A failure that escapes the error handlers (a broker or registry outage, a bug) restarts the

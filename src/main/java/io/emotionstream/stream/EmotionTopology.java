@@ -36,9 +36,11 @@ public final class EmotionTopology {
   /** Serdes and window of the topology. */
   public record TopologySerdes(Serde<CameraFrame> frames, Serde<FaceEmotion> events, Serde<EmotionStats> stats) {}
 
+  /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
   public static Topology build(Topics topics, TopologySerdes serdes, Duration window, Duration grace,
-      FrameAnalyzer analyzer, FrameStats stats) {
-    StreamsBuilder builder = new StreamsBuilder();
+      FrameAnalyzer analyzer, FrameStats stats, java.util.Properties streamsConfig) {
+    StreamsBuilder builder = new StreamsBuilder(
+        new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
     KStream<String, FaceEmotion> events = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
         .process(() -> new FrameProcessor(analyzer, stats), Named.as("analyze-frame"));

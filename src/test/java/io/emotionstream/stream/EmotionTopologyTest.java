@@ -103,7 +103,7 @@ class EmotionTopologyTest {
     Properties props = StreamsProperties.from(settings, stats);
     driver = new TopologyTestDriver(EmotionTopology.build(topics,
         new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde), Duration.ofMinutes(1),
-        Duration.ofSeconds(10), analyzer, stats), props);
+        Duration.ofSeconds(10), analyzer, stats, props), props);
     statsTopic = driver.createOutputTopic(topics.stats(), new StringDeserializer(), statsSerde.deserializer());
     frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
     events = driver.createOutputTopic(topics.events(), new StringDeserializer(), eventSerde.deserializer());
