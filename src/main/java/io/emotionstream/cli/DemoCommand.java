@@ -84,6 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
           EventReader reader = new EventReader(settings, true)) {
         ops.status().model(pipeline::modelInService);
         ops.status().processor(processor);
+        pipeline.startHotReload(settings, ops.registry());
         processor.start();
         ops.startFeed();
         if (ops.port() > 0) {

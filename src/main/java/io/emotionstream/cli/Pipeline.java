@@ -5,6 +5,7 @@ import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.emotion.BatchingEmotionClassifier;
 import io.emotionstream.emotion.EmotionClassifiers;
+import io.emotionstream.emotion.HotReloader;
 import io.emotionstream.frame.FaceCropper;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.model.ModelMetadata;
@@ -29,10 +30,14 @@ public final class Pipeline implements AutoCloseable {
   private final MtcnnDetector detector;
   private final BatchingEmotionClassifier classifier;
   private final FrameAnalyzer analyzer;
+  private final InferenceConfig inferenceConfig;
+  private HotReloader reloader;
 
-  private Pipeline(MtcnnDetector detector, BatchingEmotionClassifier classifier, FrameLimits limits) {
+  private Pipeline(MtcnnDetector detector, BatchingEmotionClassifier classifier, FrameLimits limits,
+      InferenceConfig inferenceConfig) {
     this.detector = detector;
     this.classifier = classifier;
+    this.inferenceConfig = inferenceConfig;
     this.analyzer = new FrameAnalyzer(detector, new FaceCropper()::crop, classifier, limits, Clock.systemUTC());
   }
 
@@ -46,9 +51,9 @@ public final class Pipeline implements AutoCloseable {
     MtcnnDetector detector = new MtcnnDetector(detectorConfig(settings));
     try {
       String dir = settings.string("model.dir", "");
-      BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir.isBlank() ? null : Path.of(dir),
-          inferenceConfig(settings));
-      Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings));
+      InferenceConfig inference = inferenceConfig(settings);
+      BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir.isBlank() ? null : Path.of(dir), inference);
+      Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings), inference);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
           detector.config().minFaceSize(), pipeline.modelInService());
       return pipeline;
@@ -83,9 +88,18 @@ public final class Pipeline implements AutoCloseable {
     return analyzer;
   }
 
-  /** The classifier, for hot reload. */
-  public BatchingEmotionClassifier classifier() {
-    return classifier;
+  /**
+   * Follows the model releases topic when {@code model.hot-reload} is on (the default), so that a
+   * released version replaces the model in service without a restart.
+   *
+   * @return the reloader, or null when hot reload is off
+   */
+  public HotReloader startHotReload(Settings settings, MeterRegistry registry) {
+    if (reloader == null && settings.bool("model.hot-reload")) {
+      reloader = new HotReloader(settings, classifier, inferenceConfig, registry).start();
+      LOG.info("following {} for releases of {}", settings.string("topic.model-releases"), reloader.modelName());
+    }
+    return reloader;
   }
 
   /** Name and version of the model in service. */
@@ -96,7 +110,7 @@ public final class Pipeline implements AutoCloseable {
 
   @Override
   public void close() {
-    try (detector; classifier) {
+    try (detector; classifier; HotReloader r = reloader) {
       // both closed, even if one fails
     }
   }

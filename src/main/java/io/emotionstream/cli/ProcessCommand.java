@@ -41,6 +41,7 @@ public final class ProcessCommand implements Callable<Integer> {
         EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry())) {
       ops.status().model(pipeline::modelInService);
       ops.status().processor(processor);
+      pipeline.startHotReload(settings, ops.registry());
       Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "shutdown"));
       processor.start();
       ops.startFeed();

@@ -30,6 +30,7 @@ public final class EmotionProcessor implements AutoCloseable {
   private final FrameStats stats;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final KafkaStreamsMetrics streamsMetrics;
+  private final java.util.List<KafkaStreams.State> states = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
     this(settings, analyzer, new SimpleMeterRegistry());
@@ -61,6 +62,7 @@ public final class EmotionProcessor implements AutoCloseable {
     });
     streams.setStateListener((now, before) -> {
       LOG.info("processor state {} -> {}", before, now);
+      states.add(now);
       if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
         stopped.countDown();
       }
@@ -98,6 +100,11 @@ public final class EmotionProcessor implements AutoCloseable {
 
   public FrameStats stats() {
     return stats;
+  }
+
+  /** Every state the instance went through since it started, in order. */
+  public java.util.List<KafkaStreams.State> stateHistory() {
+    return java.util.List.copyOf(states);
   }
 
   /** The running Kafka Streams instance, for interactive queries. */

@@ -1,0 +1,44 @@
+package io.emotionstream.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Re-versioned and damaged copies of a real artifact, for release and reload tests. */
+public final class ModelCopies {
+
+  private ModelCopies() {}
+
+  /** A copy of {@code source} released under another version (same weights, so the checksum holds). */
+  public static Path asVersion(ModelArtifact source, String version, Path dir) throws IOException {
+    copy(source.directory(), dir);
+    Path metadata = dir.resolve(ModelArtifact.METADATA_FILE);
+    ModelMetadata m = ModelArtifact.parseMetadata(Files.readString(metadata));
+    ModelMetadata renamed = new ModelMetadata(m.formatVersion(), m.name(), version, m.architecture(), m.labels(),
+        m.inputWidth(), m.inputHeight(), m.channels(), m.colour(), m.mean(), m.std(), m.crop(), m.createdAt(),
+        m.metrics(), m.weightsFile(), m.weightsSha256(), m.version());
+    Files.writeString(metadata, ModelArtifact.toJson(renamed));
+    return dir;
+  }
+
+  /** Flips bytes in the middle of the weights file, so that it no longer matches its checksum. */
+  public static void damageWeights(Path artifactDir) throws IOException {
+    Path weights = artifactDir.resolve(ModelArtifact.parseMetadata(
+        Files.readString(artifactDir.resolve(ModelArtifact.METADATA_FILE))).weightsFile());
+    byte[] bytes = Files.readAllBytes(weights);
+    for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+      bytes[i] ^= 0x5a;
+    }
+    Files.write(weights, bytes);
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+  }
+}
