@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--cameras", defaultValue = "3", description = "Simulated cameras (default ${DEFAULT-VALUE}).")
   int cameras;
 
-  @Option(names = "--fps", defaultValue = "1", description = "Frames per second per camera (default ${DEFAULT-VALUE}).")
+  @Option(names = "--fps", defaultValue = "0.5", description = "Frames per second per camera (default ${DEFAULT-VALUE}).")
   double fps;
 
   @Option(names = "--max-width", defaultValue = "1280",
@@ -67,8 +67,20 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "600", description = "With --once: give up after this many seconds.")
   long timeoutSeconds;
 
+  private volatile boolean stopping;
+
   @Override
   public Integer call() throws Exception {
+    Thread main = Thread.currentThread();
+    Thread hook = new Thread(() -> {
+      stopping = true; // Ctrl-C: leave the event loop, close the processor and the broker
+      try {
+        main.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     List<Path> inputs = photos != null ? photos : samplePhotos();
     List<EncodedImage> images = load(inputs);
     List<String> cameraIds = IntStream.rangeClosed(1, cameras).mapToObj(i -> "demo-camera-" + i).toList();
@@ -119,6 +131,10 @@ public final class DemoCommand implements Callable<Integer> {
         return 1;
       }
       if (!once) {
+        if (stopping) {
+          System.err.printf("demo stopped: %s%n", stats);
+          return 0;
+        }
         continue;
       }
       long done = stats.framesProcessed() + stats.deadLettered();
@@ -158,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
             Thread.sleep(wait / 1_000_000);
           }
         }
-      } while (!once);
+      } while (!once && !stopping);
       LOG.info("sent {} frames from {} cameras", produced.get(), cameraIds.size());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

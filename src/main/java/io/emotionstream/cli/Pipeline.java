@@ -6,6 +6,8 @@ import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.emotion.BatchingEmotionClassifier;
 import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.HotReloader;
+import io.emotionstream.emotion.ModelInfoMetric;
+import io.micrometer.core.instrument.Gauge;
 import io.emotionstream.frame.FaceCropper;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.model.ModelMetadata;
@@ -31,13 +33,18 @@ public final class Pipeline implements AutoCloseable {
   private final BatchingEmotionClassifier classifier;
   private final FrameAnalyzer analyzer;
   private final InferenceConfig inferenceConfig;
+  private final ModelInfoMetric modelInfo;
   private HotReloader reloader;
 
   private Pipeline(MtcnnDetector detector, BatchingEmotionClassifier classifier, FrameLimits limits,
-      InferenceConfig inferenceConfig) {
+      InferenceConfig inferenceConfig, MeterRegistry registry) {
     this.detector = detector;
     this.classifier = classifier;
     this.inferenceConfig = inferenceConfig;
+    this.modelInfo = new ModelInfoMetric(registry);
+    modelInfo.show(classifier.runtime().artifact().metadata());
+    Gauge.builder("emotionstream.inference.queue.depth", classifier, c -> c.runtime().batcher().queued())
+        .description("faces waiting for a batch").register(registry);
     this.analyzer = new FrameAnalyzer(detector, new FaceCropper()::crop, classifier, limits, Clock.systemUTC());
   }
 
@@ -53,7 +60,7 @@ public final class Pipeline implements AutoCloseable {
       String dir = settings.string("model.dir", "");
       InferenceConfig inference = inferenceConfig(settings);
       BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir.isBlank() ? null : Path.of(dir), inference);
-      Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings), inference);
+      Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings), inference, registry);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
           detector.config().minFaceSize(), pipeline.modelInService());
       return pipeline;
@@ -96,7 +103,7 @@ public final class Pipeline implements AutoCloseable {
    */
   public HotReloader startHotReload(Settings settings, MeterRegistry registry) {
     if (reloader == null && settings.bool("model.hot-reload")) {
-      reloader = new HotReloader(settings, classifier, inferenceConfig, registry).start();
+      reloader = new HotReloader(settings, classifier, inferenceConfig, registry, modelInfo).start();
       LOG.info("following {} for releases of {}", settings.string("topic.model-releases"), reloader.modelName());
     }
     return reloader;

@@ -10,8 +10,6 @@ import io.emotionstream.schema.ModelRelease;
 import io.emotionstream.stream.serde.AvroSerdes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,26 +47,28 @@ public final class HotReloader implements AutoCloseable {
   private final InferenceConfig config;
   private final String modelName;
   private final Counter reloads;
-  private final MeterRegistry registry;
-  private final MultiGauge modelInfo;
+  private final Counter failures;
+  private final ModelInfoMetric modelInfo;
   private final Set<String> failed = new HashSet<>();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile String lastFailure;
 
+  /**
+   * @param modelInfo updated after each swap
+   */
   public HotReloader(Settings settings, BatchingEmotionClassifier classifier, InferenceConfig config,
-      MeterRegistry registry) {
+      MeterRegistry registry, ModelInfoMetric modelInfo) {
     this.settings = settings;
     this.classifier = classifier;
     this.config = config;
     String name = settings.string("model.name", "");
     this.modelName = name.isBlank() ? classifier.runtime().artifact().metadata().name() : name;
-    this.registry = registry;
     this.reloads = Counter.builder("emotionstream.model.reloads").tag("result", "success")
-        .description("model versions swapped in").register(registry);
-    this.modelInfo = MultiGauge.builder("emotionstream.model.info")
-        .description("the model in service (value 1), by name and version").register(registry);
-    publishModelInfo();
+        .description("model releases swapped in or refused").register(registry);
+    this.failures = Counter.builder("emotionstream.model.reloads").tag("result", "failure")
+        .description("model releases swapped in or refused").register(registry);
+    this.modelInfo = modelInfo;
     this.thread = new Thread(this::run, "model-reloader");
     thread.setDaemon(true);
   }
@@ -150,7 +150,7 @@ public final class HotReloader implements AutoCloseable {
       String before = servingVersion();
       classifier.swap(next);
       reloads.increment();
-      publishModelInfo();
+      modelInfo.show(artifact.metadata());
       LOG.info("model {} swapped in for {} after {} ms of loading and warm-up", id, before,
           (System.nanoTime() - t0) / 1_000_000);
     } catch (RuntimeException e) {
@@ -209,13 +209,8 @@ public final class HotReloader implements AutoCloseable {
     String what = release == null ? "model release" : "release " + release.getModelName() + " "
         + release.getVersion() + " (" + release.getArtifactUri() + ")";
     lastFailure = what + ": " + why;
-    Counter.builder("emotionstream.model.reloads").tag("result", "failure").register(registry).increment();
+    failures.increment();
     LOG.error("rejected {}: {}; still serving {} {}", what, why, modelName, servingVersion());
-  }
-
-  private void publishModelInfo() {
-    ModelMetadata m = classifier.runtime().artifact().metadata();
-    modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("name", m.name(), "version", m.version()), 1)), true);
   }
 
   private static void sleep(long ms) {
