@@ -68,19 +68,26 @@ public final class DemoCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   private volatile boolean stopping;
+  private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
-    Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping = true; // Ctrl-C: leave the event loop, close the processor and the broker
       try {
-        main.join(30_000);
+        finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    }, "shutdown"));
+    try {
+      return run();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int run() throws Exception {
     List<Path> inputs = photos != null ? photos : samplePhotos();
     List<EncodedImage> images = load(inputs);
     List<String> cameraIds = IntStream.rangeClosed(1, cameras).mapToObj(i -> "demo-camera-" + i).toList();
