@@ -1,0 +1,96 @@
+package io.emotionstream.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.cli.Pipeline;
+import io.emotionstream.config.Settings;
+import io.emotionstream.stream.EmbeddedKafka;
+import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.FrameProducer;
+import io.emotionstream.stream.TestFrames;
+import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.SamplePhotos;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A processor instance started the way {@code process} starts it, on a real broker: readiness is
+ * false while the model loads and true once it serves; the metrics show frames, faces, latency and
+ * the model version; the stats endpoint answers from the window store.
+ */
+class OperationsIT {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static double sample(String metrics, String series) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$").matcher(metrics);
+    assertTrue(m.find(), series + " missing from /metrics");
+    return Double.parseDouble(m.group(2));
+  }
+
+  @Test
+  void readinessFollowsTheModelAndMetricsFollowTheFrames() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+          "application.id", "it-ops", "ops.port", Integer.toString(port), "topics.partitions", "2", "commit.interval.ms", "200"), "test");
+      try (Operations ops = Operations.start(settings, false)) {
+        assertEquals(port, ops.port());
+        HttpResponse<String> before = get(ops.port(), "/health/ready");
+        assertEquals(503, before.statusCode());
+        assertTrue(before.body().contains("model not loaded"), before.body());
+        assertEquals(200, get(ops.port(), "/health/live").statusCode());
+
+        try (Pipeline pipeline = Pipeline.open(settings, ops.registry());
+            EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
+            FrameProducer producer = new FrameProducer(settings)) {
+          ops.status().model(pipeline::modelInService);
+          ops.status().processor(processor);
+          assertEquals(503, get(ops.port(), "/health/ready").statusCode(), "model loaded, streams not running yet");
+          processor.start();
+          assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
+          HttpResponse<String> after = get(ops.port(), "/health/ready");
+          assertEquals(200, after.statusCode(), after.body());
+
+          for (int i = 0; i < 3; i++) {
+            producer.send(TestFrames.frame("cam-ops", i, SamplePhotos.encoded(640, i + 1).get(0))).get();
+          }
+          ProcessorRun.await("frames processed", () -> processor.stats().framesProcessed() >= 3, Duration.ofMinutes(2));
+          String metrics = get(ops.port(), "/metrics").body();
+          assertEquals(3.0, sample(metrics, "emotionstream_frames_processed_total"));
+          assertTrue(sample(metrics, "emotionstream_faces_total") >= 3);
+          assertTrue(sample(metrics, "emotionstream_frame_latency_seconds_count") >= 3);
+          assertTrue(sample(metrics, "emotionstream_frame_latency_seconds_sum") > 0);
+          assertTrue(sample(metrics, "emotionstream_stage_duration_seconds_sum") > 0);
+          assertTrue(metrics.contains("emotionstream_model_info{application=\"it-ops\",name=\"faceapi-expression\",version=\"1.7.15\"} 1"),
+              "model version series");
+          assertTrue(metrics.contains("kafka_stream_"), "Kafka Streams client metrics are exported");
+
+          ProcessorRun.await("window counts", () -> {
+            try {
+              return get(ops.port(), "/api/stats?camera=cam-ops").body().contains("\"faces\"");
+            } catch (Exception e) {
+              return false;
+            }
+          }, Duration.ofSeconds(30));
+        }
+      }
+    }
+  }
+}
