@@ -58,10 +58,7 @@ public final class ImageFilesSource implements FrameSource {
     if (header != null && encoder.keepsAsIs(header.format(), header.width())) {
       return Optional.of(new EncodedImage(bytes, header.format(), header.width(), header.height(), file.toString()));
     }
-    try (Mat image = ImageCodec.decodeBgr(bytes)) {
-      if (image == null) {
-        throw new IllegalArgumentException("cannot decode image " + file);
-      }
+    try (Mat image = ImageDecoding.decodeBgr(bytes, file.toString())) {
       return Optional.of(encoder.encode(image, file.toString()));
     }
   }

@@ -6,7 +6,7 @@ import io.emotionstream.emotion.EmotionClassifier;
 import io.emotionstream.emotion.EmotionPrediction;
 import io.emotionstream.frame.CropSpec;
 import io.emotionstream.frame.FaceCropping;
-import io.emotionstream.frame.ImageCodec;
+import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageHeader;
 import io.emotionstream.schema.Box;
 import io.emotionstream.schema.CameraFrame;
@@ -48,12 +48,8 @@ public final class FrameAnalyzer {
     long start = System.nanoTime();
     byte[] bytes = bytes(frame.getImage());
     check(frame, bytes);
-    try (Mat image = ImageCodec.decodeBgr(bytes)) {
+    try (Mat image = decode(frame, bytes)) {
       long decoded = System.nanoTime();
-      if (image == null) {
-        throw new FrameRejectedException(RejectReason.UNDECODABLE_IMAGE, describe(frame)
-            + ": " + frame.getEncoding() + " image of " + bytes.length + " bytes does not decode");
-      }
       if (image.cols() != frame.getWidth() || image.rows() != frame.getHeight()) {
         throw new FrameRejectedException(RejectReason.DIMENSION_MISMATCH, describe(frame) + ": decoded image is "
             + image.cols() + "x" + image.rows() + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
@@ -72,6 +68,14 @@ public final class FrameAnalyzer {
         events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now));
       }
       return new FrameResult(events, decoded - start, detected - decoded, classified - detected);
+    }
+  }
+
+  private static Mat decode(CameraFrame frame, byte[] bytes) {
+    try {
+      return ImageDecoding.decodeBgr(bytes, describe(frame));
+    } catch (ImageDecoding.UndecodableImageException e) {
+      throw new FrameRejectedException(RejectReason.UNDECODABLE_IMAGE, e.getMessage(), e);
     }
   }
 

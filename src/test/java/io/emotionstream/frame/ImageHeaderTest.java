@@ -28,15 +28,14 @@ class ImageHeaderTest {
   }
 
   @Test
-  void decodeRoundTripsAndRefusesGarbage() {
+  void encodedImagesDecodeBack() {
     try (Mat image = new Mat(40, 60, opencv_core.CV_8UC3, new Scalar(1, 2, 3, 0))) {
-      try (Mat back = ImageCodec.decodeBgr(ImageCodec.encode(image, ".png", 0))) {
+      try (Mat back = ImageDecoding.decodeBgr(ImageCodec.encode(image, ".png", 0), "round trip")) {
         assertNotNull(back);
         assertEquals(60, back.cols());
         assertEquals(40, back.rows());
         assertEquals(3, back.channels());
       }
     }
-    assertNull(ImageCodec.decodeBgr(new byte[] {(byte) 0xFF, (byte) 0xD8, 0, 0, 0, 0}));
   }
 }
