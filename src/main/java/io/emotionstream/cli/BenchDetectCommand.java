@@ -66,6 +66,10 @@ public final class BenchDetectCommand implements Callable<Integer> {
     report.put("runs", runs);
     String preload = System.getenv("LD_PRELOAD");
     report.put("ldPreload", preload == null ? "" : preload);
+    // wall-clock times on a shared machine mean little without the load they were taken under
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    report.put("processors", os.getAvailableProcessors());
+    report.put("loadAverageBefore", Math.round(os.getSystemLoadAverage() * 100) / 100.0);
     ArrayNode results = report.putArray("results");
     try (Mat source = ImageDecoding.readBgr(photo)) {
       for (int minFace : minFaces) {
@@ -109,6 +113,7 @@ public final class BenchDetectCommand implements Callable<Integer> {
         }
       }
     }
+    report.put("loadAverageAfter", Math.round(os.getSystemLoadAverage() * 100) / 100.0);
     System.out.println(report.toString());
     return 0;
   }

@@ -1,8 +1,12 @@
 package io.emotionstream.detect;
 
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Cuts the R-Net/O-Net inputs out of a frame: for each box a region resampled to
@@ -17,36 +21,59 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 final class CropSampler {
 
-  private static final ThreadLocal<double[]> TABLE = new ThreadLocal<>();
+  private static final ThreadLocal<int[]> TABLE = new ThreadLocal<>();
 
   private final int width;
   private final int height;
-  /** Sum of pixels over [0, x) x [0, y) per channel (B, G, R), at (y * (width + 1) + x) * 3 + c. */
-  private final double[] table;
+  /** Pixels of the frame per pixel of the table's image (1, or 2 for very large frames). */
+  private final int step;
+  /**
+   * Sum of pixels over [0, x) x [0, y) per channel (B, G, R), at (y * (width + 1) + x) * 3 + c.
+   * Integers are exact and half the size of doubles (the table is read at scattered places, so
+   * its size decides the cache misses).
+   */
+  private final int[] table;
 
   /** Builds the summed-area table of an 8-bit BGR image. */
   CropSampler(Mat bgr) {
-    this.width = bgr.cols();
-    this.height = bgr.rows();
+    // sums must fit an int: 255 * pixels < 2^31, i.e. up to about 8.4 megapixels; larger frames
+    // are sampled from a copy halved by area averaging, which changes the crops imperceptibly
+    if ((long) bgr.cols() * bgr.rows() * 255 < Integer.MAX_VALUE) {
+      this.step = 1;
+      this.width = bgr.cols();
+      this.height = bgr.rows();
+      this.table = build(bgr);
+    } else {
+      this.step = 2;
+      try (Mat half = new Mat(); Size size = new Size((bgr.cols() + 1) / 2, (bgr.rows() + 1) / 2)) {
+        resize(bgr, half, size, 0, 0, INTER_AREA);
+        this.width = half.cols();
+        this.height = half.rows();
+        this.table = build(half);
+      }
+    }
+  }
+
+  private static int[] build(Mat bgr) {
+    int width = bgr.cols();
+    int height = bgr.rows();
     int stride = (width + 1) * 3;
     int size = (height + 1) * stride;
-    double[] t = TABLE.get();
+    int[] t = TABLE.get();
     if (t == null || t.length < size) {
-      t = new double[size];
+      t = new int[size];
       TABLE.set(t);
     }
-    this.table = t;
     java.util.Arrays.fill(t, 0, stride, 0);
     byte[] row = new byte[width * 3];
     for (int y = 0; y < height; y++) {
       BytePointer p = bgr.ptr(y);
       p.get(row, 0, row.length);
-      int above = y * stride;
-      int here = above + stride;
+      int here = (y + 1) * stride;
       t[here] = 0;
       t[here + 1] = 0;
       t[here + 2] = 0;
-      double b = 0, g = 0, r = 0;
+      int b = 0, g = 0, r = 0;
       for (int x = 0; x < width; x++) {
         b += row[3 * x] & 0xFF;
         g += row[3 * x + 1] & 0xFF;
@@ -57,6 +84,7 @@ final class CropSampler {
         t[o + 2] = t[o + 2 - stride] + r;
       }
     }
+    return t;
   }
 
   /**
@@ -83,8 +111,8 @@ final class CropSampler {
   private void sample(int x0, int y0, int cw, int ch, int side, double[] xs, double[] ys,
       double[] grid, float[] out, int offset) {
     for (int i = 0; i <= side; i++) {
-      xs[i] = clamp(x0 + (double) cw * i / side, width);
-      ys[i] = clamp(y0 + (double) ch * i / side, height);
+      xs[i] = clamp((x0 + (double) cw * i / side) / step, width);
+      ys[i] = clamp((y0 + (double) ch * i / side) / step, height);
     }
     int stride = (width + 1) * 3;
     for (int i = 0; i <= side; i++) {
@@ -107,7 +135,7 @@ final class CropSampler {
         }
       }
     }
-    double cellArea = (double) cw * ch / ((double) side * side);
+    double cellArea = (double) cw * ch / ((double) side * side * step * step);
     float norm = (float) (1 / (128 * cellArea));
     for (int i = 0; i < side; i++) {
       for (int j = 0; j < side; j++) {

@@ -137,8 +137,10 @@ public final class MtcnnWeights {
   }
 
   private static void write(Path file, Map<String, Tensor> tensors, NDManager manager) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+    // a private temporary file, then an atomic rename: concurrent first uses (threads or
+    // processes) never see a half-written file
     try (NDManager m = manager.newSubManager()) {
+      Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
       NDList list = new NDList();
       tensors.forEach((key, t) -> {
         NDArray a = m.create(t.data(), new Shape(t.shape()));

@@ -1,0 +1,102 @@
+package io.emotionstream.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.Assets;
+import io.emotionstream.frame.ImageDecoding;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MtcnnDetectorTest {
+
+  private static MtcnnDetector detector;
+
+  @BeforeAll
+  static void start() {
+    detector = new MtcnnDetector();
+  }
+
+  @AfterAll
+  static void stop() {
+    detector.close();
+  }
+
+  @Test
+  void concurrentCallsGiveTheSameFacesAsSequentialOnes() throws Exception {
+    Path demo = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo");
+    List<Mat> images = new ArrayList<>();
+    try {
+      for (String name : new String[] {"sample1.jpg", "sample3.jpg", "sample5.jpg"}) {
+        images.add(ImageDecoding.readBgr(demo.resolve(name)));
+      }
+      List<List<DetectedFace>> sequential = new ArrayList<>();
+      for (Mat image : images) {
+        sequential.add(detector.detect(image));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      try {
+        List<Future<List<DetectedFace>>> futures = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+          for (Mat image : images) {
+            futures.add(pool.submit(() -> detector.detect(image)));
+          }
+        }
+        for (int i = 0; i < futures.size(); i++) {
+          assertEquals(sequential.get(i % images.size()), futures.get(i).get(), "image " + i % images.size());
+        }
+      } finally {
+        pool.shutdown();
+      }
+    } finally {
+      images.forEach(Mat::close);
+    }
+  }
+
+  @Test
+  void facesComeHighestScoreFirst() throws Exception {
+    Path sample = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo/sample4.jpg");
+    try (Mat image = ImageDecoding.readBgr(sample)) {
+      List<DetectedFace> faces = detector.detect(image);
+      assertTrue(faces.size() >= 4);
+      for (int i = 1; i < faces.size(); i++) {
+        assertTrue(faces.get(i - 1).score() >= faces.get(i).score());
+      }
+    }
+  }
+
+  @Test
+  void blankAndTinyImagesHaveNoFaces() {
+    try (Mat grey = new Mat(240, 320, opencv_core.CV_8UC3, Scalar.all(128));
+        Mat tiny = new Mat(8, 8, opencv_core.CV_8UC3, Scalar.all(128))) {
+      assertTrue(detector.detect(grey).isEmpty());
+      assertTrue(detector.detect(tiny).isEmpty());
+    }
+  }
+
+  @Test
+  void rejectsEmptyAndNonBgrImages() {
+    try (Mat empty = new Mat(); Mat grey = new Mat(40, 40, opencv_core.CV_8UC1, Scalar.all(0))) {
+      assertThrows(IllegalArgumentException.class, () -> detector.detect(empty));
+      assertThrows(IllegalArgumentException.class, () -> detector.detect(grey));
+    }
+  }
+
+  @Test
+  void configRejectsNonsense() {
+    assertThrows(IllegalArgumentException.class, () -> MtcnnConfig.defaults().withMinFaceSize(5));
+    assertThrows(IllegalArgumentException.class,
+        () -> new MtcnnConfig(20, 1.2, 0.6f, 0.7f, 0.7f, "cpu"));
+  }
+}
