@@ -44,6 +44,7 @@ COPY --from=build /src/config /app/config
 # libtorch frees and re-faults large buffers every batch: jemalloc without purging keeps them mapped
 ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
     MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 \
+    OMP_WAIT_POLICY=PASSIVE \
     EMOTION_STREAM_ASSETS=/app/assets \
     DJL_CACHE_DIR=/app/cache/djl \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=/app/cache/javacpp"
