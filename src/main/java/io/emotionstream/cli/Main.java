@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         ProcessCommand.class,
         ProduceCommand.class,
         TailCommand.class,
+        DetectCommand.class,
         DashboardCommand.class,
         ModelsCommand.class,
         BenchCommand.class,
