@@ -31,12 +31,15 @@ public record InferenceConfig(
     Duration requestTimeout) {
 
   /**
-   * Defaults from the inference bench on a 2-core CPU: batches of up to 32 faces (face-api model:
-   * throughput flattens above 32, latency keeps growing), 2 ms wait, one CPU worker using all cores
-   * (two workers with one thread each were no faster), a queue of 1024 faces.
+   * Defaults chosen from the inference bench on a shared 2-core CPU: two CPU workers with the cores
+   * shared out between them (one intra-op thread each here). A worker with two intra-op threads
+   * collapsed to ~1 image/s whenever other processes kept the cores busy (OpenMP threads spin at
+   * barriers while their partner is descheduled); single-threaded workers degrade gracefully, and
+   * the processor always shares its cores with detection and stream threads. Batches up to 32 faces,
+   * 2 ms wait for a batch to fill, a queue of 1024 faces, 1 s blocking on a full queue, 10 s per request.
    */
   public static InferenceConfig defaults() {
-    return new InferenceConfig("auto", 1, 0, 32, Duration.ofMillis(2), 1024,
+    return new InferenceConfig("auto", 2, 0, 32, Duration.ofMillis(2), 1024,
         Duration.ofSeconds(1), Duration.ofSeconds(10));
   }
 
