@@ -72,10 +72,10 @@ public final class BenchInferenceCommand implements Callable<Integer> {
   @Option(names = "--devices", defaultValue = "auto", description = "inference.devices (default: ${DEFAULT-VALUE})")
   String devices;
 
-  @Option(names = "--cpu-workers", defaultValue = "2", description = "CPU workers (default: ${DEFAULT-VALUE})")
+  @Option(names = "--cpu-workers", defaultValue = "1", description = "CPU workers (default: ${DEFAULT-VALUE})")
   int cpuWorkers;
 
-  @Option(names = "--cpu-threads", defaultValue = "0",
+  @Option(names = "--cpu-threads", defaultValue = "1",
       description = "intra-op threads shared by the CPU workers, 0 = all cores (default: ${DEFAULT-VALUE})")
   int cpuThreads;
 
