@@ -29,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,7 +75,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
   @Option(names = "--cpu-workers", defaultValue = "1", description = "CPU workers (default: ${DEFAULT-VALUE})")
   int cpuWorkers;
 
-  @Option(names = "--cpu-threads", defaultValue = "0",
+  @Option(names = "--cpu-threads", defaultValue = "1",
       description = "intra-op threads shared by the CPU workers, 0 = all cores (default: ${DEFAULT-VALUE})")
   int cpuThreads;
 
@@ -103,13 +102,17 @@ public final class BenchInferenceCommand implements Callable<Integer> {
     InferenceConfig base = InferenceConfig.defaults().withDevices(devices).withCpuWorkers(cpuWorkers)
         .withCpuThreads(cpuThreads);
 
+    // (1) one device worker (its own predictor), fixed batches, pre-processing excluded
     ObjectNode throughput = out.putObject("classifier_images_per_second");
     for (String name : models) {
       ModelArtifact artifact = artifact(name, scratch);
       ObjectNode row = throughput.putObject(name);
       row.put("input", artifact.metadata().inputWidth() + "x" + artifact.metadata().inputHeight()
           + "x" + artifact.metadata().channels());
-      WorkerSlot slot = io.emotionstream.inference.DevicePlan.resolve(base.withCpuWorkers(1)).get(0);
+      // one worker with the thread share it has in the pool: figures are per worker
+      WorkerSlot slot = io.emotionstream.inference.DevicePlan.resolve(base).get(0);
+      row.put("device", slot.device().toString());
+      row.put("intra_op_threads", slot.intraOpThreads());
       try (ClassifierWorker worker = new ClassifierWorker(artifact, slot)) {
         CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
         float[] input = pre.toInput(randomCrop(artifact, 1));
@@ -134,6 +137,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
       System.err.println("measured " + name);
     }
 
+    // (2) the whole classify() path over the worker pool: batched vs batch size 1, same pool
     ArrayNode batcherRows = out.putArray("batcher_vs_unbatched");
     for (String name : batcherModels) {
       if (name.isBlank()) {

@@ -9,8 +9,8 @@ import java.util.Properties;
  * @param devices {@code auto} (every GPU DJL finds, else CPU workers), {@code cpu}, or
  *     {@code gpu:0,1} (those GPUs); property {@code inference.devices}
  * @param cpuWorkers number of CPU workers when running on the CPU; property {@code inference.cpu.workers}
- * @param cpuThreads intra-op threads shared out among the CPU workers (0 = available processors);
- *     property {@code inference.cpu.threads}
+ * @param cpuThreads intra-op threads shared out among the CPU workers, at least one each
+ *     (0 = available processors); property {@code inference.cpu.threads}
  * @param maxBatchSize largest batch; property {@code inference.batch.max-size}
  * @param maxWait how long the first request of a batch waits for more; property
  *     {@code inference.batch.max-wait-ms}
@@ -31,12 +31,18 @@ public record InferenceConfig(
     Duration requestTimeout) {
 
   /**
-   * Defaults from the inference bench on a 2-core CPU: batches of up to 32 faces (face-api model:
-   * throughput flattens above 32, latency keeps growing), 2 ms wait, one CPU worker using all cores
-   * (two workers with one thread each were no faster), a queue of 1024 faces.
+   * Defaults chosen from the inference bench on a shared 2-core CPU: one CPU worker with one
+   * intra-op thread. A worker with two intra-op threads collapsed to ~1 image/s whenever other
+   * processes kept the cores busy (OpenMP threads spin at barriers while their partner is
+   * descheduled), and the processor always shares its cores with detection and stream threads; one
+   * worker also gets the largest batches (8 callers: mean batch 6, 4.5x the faces/s of unbatched
+   * calls with ResNet-18 at 48 px; two workers split them into batches of ~4). On a dedicated
+   * many-core machine raise {@code inference.cpu.workers} and {@code inference.cpu.threads}.
+   * Batches up to 32 faces, 2 ms wait for a batch to fill, a queue of 1024 faces, 1 s blocking on
+   * a full queue, 10 s per request. GPUs (when present) get one worker each regardless.
    */
   public static InferenceConfig defaults() {
-    return new InferenceConfig("auto", 1, 0, 32, Duration.ofMillis(2), 1024,
+    return new InferenceConfig("auto", 1, 1, 32, Duration.ofMillis(2), 1024,
         Duration.ofSeconds(1), Duration.ofSeconds(10));
   }
 

@@ -123,7 +123,10 @@ public final class ModelArtifact {
     return open(directory);
   }
 
-  /** A fresh block of this architecture, initialised on {@code manager}'s device, weights loaded. */
+  /**
+   * A fresh block of this architecture, initialised on {@code manager}'s device, weights loaded and
+   * parameters frozen for inference (a trainer calls {@code freezeParameters(false)}).
+   */
   public Block newBlock(NDManager manager) {
     Block block = architecture.newBlock(metadata);
     block.initialize(manager, DataType.FLOAT32, inputShape(1));

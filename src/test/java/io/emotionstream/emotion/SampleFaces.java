@@ -54,6 +54,12 @@ final class SampleFaces {
 
   private SampleFaces() {}
 
+  /** The converted default model; aborts the test when the face-api npm package is not unpacked. */
+  static io.emotionstream.model.ModelArtifact defaultArtifactOrSkip() {
+    demoDir();
+    return EmotionClassifiers.defaultArtifact();
+  }
+
   static Path demoDir() {
     try {
       return Assets.npmPackage(FaceApiExpressionModel.NPM_PACKAGE, FaceApiExpressionModel.NPM_VERSION).resolve("demo");
