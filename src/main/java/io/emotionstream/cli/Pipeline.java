@@ -7,6 +7,7 @@ import io.emotionstream.emotion.BatchingEmotionClassifier;
 import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.HotReloader;
 import io.emotionstream.emotion.ModelInfoMetric;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.emotionstream.frame.FaceCropper;
 import io.emotionstream.inference.InferenceConfig;
@@ -45,6 +46,16 @@ public final class Pipeline implements AutoCloseable {
     modelInfo.show(classifier.runtime().artifact().metadata());
     Gauge.builder("emotionstream.inference.queue.depth", classifier, c -> c.runtime().batcher().queued())
         .description("faces waiting for a batch").register(registry);
+    // counters of the model in service; they start again from zero after a hot reload
+    FunctionCounter.builder("emotionstream.inference.batches", classifier, c -> c.runtime().batcher().stats().batches())
+        .description("batches sent to the device workers").register(registry);
+    FunctionCounter.builder("emotionstream.inference.batched.faces", classifier,
+        c -> c.runtime().batcher().stats().batchedRequests()).description("faces sent in those batches")
+        .register(registry);
+    Gauge.builder("emotionstream.inference.batch.size.mean", classifier,
+        c -> c.runtime().batcher().stats().meanBatchSize()).description("mean faces per batch").register(registry);
+    Gauge.builder("emotionstream.inference.batch.size.max", classifier,
+        c -> c.runtime().batcher().stats().largestBatch()).description("largest batch so far").register(registry);
     this.analyzer = new FrameAnalyzer(detector, new FaceCropper()::crop, classifier, limits, Clock.systemUTC());
   }
 
