@@ -1,15 +1,16 @@
 package io.emotionstream.cli;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.detect.DetectedFace;
-import io.emotionstream.detect.FaceDetector;
+import io.emotionstream.detect.MtcnnConfig;
+import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.emotion.EmotionClassifier;
 import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.EmotionPrediction;
+import io.emotionstream.frame.FaceCropper;
+import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.inference.InferenceConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,25 +18,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code classify [--model DIR] [--json] IMAGE...}: finds the faces in each image and prints, per
- * face, its box, the most probable emotion and every label's probability.
- *
- * <p>The face detector and the cropper come from elsewhere (MTCNN and the aligner): the launcher
- * passes them to the constructor or calls {@link #install} once at start-up.
+ * {@code classify [--model DIR] [--json] IMAGE...}: finds the faces in each image (MTCNN), cuts
+ * them as the model asks, and prints per face its box, the most probable emotion and every label's
+ * probability.
  */
 @Command(name = "classify", mixinStandardHelpOptions = true,
     description = "Detect faces in images and classify the emotion of each face.")
 public final class ClassifyCommand implements Callable<Integer> {
-
-  private static volatile Supplier<FaceDetector> installedDetectors;
-  private static volatile FaceCropper installedCropper;
 
   @Option(names = "--model", paramLabel = "DIR",
       description = "model artifact directory (default: the bundled face-api expression model)")
@@ -44,67 +39,54 @@ public final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object per image")
   boolean json;
 
+  @Option(names = "--min-face", defaultValue = "20", description = "smallest face in pixels (default: ${DEFAULT-VALUE})")
+  int minFace;
+
   @Option(names = "--devices", defaultValue = "auto", description = "inference.devices: auto, cpu, gpu:0,... (default: ${DEFAULT-VALUE})")
   String devices;
 
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files (JPEG, PNG, ...)")
   List<Path> images;
 
-  private final Supplier<FaceDetector> detectors;
-  private final FaceCropper cropper;
   private final PrintStream out;
 
-  /** Uses the detector and cropper given to {@link #install}. */
   public ClassifyCommand() {
-    this(null, null, System.out);
+    this(System.out);
   }
 
-  public ClassifyCommand(Supplier<FaceDetector> detectors, FaceCropper cropper, PrintStream out) {
-    this.detectors = detectors;
-    this.cropper = cropper;
+  ClassifyCommand(PrintStream out) {
     this.out = out;
-  }
-
-  /** Sets the detector factory and cropper used by commands created with the no-argument constructor. */
-  public static void install(Supplier<FaceDetector> detectors, FaceCropper cropper) {
-    installedDetectors = detectors;
-    installedCropper = cropper;
   }
 
   @Override
   public Integer call() {
-    Supplier<FaceDetector> d = detectors != null ? detectors : installedDetectors;
-    FaceCropper c = cropper != null ? cropper : installedCropper;
-    if (d == null || c == null) {
-      System.err.println("classify: no face detector is installed in this build");
-      return 2;
-    }
     int failures = 0;
     ObjectMapper mapper = new ObjectMapper();
+    FaceCropper cropper = new FaceCropper();
     try (EmotionClassifier classifier = EmotionClassifiers.open(model, InferenceConfig.defaults().withDevices(devices));
-        FaceDetector detector = d.get()) {
+        MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(minFace))) {
       for (Path image : images) {
-        Mat bgr = imread(image.toString());
-        if (bgr == null || bgr.empty()) {
-          System.err.println("classify: cannot read image " + image);
+        try (Mat bgr = ImageDecoding.readBgr(image)) {
+          List<DetectedFace> faces = detector.detect(bgr);
+          List<Mat> crops = new ArrayList<>(faces.size());
+          try {
+            for (DetectedFace f : faces) {
+              crops.add(cropper.crop(bgr, f, classifier.cropSpec()));
+            }
+            List<EmotionPrediction> predictions = classifier.classify(crops);
+            if (json) {
+              out.println(toJson(mapper, image, faces, predictions));
+            } else {
+              printText(image, faces, predictions);
+            }
+          } finally {
+            crops.forEach(Mat::close);
+          }
+        } catch (RuntimeException e) {
+          System.err.println("classify: " + image + ": " + e.getMessage());
           failures++;
-          continue;
-        }
-        List<DetectedFace> faces = detector.detect(bgr);
-        List<Mat> crops = new ArrayList<>(faces.size());
-        for (DetectedFace f : faces) {
-          crops.add(c.crop(bgr, f, classifier.cropSpec()));
-        }
-        List<EmotionPrediction> predictions = classifier.classify(crops);
-        if (json) {
-          out.println(toJson(mapper, image, faces, predictions));
-        } else {
-          printText(image, faces, predictions);
         }
       }
-    } catch (Exception e) {
-      System.err.println("classify: " + e.getMessage());
-      return 1;
     }
     return failures == 0 ? 0 : 1;
   }
@@ -117,8 +99,7 @@ public final class ClassifyCommand implements Callable<Integer> {
       DetectedFace f = faces.get(i);
       EmotionPrediction p = predictions.get(i);
       ObjectNode face = list.addObject();
-      ArrayNode box = face.putArray("box");
-      box.add(f.x1()).add(f.y1()).add(f.x2()).add(f.y2());
+      face.putArray("box").add(f.x1()).add(f.y1()).add(f.x2()).add(f.y2());
       face.put("score", f.score());
       face.put("label", p.label());
       ObjectNode probabilities = face.putObject("probabilities");

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         ProduceCommand.class,
         TailCommand.class,
         DetectCommand.class,
+        ClassifyCommand.class,
         DashboardCommand.class,
         ModelsCommand.class,
         BenchCommand.class,
