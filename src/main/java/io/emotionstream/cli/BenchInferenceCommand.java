@@ -53,6 +53,11 @@ public final class BenchInferenceCommand implements Callable<Integer> {
   @Option(names = "--callers", split = ",", defaultValue = "1,4,8", description = "concurrent callers (default: ${DEFAULT-VALUE})")
   List<Integer> callers;
 
+  @Option(names = "--faces-per-call", defaultValue = "1",
+      description = "faces each call classifies at once, like the faces of one frame (default: ${DEFAULT-VALUE}); "
+          + "unbatched, each face is still its own inference")
+  int facesPerCall;
+
   @Option(names = "--batcher-models", split = ",", defaultValue = "faceapi",
       description = "models for the batcher comparison (default: ${DEFAULT-VALUE})")
   List<String> batcherModels;
@@ -152,6 +157,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
         ObjectNode row = batcherRows.addObject();
         row.put("model", name);
         row.put("callers", c);
+        row.put("faces_per_call", facesPerCall);
         row.put("max_batch", maxBatch);
         row.put("max_wait_ms", maxWaitMs);
         row.put("batched_faces_per_s", round(on.facesPerSecond));
@@ -175,8 +181,9 @@ public final class BenchInferenceCommand implements Callable<Integer> {
     List<Load> runs = new ArrayList<>();
     try (BatchingEmotionClassifier classifier = new BatchingEmotionClassifier(ModelRuntime.start(artifact, config))) {
       Mat crop = randomCrop(artifact, 2);
+      List<Mat> call = java.util.Collections.nCopies(facesPerCall, crop);
       for (int i = 0; i < 20; i++) {
-        classifier.classify(List.of(crop));
+        classifier.classify(call);
       }
       for (int r = 0; r < repeats; r++) {
         ExecutorService pool = Executors.newFixedThreadPool(callerCount);
@@ -191,7 +198,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
             int n = 0;
             while (System.nanoTime() < end && n < lat.length) {
               long t = System.nanoTime();
-              classifier.classify(List.of(crop));
+              classifier.classify(call);
               lat[n++] = System.nanoTime() - t;
             }
             return Arrays.copyOf(lat, n);
@@ -211,7 +218,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
         Collections.sort(all);
         double meanBatch = (double) (after.batchedRequests() - before.batchedRequests())
             / Math.max(1, after.batches() - before.batches());
-        runs.add(new Load(all.size() / elapsed, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, meanBatch));
+        runs.add(new Load((double) all.size() * facesPerCall / elapsed, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, meanBatch));
       }
     }
     return runs;
