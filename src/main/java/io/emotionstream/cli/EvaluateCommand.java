@@ -36,7 +36,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Dataset classes to evaluate, matched to the model's labels by name (default: the model's labels).")
   String classes;
 
-  @Option(names = "--batch-size", defaultValue = "256", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")

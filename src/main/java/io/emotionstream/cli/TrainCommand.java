@@ -45,10 +45,14 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Instead of --val-usage: hold out this stratified share of the training split (with --seed).")
   Double valFraction;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of split, shuffle, augmentation, init (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of split, shuffle, augmentation, init (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--name", defaultValue = "fer-resnet18", description = "Model name (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N",
+      description = "Train on a stratified random subset of N training samples; 0 = all (quick trials).")
+  int trainLimit;
+
+  @Option(names = "--name", paramLabel = "NAME", defaultValue = "fer-resnet18", description = "Model name (default: ${DEFAULT-VALUE}).")
   String name;
 
   @Option(names = "--model-version", paramLabel = "V",
@@ -78,39 +82,40 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 0.05 SGD, 0.001 AdamW).")
   Float learningRate;
 
-  @Option(names = "--min-lr", defaultValue = "0", description = "Final learning rate of the cosine schedule.")
+  @Option(names = "--min-lr", paramLabel = "LR", defaultValue = "0", description = "Final learning rate of the cosine schedule.")
   float minLearningRate;
 
-  @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
   float momentum;
 
-  @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-  float weightDecay;
+  @Option(names = "--weight-decay", paramLabel = "WD",
+      description = "Weight decay (default: 5e-4 SGD, 0.05 AdamW).")
+  Float weightDecay;
 
   @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|step|plateau|constant",
       description = "Learning-rate schedule after warm-up (default: ${DEFAULT-VALUE}).")
   String schedule;
 
-  @Option(names = "--warmup-epochs", defaultValue = "1", description = "Linear warm-up length (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup-epochs", paramLabel = "E", defaultValue = "1", description = "Linear warm-up length (default: ${DEFAULT-VALUE}).")
   double warmupEpochs;
 
-  @Option(names = "--step-epochs", defaultValue = "10", description = "Epochs between step decays (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--step-epochs", paramLabel = "E", defaultValue = "10", description = "Epochs between step decays (default: ${DEFAULT-VALUE}).")
   int stepEpochs;
 
-  @Option(names = "--lr-decay", defaultValue = "0.1", description = "Step and plateau decay factor (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr-decay", paramLabel = "F", defaultValue = "0.1", description = "Step and plateau decay factor (default: ${DEFAULT-VALUE}).")
   float gamma;
 
-  @Option(names = "--plateau-patience", defaultValue = "3",
+  @Option(names = "--plateau-patience", paramLabel = "N", defaultValue = "3",
       description = "Epochs without improvement before a plateau decay (default: ${DEFAULT-VALUE}).")
   int plateauPatience;
 
-  @Option(names = "--label-smoothing", defaultValue = "0.1", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--label-smoothing", paramLabel = "F", defaultValue = "0.1", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
   float labelSmoothing;
 
-  @Option(names = "--epochs", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--early-stopping", defaultValue = "0", paramLabel = "N",
@@ -120,23 +125,23 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-augment", description = "Train without augmentation.")
   boolean noAugment;
 
-  @Option(names = "--aug-shift", defaultValue = "0.1", description = "Largest shift, fraction of the side (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--aug-shift", paramLabel = "F", defaultValue = "0.1", description = "Largest shift, fraction of the side (default: ${DEFAULT-VALUE}).")
   double augShift;
 
   @Option(names = "--aug-flip", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "Random horizontal flip (default: ${DEFAULT-VALUE}).")
   boolean augFlip;
 
-  @Option(names = "--aug-rotate", defaultValue = "10", description = "Largest rotation in degrees (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--aug-rotate", paramLabel = "DEG", defaultValue = "10", description = "Largest rotation in degrees (default: ${DEFAULT-VALUE}).")
   double augRotate;
 
-  @Option(names = "--aug-scale", defaultValue = "0.1", description = "Largest zoom change (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--aug-scale", paramLabel = "F", defaultValue = "0.1", description = "Largest zoom change (default: ${DEFAULT-VALUE}).")
   double augScale;
 
-  @Option(names = "--aug-brightness", defaultValue = "0.2", description = "Largest brightness change (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--aug-brightness", paramLabel = "F", defaultValue = "0.2", description = "Largest brightness change (default: ${DEFAULT-VALUE}).")
   double augBrightness;
 
-  @Option(names = "--aug-contrast", defaultValue = "0.2", description = "Largest contrast change (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--aug-contrast", paramLabel = "F", defaultValue = "0.2", description = "Largest contrast change (default: ${DEFAULT-VALUE}).")
   double augContrast;
 
   @Option(names = "--resume", description = "Continue the interrupted run in --output from its checkpoint.")
@@ -173,6 +178,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.valUsage = valUsage;
     o.valFraction = valFraction;
     o.seed = seed;
+    o.trainLimit = trainLimit;
     o.name = name;
     o.version = version;
     o.inputSize = inputSize;

@@ -24,6 +24,8 @@ public final class TrainingOptions {
   /** When set, validation is this stratified share of the training split instead of {@link #valUsage}. */
   public Double valFraction;
   public long seed = 42;
+  /** When positive, train on a stratified random subset of this many training samples (quick trials). */
+  public int trainLimit;
 
   // model
   public Path output;
@@ -44,7 +46,8 @@ public final class TrainingOptions {
   public Float learningRate;
   public float minLearningRate = 0f;
   public float momentum = 0.9f;
-  public float weightDecay = 5e-4f;
+  /** Null = 5e-4 for SGD (coupled L2), 0.05 for AdamW (decoupled). */
+  public Float weightDecay;
   public LearningRateSchedule.Kind schedule = LearningRateSchedule.Kind.COSINE;
   public double warmupEpochs = 1;
   public int stepEpochs = 10;
@@ -66,6 +69,10 @@ public final class TrainingOptions {
 
   public float effectiveLearningRate() {
     return learningRate != null ? learningRate : optimizer == OptimizerKind.SGD ? 0.05f : 0.001f;
+  }
+
+  public float effectiveWeightDecay() {
+    return weightDecay != null ? weightDecay : optimizer == OptimizerKind.SGD ? 5e-4f : 0.05f;
   }
 
   /** Problems, each naming its option; empty when the options can run. */
@@ -98,6 +105,9 @@ public final class TrainingOptions {
     if (!(effectiveLearningRate() > 0)) {
       p.add("--lr must be positive");
     }
+    if (trainLimit < 0) {
+      p.add("--train-limit must not be negative: " + trainLimit);
+    }
     if (warmupEpochs < 0) {
       p.add("--warmup-epochs must not be negative");
     }
@@ -123,7 +133,8 @@ public final class TrainingOptions {
     f.put("batch_size", Integer.toString(batchSize));
     f.put("augmentation", augmentation.toString());
     f.put("label_smoothing", Float.toString(labelSmoothing));
-    f.put("weight_decay", Float.toString(weightDecay));
+    f.put("weight_decay", Float.toString(effectiveWeightDecay()));
+    f.put("train_limit", Integer.toString(trainLimit));
     return f;
   }
 }

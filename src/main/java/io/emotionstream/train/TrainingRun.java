@@ -84,8 +84,8 @@ public final class TrainingRun {
     }
     Checkpoint checkpoint = new Checkpoint(o.output);
     Checkpoint.State resumed = resumedState(checkpoint);
-    FaceDatasets.TrainValidation data = FaceDatasets.trainValidation(o.data, o.classes, o.trainUsage, o.valUsage,
-        o.valFraction, o.seed);
+    FaceDatasets.TrainValidation data = limited(FaceDatasets.trainValidation(o.data, o.classes, o.trainUsage,
+        o.valUsage, o.valFraction, o.seed));
     List<String> labels = data.train().classes();
     requireEveryClass(data.train(), "training");
     log.printf(Locale.ROOT, "data: %s; train %d (%s) %s, validation %d (%s) %s%n", o.data.getFileName(),
@@ -182,6 +182,17 @@ public final class TrainingRun {
     }
   }
 
+  /** The training set cut to {@code trainLimit} samples, class proportions kept. */
+  private FaceDatasets.TrainValidation limited(FaceDatasets.TrainValidation data) {
+    int n = data.train().size();
+    if (o.trainLimit <= 0 || o.trainLimit >= n) {
+      return data;
+    }
+    LabelledFaces subset = StratifiedSplit.of(data.train(), (double) o.trainLimit / n, o.seed + 1).validation();
+    return new FaceDatasets.TrainValidation(subset, data.validation(),
+        data.trainSource() + ", stratified subset of " + subset.size(), data.validationSource());
+  }
+
   private void requireEveryClass(LabelledFaces faces, String set) {
     List<String> empty = new ArrayList<>();
     int[] counts = faces.classCounts();
@@ -245,8 +256,8 @@ public final class TrainingRun {
   private Optimizer optimizer(LearningRateSchedule schedule, int beginUpdates) {
     return switch (o.optimizer) {
       case SGD -> Optimizer.sgd().setLearningRateTracker(schedule).optMomentum(o.momentum)
-          .optWeightDecays(o.weightDecay).optBeginNumUpdate(beginUpdates).build();
-      case ADAMW -> Optimizer.adamW().optLearningRateTracker(schedule).optWeightDecays(o.weightDecay)
+          .optWeightDecays(o.effectiveWeightDecay()).optBeginNumUpdate(beginUpdates).build();
+      case ADAMW -> Optimizer.adamW().optLearningRateTracker(schedule).optWeightDecays(o.effectiveWeightDecay())
           .optBeginNumUpdate(beginUpdates).build();
     };
   }
