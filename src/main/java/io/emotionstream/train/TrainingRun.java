@@ -3,16 +3,8 @@ package io.emotionstream.train;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import ai.djl.training.optimizer.Optimizer;
 import io.emotionstream.emotion.ResNet18;
 import io.emotionstream.emotion.ResNet18Architecture;
@@ -115,15 +107,7 @@ public final class TrainingRun {
     Engine.getInstance().setRandomSeed((int) o.seed);
     try (Model model = Model.newInstance(o.name, Device.cpu())) {
       ResNet18 net = new ResNet18(labels.size());
-      model.setBlock(net);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(
-          new SoftmaxCrossEntropyLoss("loss", 1f, -1, false, true))
-          .optOptimizer(optimizer(schedule, state.updates))
-          // He initialisation (normal, fan-in, gain 2), as ResNets are trained from scratch
-          .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-              XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT)
-          .optDevices(new Device[] {Device.cpu()});
-      try (Trainer trainer = model.newTrainer(config)) {
+      try (Trainer trainer = TrainingStep.newTrainer(model, net, optimizer(schedule, state.updates))) {
         trainer.initialize(new Shape(o.batchSize, 1, o.inputSize, o.inputSize));
         if (resumed != null) {
           Checkpoint.loadWeights(net, checkpoint.lastWeights(), model.getNDManager());
@@ -295,22 +279,13 @@ public final class TrainingRun {
           y[i * classes + c] = c == truth[i] ? on : off;
         }
       }
-      try (NDManager batch = trainer.getManager().newSubManager()) {
-        NDArray input = batch.create(x, new Shape(b, 1, encoder.size(), encoder.size()));
-        NDArray target = batch.create(y, new Shape(b, classes));
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-          NDArray logits = trainer.forward(new NDList(input)).singletonOrThrow();
-          NDArray loss = trainer.getLoss().evaluate(new NDList(target), new NDList(logits));
-          collector.backward(loss);
-          lossSum += loss.getFloat() * b;
-          long[] predicted = logits.argMax(1).toLongArray();
-          for (int i = 0; i < b; i++) {
-            if (predicted[i] == truth[i]) {
-              correct++;
-            }
-          }
+      TrainingStep.Outcome step = TrainingStep.run(trainer, x, new Shape(b, 1, encoder.size(), encoder.size()), y,
+          classes);
+      lossSum += step.loss() * b;
+      for (int i = 0; i < b; i++) {
+        if (step.predicted()[i] == truth[i]) {
+          correct++;
         }
-        trainer.step();
       }
       state.updates++;
       seen += b;

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class InitialWeightsTest {
 
+  static {
+    OneThreadEngine.use();
+  }
+
   @TempDir Path tmp;
 
   @Test

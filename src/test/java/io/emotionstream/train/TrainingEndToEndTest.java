@@ -34,12 +34,7 @@ class TrainingEndToEndTest {
   private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
 
   static {
-    // one intra-op thread: on a shared two-core machine, OpenMP threads spinning against other
-    // processes made these tests many times slower (the engine reads this when it starts)
-    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", "1");
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    OneThreadEngine.use();
   }
 
   @TempDir Path tmp;
