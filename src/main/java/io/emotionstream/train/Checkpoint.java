@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emotionstream.weights.SafetensorsImporter;
 import io.emotionstream.weights.StateDict;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -73,7 +74,7 @@ public final class Checkpoint {
     try {
       return JSON.readValue(file.toFile(), State.class);
     } catch (IOException e) {
-      throw new DatasetException(file, "unreadable checkpoint state: " + e.getMessage(), e);
+      throw new UncheckedIOException(file + ": unreadable checkpoint state: " + e.getMessage(), e);
     }
   }
 
@@ -96,7 +97,7 @@ public final class Checkpoint {
       Files.move(stateTmp, directory.resolve(STATE), StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new DatasetException(directory, "cannot write checkpoint: " + e.getMessage(), e);
+      throw new UncheckedIOException(directory + ": cannot write the checkpoint: " + e.getMessage(), e);
     }
   }
 

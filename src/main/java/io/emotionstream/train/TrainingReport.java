@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emotionstream.model.ModelMetadata;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ public record TrainingReport(TrainingOptions options, FaceDatasets.TrainValidati
       Charts.writeCurves(report.history(), directory.resolve(CURVES_FILE));
       Charts.writeConfusion(report.validation().confusion(), directory.resolve(CONFUSION_FILE));
     } catch (IOException e) {
-      throw new DatasetException(directory, "cannot write the report: " + e.getMessage(), e);
+      throw new UncheckedIOException(directory + ": cannot write the report: " + e.getMessage(), e);
     }
   }
 
