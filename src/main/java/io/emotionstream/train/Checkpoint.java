@@ -21,9 +21,10 @@ import java.util.Map;
  * best validation epoch) and {@code state.json} ({@link State}). Files are written to a temporary
  * name and moved into place, so an interruption during a save leaves the previous checkpoint.
  *
- * <p>Not saved: the optimiser's momentum (SGD) or moment estimates (AdamW), which DJL keeps
- * private; they restart from zero on resume. The update count is saved, so the learning-rate
- * schedule (and AdamW's bias correction) continue where they were.
+ * <p>With SGD, {@code optimizer.safetensors} holds the momentum buffers ({@link MomentumSgd}), so
+ * a resumed run continues exactly. AdamW's moment estimates are not saved (DJL keeps them private)
+ * and restart from zero on resume; the update count is saved, so the learning-rate schedule and
+ * AdamW's bias correction continue where they were.
  */
 public final class Checkpoint {
 
@@ -31,6 +32,7 @@ public final class Checkpoint {
   static final String LAST = "last.safetensors";
   static final String BEST = "best.safetensors";
   static final String STATE = "state.json";
+  static final String OPTIMIZER = "optimizer.safetensors";
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -78,10 +80,23 @@ public final class Checkpoint {
     }
   }
 
-  /** Saves the block as the last epoch's weights (and as the best, when it is), then the state. */
-  public void save(Block block, NDManager manager, State state, boolean best) {
+  /**
+   * Saves the block as the last epoch's weights (and as the best, when it is), the optimiser's
+   * buffers when it has saveable ones, then the state.
+   *
+   * @param sgd the optimiser, or null when its state cannot be saved
+   */
+  public void save(Block block, NDManager manager, State state, boolean best, MomentumSgd sgd) {
     try {
       Files.createDirectories(directory);
+      if (sgd != null) {
+        Path optimizerTmp = directory.resolve(OPTIMIZER + ".tmp");
+        try (NDManager scratch = manager.newSubManager()) {
+          sgd.save(block, optimizerTmp, scratch);
+        }
+        Files.move(optimizerTmp, directory.resolve(OPTIMIZER), StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
       Path tmp = directory.resolve(LAST + ".tmp");
       try (NDManager scratch = manager.newSubManager()) {
         SafetensorsImporter.write(StateDict.export(block, scratch), tmp);
@@ -98,6 +113,18 @@ public final class Checkpoint {
           StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(directory + ": cannot write the checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Gives the optimiser its saved buffers, when both exist.
+   *
+   * @param manager lives as long as the training (the buffers are used at the next update)
+   */
+  public void loadOptimizer(MomentumSgd sgd, Block block, NDManager manager) {
+    Path file = directory.resolve(OPTIMIZER);
+    if (sgd != null && Files.isRegularFile(file)) {
+      sgd.load(block, file, manager);
     }
   }
 

@@ -43,8 +43,9 @@ import java.util.SplittableRandom;
  * same weights (the engine's seed). What can still differ: PyTorch's multithreaded CPU kernels
  * may sum in another order with another thread count ({@code -Dai.djl.pytorch.num_threads}) or on
  * another CPU (oneDNN picks kernels per instruction set), which changes the last bits and then,
- * over many steps, the trajectory; and a resumed run restarts the optimiser's momentum
- * ({@link Checkpoint}), so it is close to, not bit-identical with, an uninterrupted run.
+ * over many steps, the trajectory; and with AdamW a resumed run restarts the moment estimates
+ * ({@link Checkpoint}), so it is close to, not bit-identical with, an uninterrupted run (with SGD
+ * it continues exactly).
  */
 public final class TrainingRun {
 
@@ -107,10 +108,13 @@ public final class TrainingRun {
     Engine.getInstance().setRandomSeed((int) o.seed);
     try (Model model = Model.newInstance(o.name, Device.cpu())) {
       ResNet18 net = new ResNet18(labels.size());
-      try (Trainer trainer = TrainingStep.newTrainer(model, net, optimizer(schedule, state.updates))) {
+      Optimizer optimizer = optimizer(schedule, state.updates);
+      MomentumSgd sgd = optimizer instanceof MomentumSgd m ? m : null;
+      try (Trainer trainer = TrainingStep.newTrainer(model, net, optimizer)) {
         trainer.initialize(new Shape(o.batchSize, 1, o.inputSize, o.inputSize));
         if (resumed != null) {
           Checkpoint.loadWeights(net, checkpoint.lastWeights(), model.getNDManager());
+          checkpoint.loadOptimizer(sgd, net, model.getNDManager());
         } else if (parent != null) {
           log.println("init-model: " + InitialWeights.load(net, parent.weightsFile(), model.getNDManager(),
               parent.metadata().labels(), labels));
@@ -134,7 +138,7 @@ public final class TrainingRun {
           state.epoch = epoch;
           state.history.add(stats);
           checkpoint.save(net, model.getNDManager(), state.toCheckpoint(schedule, normalisation, version,
-              parentVersion, o.fingerprint()), best);
+              parentVersion, o.fingerprint()), best, sgd);
           log.println(stats.line(o.epochs, best));
           epochsThisRun++;
           if (o.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= o.earlyStoppingPatience) {
@@ -239,8 +243,7 @@ public final class TrainingRun {
 
   private Optimizer optimizer(LearningRateSchedule schedule, int beginUpdates) {
     return switch (o.optimizer) {
-      case SGD -> Optimizer.sgd().setLearningRateTracker(schedule).optMomentum(o.momentum)
-          .optWeightDecays(o.effectiveWeightDecay()).optBeginNumUpdate(beginUpdates).build();
+      case SGD -> new MomentumSgd(schedule, o.momentum, o.effectiveWeightDecay(), beginUpdates);
       case ADAMW -> Optimizer.adamW().optLearningRateTracker(schedule).optWeightDecays(o.effectiveWeightDecay())
           .optBeginNumUpdate(beginUpdates).build();
     };

@@ -28,7 +28,7 @@ public final class TrainingThroughput {
   public static Map<String, Object> measure(int inputSize, int batchSize, int classes,
       TrainingOptions.OptimizerKind optimizerKind, int warmupSteps, int steps, int repeats) {
     Optimizer optimizer = optimizerKind == TrainingOptions.OptimizerKind.SGD
-        ? Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f).optWeightDecays(5e-4f).build()
+        ? new MomentumSgd(Tracker.fixed(0.01f), 0.9f, 5e-4f, 0)
         : Optimizer.adamW().optLearningRateTracker(Tracker.fixed(0.001f)).build();
     Shape shape = new Shape(batchSize, 1, inputSize, inputSize);
     SplittableRandom random = new SplittableRandom(1);
