@@ -47,13 +47,18 @@ public final class MomentumSgd extends Optimizer {
       v = saved != null ? weight.getManager().create(saved.toFloatArray(), weight.getShape()) : weight.zerosLike();
       velocity.put(parameterId, v);
     }
-    try (NDArray g = grad.mul(rescaleGrad)) {
-      if (weightDecay != 0) {
-        try (NDArray decay = weight.mul(weightDecay)) {
-          g.addi(decay);
-        }
+    v.muli(momentum);
+    if (rescaleGrad == 1f) {
+      v.addi(grad);
+    } else {
+      try (NDArray g = grad.mul(rescaleGrad)) {
+        v.addi(g);
       }
-      v.muli(momentum).addi(g);
+    }
+    if (weightDecay != 0) {
+      try (NDArray decay = weight.mul(weightDecay)) {
+        v.addi(decay);
+      }
     }
     try (NDArray step = v.mul(lr)) {
       weight.subi(step);
