@@ -35,7 +35,8 @@ import java.util.SplittableRandom;
  *   report.md         the same for people, with the two plots
  *   curves.png        loss and accuracy per epoch
  *   confusion.png     validation confusion matrix
- *   checkpoint/       last.safetensors, best.safetensors, state.json (for --resume)
+ *   checkpoint/       last.safetensors, best.safetensors, optimizer.safetensors (SGD momentum),
+ *                     state.json (for --resume)
  * </pre>
  *
  * <p>Reproducibility: with the same options, data and seed, a run makes the same split, the same

@@ -6,10 +6,12 @@
  * {@link io.emotionstream.train.LabelledFaces}; {@link io.emotionstream.train.ClassSelection} picks
  * and orders the classes; {@link io.emotionstream.train.StratifiedSplit} carves a validation set.
  *
- * <p>Training: {@link io.emotionstream.train.TrainingRun} runs the epochs (ResNet-18, SGD with
- * momentum or AdamW, {@link io.emotionstream.train.LearningRateSchedule}, label smoothing, early
- * stopping, {@link io.emotionstream.train.Checkpoint}s for {@code --resume}), feeding batches from
- * {@link io.emotionstream.train.InputEncoder} with seeded {@link io.emotionstream.train.Augmentation}.
+ * <p>Training: {@link io.emotionstream.train.TrainingRun} runs the epochs (ResNet-18,
+ * {@link io.emotionstream.train.MomentumSgd} or AdamW, {@link io.emotionstream.train.LearningRateSchedule},
+ * label smoothing, early stopping, {@link io.emotionstream.train.Checkpoint}s for {@code --resume}),
+ * feeding batches from {@link io.emotionstream.train.InputEncoder} with seeded
+ * {@link io.emotionstream.train.Augmentation}. {@link io.emotionstream.train.TrainingThroughput}
+ * measures the speed of the same training step.
  *
  * <p>Results: {@link io.emotionstream.train.ConfusionMatrix} holds the metrics,
  * {@link io.emotionstream.train.TrainingReport} writes {@code report.json}, {@code report.md} and
