@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * model artifact on a labelled dataset split. With {@code --json} stdout gets exactly one JSON
  * object: {@code accuracy}, {@code macro_f1}, {@code per_class}, {@code labels}, {@code confusion}
  * (rows = true class), {@code count}, plus {@code model}, {@code version}, {@code data},
- * {@code usage}, {@code loss}.
+ * {@code usage}, {@code flip_tta}, {@code loss}.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Evaluate a model artifact on a labelled dataset split (classes matched to the model's labels by name).")
@@ -39,12 +39,15 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--flip-tta", description = "Average the outputs for each face and its mirror image.")
+  boolean flip;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    ModelEvaluation.Result result = ModelEvaluation.evaluate(model, data, usage, classes, batchSize);
+    ModelEvaluation.Result result = ModelEvaluation.evaluate(model, data, usage, classes, batchSize, flip);
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(result.toJsonMap()));
     } else {

@@ -1,6 +1,7 @@
 package io.emotionstream.train;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Scores a model artifact on a labelled dataset. The dataset's classes are matched to the model's
@@ -28,6 +30,14 @@ public final class ModelEvaluation {
    * @throws IllegalArgumentException when a class is unknown to the model
    */
   public static Result evaluate(Path modelDirectory, Path data, String usage, String classes, int batchSize) {
+    return evaluate(modelDirectory, data, usage, classes, batchSize, false);
+  }
+
+  /**
+   * @param flip also score the mirrored faces and average the outputs (test-time augmentation)
+   */
+  public static Result evaluate(Path modelDirectory, Path data, String usage, String classes, int batchSize,
+      boolean flip) {
     ModelArtifact artifact = ModelArtifact.open(modelDirectory);
     ModelMetadata m = artifact.metadata();
     String requested = classes != null && !classes.isBlank() ? classes : String.join(",", m.labels());
@@ -47,9 +57,10 @@ public final class ModelEvaluation {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       Block block = artifact.newBlock(manager);
       ParameterStore store = new ParameterStore(manager, false);
-      float[][] logits = Predictions.logits(manager, faces, encoder, batchSize,
-          input -> block.forward(store, input, false));
-      return new Result(m, data, usage, Predictions.score(logits, faces, outputOfClass));
+      UnaryOperator<NDList> forward = input -> block.forward(store, input, false);
+      float[][] logits = flip ? Predictions.flipAveragedLogits(manager, faces, encoder, batchSize, forward)
+          : Predictions.logits(manager, faces, encoder, batchSize, forward);
+      return new Result(m, data, usage, flip, Predictions.score(logits, faces, outputOfClass));
     }
   }
 
@@ -75,7 +86,7 @@ public final class ModelEvaluation {
   }
 
   /** The evaluation of one model on one split. */
-  public record Result(ModelMetadata model, Path data, String usage, Predictions.Score score) {
+  public record Result(ModelMetadata model, Path data, String usage, boolean flip, Predictions.Score score) {
 
     /** The {@code evaluate --json} object. */
     public Map<String, Object> toJsonMap() {
@@ -84,6 +95,7 @@ public final class ModelEvaluation {
       out.put("version", model.version());
       out.put("data", String.valueOf(data.getFileName()));
       out.put("usage", usage);
+      out.put("flip_tta", flip);
       out.putAll(score.confusion().toJsonMap());
       out.put("loss", ConfusionMatrix.round(score.loss()));
       return out;

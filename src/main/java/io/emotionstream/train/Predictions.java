@@ -26,13 +26,35 @@ public final class Predictions {
    */
   public static float[][] logits(NDManager base, LabelledFaces data, InputEncoder encoder, int batchSize,
       UnaryOperator<NDList> forward) {
+    return logits(base, data, encoder, batchSize, forward, Augmentation.Draw.IDENTITY);
+  }
+
+  /**
+   * Outputs averaged over the faces as they are and mirrored (flip test-time augmentation: two
+   * passes).
+   */
+  public static float[][] flipAveragedLogits(NDManager base, LabelledFaces data, InputEncoder encoder,
+      int batchSize, UnaryOperator<NDList> forward) {
+    float[][] plain = logits(base, data, encoder, batchSize, forward);
+    float[][] mirrored = logits(base, data, encoder, batchSize, forward,
+        new Augmentation.Draw(0, 0, true, 0, 1, 0, 1));
+    for (int i = 0; i < plain.length; i++) {
+      for (int c = 0; c < plain[i].length; c++) {
+        plain[i][c] = (plain[i][c] + mirrored[i][c]) / 2;
+      }
+    }
+    return plain;
+  }
+
+  private static float[][] logits(NDManager base, LabelledFaces data, InputEncoder encoder, int batchSize,
+      UnaryOperator<NDList> forward, Augmentation.Draw draw) {
     float[][] out = new float[data.size()][];
     int len = encoder.sampleLength();
     for (int start = 0; start < data.size(); start += batchSize) {
       int n = Math.min(batchSize, data.size() - start);
       float[] buffer = new float[n * len];
       for (int i = 0; i < n; i++) {
-        encoder.encode(data.image(start + i), Augmentation.Draw.IDENTITY, buffer, i * len);
+        encoder.encode(data.image(start + i), draw, buffer, i * len);
       }
       try (NDManager batch = base.newSubManager()) {
         NDArray x = batch.create(buffer, new Shape(n, encoder.channels(), encoder.size(), encoder.size()));

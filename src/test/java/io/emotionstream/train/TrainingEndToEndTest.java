@@ -95,6 +95,10 @@ class TrainingEndToEndTest {
     assertEquals(result.validation().accuracy(), eval.get("accuracy").asDouble(), 1e-6,
         "evaluate sees what training's validation saw");
     assertEquals(4, eval.at("/per_class/neutral/support").asInt());
+    JsonNode flipped = JSON.readTree(runCli(new EvaluateCommand(), "--model", result.artifact().toString(),
+        "--data", csv.toString(), "--flip-tta", "--json"));
+    assertTrue(flipped.get("flip_tta").asBoolean());
+    assertEquals(12, sum(flipped.get("confusion")));
 
     // a subset, in another order, mapped onto the model's outputs by name
     JsonNode subset = JSON.readTree(runCli(new EvaluateCommand(), "--model", result.artifact().toString(),
