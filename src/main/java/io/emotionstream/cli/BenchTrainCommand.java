@@ -1,0 +1,53 @@
+package io.emotionstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.train.TrainingOptions;
+import io.emotionstream.train.TrainingThroughput;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench train}: ResNet-18 training images/s (the training job's own step on random batches)
+ * as one JSON object. Meant as a sub-command of {@code bench}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Benchmark ResNet-18 training steps (images/s, median of repeats) and print JSON.")
+public final class BenchTrainCommand implements Callable<Integer> {
+
+  @Option(names = "--input-size", defaultValue = "48", paramLabel = "PX", description = "(default: ${DEFAULT-VALUE})")
+  int inputSize;
+
+  @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(names = "--classes", defaultValue = "7", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
+  int classes;
+
+  @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adamw", description = "(default: ${DEFAULT-VALUE})")
+  String optimizer;
+
+  @Option(names = "--warmup-steps", defaultValue = "5", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
+  int warmupSteps;
+
+  @Option(names = "--steps", defaultValue = "20", paramLabel = "N", description = "steps per repeat (default: ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
+  int repeats;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainingOptions.OptimizerKind kind = "adamw".equalsIgnoreCase(optimizer)
+        ? TrainingOptions.OptimizerKind.ADAMW : TrainingOptions.OptimizerKind.SGD;
+    System.out.println(new ObjectMapper().writeValueAsString(
+        TrainingThroughput.measure(inputSize, batchSize, classes, kind, warmupSteps, steps, repeats)));
+    return 0;
+  }
+
+  /** Runs this command alone (the root command registers it under {@code bench}). */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchTrainCommand()).execute(args));
+  }
+}

@@ -1,0 +1,65 @@
+package io.emotionstream.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Opens a dataset by its path: a FER2013 CSV file ({@code .csv}, {@code .csv.gz}) or an image folder tree. */
+public final class FaceDatasets {
+
+  private FaceDatasets() {}
+
+  /**
+   * Reads the named splits.
+   *
+   * @param data a FER2013 Kaggle CSV file or a {@code <split>/<class>/} folder tree
+   * @param classes comma-separated class names to keep, in output order; null for all
+   * @param splits {@code Usage} values (CSV) or split folder names (tree)
+   * @return the splits, in the order requested, labels in the selected class order
+   */
+  public static Map<String, LabelledFaces> read(Path data, String classes, List<String> splits) {
+    Set<String> wanted = new LinkedHashSet<>(splits);
+    if (Files.isDirectory(data)) {
+      ClassSelection selection = ClassSelection.of(ImageFolderReader.classes(data, splits.get(0)), classes);
+      return ImageFolderReader.read(data, selection, wanted);
+    }
+    if (!Files.isRegularFile(data)) {
+      throw new DatasetException(data, 0, "no such dataset file or folder");
+    }
+    return FerCsvReader.read(data, ClassSelection.of(EmotionLabels.FER2013, classes), wanted);
+  }
+
+  /**
+   * Training and validation sets: two splits of the data ({@code valFraction} null), or a
+   * stratified share of the training split held out with the seed.
+   */
+  public static TrainValidation trainValidation(Path data, String classes, String trainSplit, String valSplit,
+      Double valFraction, long seed) {
+    if (valFraction != null) {
+      LabelledFaces all = read(data, classes, List.of(trainSplit)).get(trainSplit);
+      StratifiedSplit split = StratifiedSplit.of(all, valFraction, seed);
+      return new TrainValidation(split.train(), split.validation(),
+          trainSplit + " minus a stratified " + valFraction + " (seed " + seed + ")",
+          "stratified " + valFraction + " of " + trainSplit + " (seed " + seed + ")");
+    }
+    Map<String, LabelledFaces> splits = read(data, classes, List.of(trainSplit, valSplit));
+    return new TrainValidation(splits.get(trainSplit), splits.get(valSplit), trainSplit, valSplit);
+  }
+
+  /** The two sets and how they were made (for the report). */
+  public record TrainValidation(LabelledFaces train, LabelledFaces validation, String trainSource,
+      String validationSource) {
+
+    public TrainValidation {
+      if (train.size() == 0) {
+        throw new IllegalArgumentException("the training set is empty (" + trainSource + ")");
+      }
+      if (validation.size() == 0) {
+        throw new IllegalArgumentException("the validation set is empty (" + validationSource + ")");
+      }
+    }
+  }
+}

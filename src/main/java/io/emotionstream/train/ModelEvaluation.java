@@ -1,0 +1,104 @@
+package io.emotionstream.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import io.emotionstream.model.ModelArtifact;
+import io.emotionstream.model.ModelMetadata;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Scores a model artifact on a labelled dataset. The dataset's classes are matched to the model's
+ * labels by name ({@link EmotionLabels#canonical}: {@code fear} matches {@code fearful}); when only
+ * some of the model's classes are evaluated, its prediction is the best of those outputs. Faces are
+ * prepared as in training (resized to the model's input, normalised per its metadata, grey value
+ * replicated for RGB models), without augmentation.
+ */
+public final class ModelEvaluation {
+
+  private ModelEvaluation() {}
+
+  /**
+   * @param classes comma-separated dataset classes to evaluate; null = the model's labels
+   * @param usage the split ({@code Usage} value or split folder)
+   * @throws IllegalArgumentException when a class is unknown to the model
+   */
+  public static Result evaluate(Path modelDirectory, Path data, String usage, String classes, int batchSize) {
+    return evaluate(modelDirectory, data, usage, classes, batchSize, false);
+  }
+
+  /**
+   * @param flip also score the mirrored faces and average the outputs (test-time augmentation)
+   */
+  public static Result evaluate(Path modelDirectory, Path data, String usage, String classes, int batchSize,
+      boolean flip) {
+    ModelArtifact artifact = ModelArtifact.open(modelDirectory);
+    ModelMetadata m = artifact.metadata();
+    String requested = classes != null && !classes.isBlank() ? classes : String.join(",", m.labels());
+    LabelledFaces faces = FaceDatasets.read(data, requested, List.of(usage)).get(usage);
+    int[] outputOfClass = outputsFor(faces.classes(), m.labels(), modelDirectory);
+    if (m.inputWidth() != m.inputHeight()) {
+      throw new IllegalArgumentException("model " + modelDirectory + " has a non-square input " + m.inputWidth()
+          + "x" + m.inputHeight() + "; evaluate supports square inputs");
+    }
+    double[] mean = m.mean();
+    double[] std = m.std();
+    if (m.channels() == 3 && mean.length == 1) {
+      mean = new double[] {mean[0], mean[0], mean[0]};
+      std = new double[] {std[0], std[0], std[0]};
+    }
+    InputEncoder encoder = new InputEncoder(m.inputWidth(), mean, std);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      Block block = artifact.newBlock(manager);
+      ParameterStore store = new ParameterStore(manager, false);
+      UnaryOperator<NDList> forward = input -> block.forward(store, input, false);
+      float[][] logits = flip ? Predictions.flipAveragedLogits(manager, faces, encoder, batchSize, forward)
+          : Predictions.logits(manager, faces, encoder, batchSize, forward);
+      return new Result(m, data, usage, flip, Predictions.score(logits, faces, outputOfClass));
+    }
+  }
+
+  /**
+   * For each dataset class, the index of the model label with the same (canonical) name.
+   *
+   * @throws IllegalArgumentException naming the classes the model does not know
+   */
+  static int[] outputsFor(List<String> dataClasses, List<String> modelLabels, Path model) {
+    int[] out = new int[dataClasses.size()];
+    List<String> unknown = new java.util.ArrayList<>();
+    for (int c = 0; c < out.length; c++) {
+      out[c] = ClassSelection.indexOf(modelLabels, dataClasses.get(c));
+      if (out[c] < 0) {
+        unknown.add(dataClasses.get(c));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("class(es) " + unknown + " unknown to the model " + model + " (labels "
+          + modelLabels + ")");
+    }
+    return out;
+  }
+
+  /** The evaluation of one model on one split. */
+  public record Result(ModelMetadata model, Path data, String usage, boolean flip, Predictions.Score score) {
+
+    /** The {@code evaluate --json} object. */
+    public Map<String, Object> toJsonMap() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("model", model.name());
+      out.put("version", model.version());
+      out.put("data", String.valueOf(data.getFileName()));
+      out.put("usage", usage);
+      out.put("flip_tta", flip);
+      out.putAll(score.confusion().toJsonMap());
+      out.put("loss", ConfusionMatrix.round(score.loss()));
+      return out;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.emotionstream.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import io.emotionstream.weights.SafetensorsImporter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * SGD with momentum and (coupled, L2) weight decay, as PyTorch's {@code torch.optim.SGD}:
+ * {@code v = momentum * v + (grad + wd * w); w -= lr * v}.
+ *
+ * <p>Written here instead of using DJL's {@code Sgd} because that keeps its momentum buffers
+ * private, and a checkpoint must save them for {@code --resume} to continue exactly where an
+ * interrupted run stopped. Buffers are saved under the parameters' state-dict names, since DJL's
+ * parameter ids are random per run.
+ */
+public final class MomentumSgd extends Optimizer {
+
+  private final ParameterTracker learningRate;
+  private final float momentum;
+  private final Map<String, NDArray> velocity = new HashMap<>();
+  private final Map<String, NDArray> restored = new HashMap<>();
+
+  public MomentumSgd(ParameterTracker learningRate, float momentum, float weightDecay, int beginNumUpdate) {
+    super(new Builder().optWeightDecays(weightDecay).optBeginNumUpdate(beginNumUpdate));
+    if (momentum < 0 || momentum >= 1) {
+      throw new IllegalArgumentException("momentum must be within [0, 1): " + momentum);
+    }
+    this.learningRate = learningRate;
+    this.momentum = momentum;
+  }
+
+  @Override
+  public void update(String parameterId, NDArray weight, NDArray grad) {
+    float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
+    float weightDecay = getWeightDecay();
+    NDArray v = velocity.get(parameterId);
+    if (v == null) {
+      NDArray saved = restored.remove(parameterId);
+      v = saved != null ? weight.getManager().create(saved.toFloatArray(), weight.getShape()) : weight.zerosLike();
+      velocity.put(parameterId, v);
+    }
+    v.muli(momentum);
+    if (rescaleGrad == 1f) {
+      v.addi(grad);
+    } else {
+      try (NDArray g = grad.mul(rescaleGrad)) {
+        v.addi(g);
+      }
+    }
+    if (weightDecay != 0) {
+      try (NDArray decay = weight.mul(weightDecay)) {
+        v.addi(decay);
+      }
+    }
+    try (NDArray step = v.mul(lr)) {
+      weight.subi(step);
+    }
+    // PyTorch adds every backward pass to the stored gradient; DJL's built-in optimisers clear it
+    // in their native update, so this one must clear it too
+    try (NDArray stored = weight.getGradient()) {
+      stored.subi(stored);
+    }
+  }
+
+  /** Writes the momentum buffers, named by the block's state-dict names, as safetensors. */
+  public void save(Block block, Path file, NDManager manager) {
+    NDList out = new NDList();
+    for (Map.Entry<String, Parameter> e : io.emotionstream.weights.StateDict.parameters(block).entrySet()) {
+      NDArray v = velocity.get(e.getValue().getId());
+      if (v != null) {
+        NDArray copy = manager.create(v.toFloatArray(), v.getShape());
+        copy.setName(e.getKey());
+        out.add(copy);
+      }
+    }
+    SafetensorsImporter.write(out, file);
+  }
+
+  /** Reads buffers written by {@link #save}; they are used from the next update on. */
+  public void load(Block block, Path file, NDManager manager) {
+    Map<String, NDArray> byName = new HashMap<>();
+    for (NDArray t : SafetensorsImporter.read(manager, file)) {
+      byName.put(t.getName(), t);
+    }
+    for (Map.Entry<String, Parameter> e : io.emotionstream.weights.StateDict.parameters(block).entrySet()) {
+      NDArray t = byName.get(e.getKey());
+      if (t != null) {
+        restored.put(e.getValue().getId(), t);
+      }
+    }
+  }
+
+  /** Only to pass the shared settings (weight decay, first update number) to {@link Optimizer}. */
+  private static final class Builder extends OptimizerBuilder<Builder> {
+    @Override
+    protected Builder self() {
+      return this;
+    }
+  }
+}
