@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         TailCommand.class,
         DetectCommand.class,
         ClassifyCommand.class,
+        TrainCommand.class,
+        EvaluateCommand.class,
         DashboardCommand.class,
         ModelsCommand.class,
         BenchCommand.class,

@@ -154,6 +154,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bar.")
   boolean noProgress;
 
+  @Option(names = "--publish", description = {"Publish the trained artifact: copy it into the model store and release it",
+      "on the model releases topic, so running processors hot-reload it (needs the brokers: -b or --config)."})
+  boolean publish;
+
+  @Option(names = "--store", paramLabel = "DIR|URI", description = "Model store for --publish (default: setting model.store).")
+  String store;
+
+  @picocli.CommandLine.Mixin
+  SettingsOptions settings;
+
   private TrainingRun.Result result;
 
   @Override
@@ -163,8 +173,16 @@ public final class TrainCommand implements Callable<Integer> {
       System.err.println("interrupted after epoch " + result.epochsDone() + "; checkpoint in " + output);
       return 3;
     }
-    // The artifact directory is this command's output; publishing it is a separate step.
     System.out.println(result.artifact().toAbsolutePath());
+    if (publish) {
+      io.emotionstream.config.Settings s = settings.settings()
+          .with(java.util.Collections.singletonMap("model.store", store), "--store");
+      io.emotionstream.model.ModelArtifact verified = io.emotionstream.model.ModelArtifact.open(result.artifact());
+      java.net.URI uri = io.emotionstream.model.ModelStore.open(s.string("model.store")).publish(verified);
+      io.emotionstream.model.ModelReleases.publish(s, io.emotionstream.model.ModelReleases.release(verified.metadata(), uri));
+      System.err.println("published " + verified.metadata().name() + " " + verified.metadata().version() + " at " + uri
+          + " and released it on " + s.string("topic.model-releases"));
+    }
     return 0;
   }
 
