@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         ClassifyCommand.class,
         TrainCommand.class,
         EvaluateCommand.class,
+        ContactSheetCommand.class,
         DashboardCommand.class,
         ModelsCommand.class,
         BenchCommand.class,
