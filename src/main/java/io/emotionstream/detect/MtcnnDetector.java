@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -33,8 +34,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * shared, frozen weights is re-entrant).
  *
  * <p>Parallelism: MTCNN's networks are small, and PyTorch's intra-op threads scale poorly on them
- * (each op is a few hundred microseconds; forking and joining a thread team per op costs a good
- * part of that). The detector therefore splits each frame into independent pieces instead (the
+ * (two threads made a 640x480 frame only about 1.3 times faster, and the Java work between the ops
+ * stays on one thread). The detector therefore splits each frame into independent pieces (the
  * P-Net pyramid levels, the R-Net and O-Net batches in contiguous chunks) and runs them on its own
  * workers, each with one intra-op thread. There are as many workers as PyTorch had intra-op
  * threads on the constructing thread ({@code -Dai.djl.pytorch.num_threads}, set before the engine
@@ -94,14 +95,14 @@ public final class MtcnnDetector implements FaceDetector {
   private static ThreadPoolExecutor singleThreadedWorkers(int n) {
     int processDefault = JniUtils.getNumThreads();
     CountDownLatch ready = new CountDownLatch(n);
-    int[] next = {0};
+    AtomicInteger next = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
       Thread t = new Thread(() -> {
         JniUtils.setNumThreads(1);
         JniUtils.getNumThreads();
         ready.countDown();
         task.run();
-      }, "mtcnn-worker-" + next[0]++);
+      }, "mtcnn-worker-" + next.getAndIncrement());
       t.setDaemon(true);
       return t;
     });
