@@ -9,15 +9,19 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Cuts the R-Net/O-Net inputs out of a frame: for each box a region resampled to
- * {@code side x side} by exact area averaging (what the reference does), zero outside the image,
- * written straight into a normalised, interleaved RGB batch.
+ * Cuts the network inputs out of a frame: the P-Net pyramid levels (the whole frame) and, for
+ * each R-Net/O-Net box, a region resampled to {@code side x side}, all by exact area averaging
+ * (OpenCV's {@code INTER_AREA}; the reference's area interpolation differs only in how it treats
+ * fractional cell borders), zero outside the image, written straight into normalised, interleaved
+ * RGB values.
  *
  * <p>Written in Java over a summed-area table rather than with one OpenCV {@code resize} per box:
  * a frame can have a few hundred R-Net candidates, many of them large, and per-crop native objects
  * plus per-pixel averaging cost far more than reading each output cell's sum from the table (the
- * table is bilinear inside each pixel, so fractional cell borders stay exact). The table is built
- * once per frame and reused between frames by the same thread.
+ * table is bilinear inside each pixel, so fractional cell borders stay exact). The same holds for
+ * the pyramid levels, where OpenCV's area resize at fractional scales is slow. The table is built
+ * once per frame and reused between frames by the same thread; other threads may read it (the
+ * detector's workers do) while that thread waits for them.
  */
 final class CropSampler {
 
@@ -94,61 +98,76 @@ final class CropSampler {
    */
   float[] batch(List<Candidate> boxes, int side) {
     float[] out = new float[boxes.size() * side * side * 3];
-    double[] xs = new double[side + 1];
-    double[] ys = new double[side + 1];
-    double[] grid = new double[(side + 1) * (side + 1) * 3];
     for (int b = 0; b < boxes.size(); b++) {
       Candidate c = boxes.get(b);
       int x0 = (int) c.x1 - 1;
       int y0 = (int) c.y1 - 1;
       int cw = Math.max(1, (int) c.x2 - x0);
       int ch = Math.max(1, (int) c.y2 - y0);
-      sample(x0, y0, cw, ch, side, xs, ys, grid, out, b * side * side * 3);
+      sample(x0, y0, cw, ch, side, side, out, b * side * side * 3);
     }
     return out;
   }
 
-  private void sample(int x0, int y0, int cw, int ch, int side, double[] xs, double[] ys,
-      double[] grid, float[] out, int offset) {
-    for (int i = 0; i <= side; i++) {
-      xs[i] = clamp((x0 + (double) cw * i / side) / step, width);
-      ys[i] = clamp((y0 + (double) ch * i / side) / step, height);
+  /**
+   * The whole frame resampled to {@code w x h} (a P-Net pyramid level) in (h, w, 3) order, in the
+   * same values as {@link #batch}. Safe to call from several threads at once.
+   */
+  float[] resized(int w, int h) {
+    float[] out = new float[w * h * 3];
+    sample(0, 0, width * step, height * step, w, h, out, 0);
+    return out;
+  }
+
+  /**
+   * Area-averages the region of {@code cw x ch} frame pixels at (x0, y0) into {@code outW x outH}
+   * cells written at {@code offset}: each cell's sum is the table read at its four (fractional)
+   * corners, a row of corners at a time.
+   */
+  private void sample(int x0, int y0, int cw, int ch, int outW, int outH, float[] out, int offset) {
+    double[] xs = new double[outW + 1];
+    for (int j = 0; j <= outW; j++) {
+      xs[j] = clamp((x0 + (double) cw * j / outW) / step, width);
     }
-    int stride = (width + 1) * 3;
-    for (int i = 0; i <= side; i++) {
-      double y = ys[i];
-      int yi = Math.min((int) y, height - 1);
-      double fy = y - yi;
-      int rowA = yi * stride;
-      int rowB = rowA + stride;
-      for (int j = 0; j <= side; j++) {
-        double x = xs[j];
-        int xi = Math.min((int) x, width - 1);
-        double fx = x - xi;
-        int a = rowA + 3 * xi;
-        int bb = rowB + 3 * xi;
-        int g = (i * (side + 1) + j) * 3;
-        for (int k = 0; k < 3; k++) {
-          double top = table[a + k] + fx * (table[a + 3 + k] - table[a + k]);
-          double bottom = table[bb + k] + fx * (table[bb + 3 + k] - table[bb + k]);
-          grid[g + k] = top + fy * (bottom - top);
-        }
-      }
-    }
-    double cellArea = (double) cw * ch / ((double) side * side * step * step);
+    double[] above = new double[(outW + 1) * 3];
+    double[] below = new double[(outW + 1) * 3];
+    corners(clamp((double) y0 / step, height), xs, above);
+    double cellArea = (double) cw * ch / ((double) outW * outH * step * step);
     float norm = (float) (1 / (128 * cellArea));
-    for (int i = 0; i < side; i++) {
-      for (int j = 0; j < side; j++) {
-        int g00 = (i * (side + 1) + j) * 3;
-        int g01 = g00 + 3;
-        int g10 = g00 + (side + 1) * 3;
-        int g11 = g10 + 3;
-        int o = offset + (i * side + j) * 3;
+    for (int i = 0; i < outH; i++) {
+      corners(clamp((y0 + (double) ch * (i + 1) / outH) / step, height), xs, below);
+      for (int j = 0; j < outW; j++) {
+        int g = j * 3;
+        int o = offset + (i * outW + j) * 3;
         // table channels are B, G, R; the networks take R, G, B
         for (int k = 0; k < 3; k++) {
-          double sum = grid[g11 + k] - grid[g01 + k] - grid[g10 + k] + grid[g00 + k];
+          double sum = below[g + 3 + k] - above[g + 3 + k] - below[g + k] + above[g + k];
           out[o + 2 - k] = (float) (sum * norm - 127.5 / 128);
         }
+      }
+      double[] t = above;
+      above = below;
+      below = t;
+    }
+  }
+
+  /** The table at row {@code y} and each column of {@code xs} (bilinear between entries). */
+  private void corners(double y, double[] xs, double[] row) {
+    int stride = (width + 1) * 3;
+    int yi = Math.min((int) y, height - 1);
+    double fy = y - yi;
+    int rowA = yi * stride;
+    int rowB = rowA + stride;
+    for (int j = 0; j < xs.length; j++) {
+      double x = xs[j];
+      int xi = Math.min((int) x, width - 1);
+      double fx = x - xi;
+      int a = rowA + 3 * xi;
+      int b = rowB + 3 * xi;
+      for (int k = 0; k < 3; k++) {
+        double top = table[a + k] + fx * (table[a + 3 + k] - table[a + k]);
+        double bottom = table[b + k] + fx * (table[b + 3 + k] - table[b + k]);
+        row[j * 3 + k] = top + fy * (bottom - top);
       }
     }
   }

@@ -1,24 +1,25 @@
 package io.emotionstream.detect;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * MTCNN face detector (Zhang et al. 2016, "Joint Face Detection and Alignment using Multi-task
@@ -30,8 +31,15 @@ import org.bytedeco.opencv.opencv_core.Size;
  * <p>Thread safety: instances are safe to share. The network weights are read-only after
  * construction and every call works in its own {@link NDManager} sub-managers with its own
  * {@link ParameterStore}, so concurrent {@link #detect} calls need no lock (PyTorch inference on
- * shared, frozen weights is re-entrant). Intra-op parallelism is PyTorch's; set it with
- * {@code -Dai.djl.pytorch.num_threads} before the engine starts.
+ * shared, frozen weights is re-entrant).
+ *
+ * <p>Parallelism: MTCNN's networks are small, and PyTorch's intra-op threads scale poorly on them
+ * (two threads made a 640x480 frame only about 1.3 times faster, and the Java work between the ops
+ * stays on one thread). The detector therefore splits each frame into independent pieces (the
+ * P-Net pyramid levels, the R-Net and O-Net batches in contiguous chunks) and runs them on its own
+ * workers, each with one intra-op thread. There are as many workers as PyTorch had intra-op
+ * threads on the constructing thread ({@code -Dai.djl.pytorch.num_threads}, set before the engine
+ * starts); with one, everything runs on the calling thread.
  */
 public final class MtcnnDetector implements FaceDetector {
 
@@ -41,6 +49,12 @@ public final class MtcnnDetector implements FaceDetector {
   private final MtcnnNetworks.Network rnet;
   private final MtcnnNetworks.Network onet;
   private final float pnetLogit;
+  /** Workers with one PyTorch intra-op thread each; null when everything runs on the caller. */
+  private final ThreadPoolExecutor workers;
+  private final int parallelism;
+
+  /** R-Net/O-Net batches smaller than twice this are not split between workers. */
+  private static final int MIN_CHUNK = 8;
 
   /** Detector with {@link MtcnnConfig#defaults()}. */
   public MtcnnDetector() {
@@ -65,6 +79,44 @@ public final class MtcnnDetector implements FaceDetector {
     }
     // a P-Net probability p >= t  <=>  logit difference >= ln(t / (1 - t)): no exp per cell
     this.pnetLogit = (float) Math.log(config.pnetThreshold() / (1 - config.pnetThreshold()));
+    this.parallelism = Math.max(1, JniUtils.getNumThreads());
+    this.workers = parallelism > 1 ? singleThreadedWorkers(parallelism) : null;
+  }
+
+  /**
+   * A fixed pool of {@code n} threads whose PyTorch intra-op parallelism is 1.
+   *
+   * <p>PyTorch keeps that setting per thread (OpenMP's and MKL's thread counts are per-thread
+   * variables), but its setter also stores the value as the process-wide default that each thread
+   * adopts on its first parallel op. So each worker sets 1 and adopts it at once (reading the
+   * count does that), and once all have, the constructing thread puts the default back; other
+   * threads of the process keep theirs.
+   */
+  private static ThreadPoolExecutor singleThreadedWorkers(int n) {
+    int processDefault = JniUtils.getNumThreads();
+    CountDownLatch ready = new CountDownLatch(n);
+    AtomicInteger next = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+      Thread t = new Thread(() -> {
+        JniUtils.setNumThreads(1);
+        JniUtils.getNumThreads();
+        ready.countDown();
+        task.run();
+      }, "mtcnn-worker-" + next.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    });
+    pool.prestartAllCoreThreads();
+    try {
+      ready.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pool.shutdownNow();
+      throw new IllegalStateException("interrupted while starting the detector's workers", e);
+    } finally {
+      JniUtils.setNumThreads(processDefault);
+    }
+    return pool;
   }
 
   private MtcnnNetworks.Network load(MtcnnNetworks.Network network) {
@@ -85,9 +137,9 @@ public final class MtcnnDetector implements FaceDetector {
     if (bgr.type() != CV_8UC3) {
       throw new IllegalArgumentException("expected an 8-bit 3-channel BGR image, got Mat type " + bgr.type());
     }
-    List<Candidate> boxes = proposals(bgr);
+    CropSampler sampler = new CropSampler(bgr);
+    List<Candidate> boxes = proposals(sampler, bgr.cols(), bgr.rows());
     if (!boxes.isEmpty()) {
-      CropSampler sampler = new CropSampler(bgr);
       boxes = refine(sampler, boxes);
       if (!boxes.isEmpty()) {
         boxes = output(sampler, boxes);
@@ -100,14 +152,18 @@ public final class MtcnnDetector implements FaceDetector {
     return faces;
   }
 
-  /** Stage 1: P-Net over the pyramid. */
-  private List<Candidate> proposals(Mat bgr) {
+  /** Stage 1: P-Net over the pyramid of the {@code width x height} frame. */
+  private List<Candidate> proposals(CropSampler sampler, int width, int height) {
+    // one task per level, largest first, so that the workers finish at about the same time
+    List<Callable<List<Candidate>>> levels = new ArrayList<>();
+    for (double scale : ImagePyramid.scales(width, height, config.minFaceSize(), config.scaleFactor())) {
+      int ws = ImagePyramid.scaledSize(width, scale);
+      int hs = ImagePyramid.scaledSize(height, scale);
+      levels.add(() -> BoxOps.nms(scan(sampler.resized(ws, hs), ws, hs, scale), 0.5f, BoxOps.Overlap.UNION));
+    }
     List<Candidate> all = new ArrayList<>();
-    try (Mat rgb = new Mat()) {
-      cvtColor(bgr, rgb, COLOR_BGR2RGB);
-      for (double scale : ImagePyramid.scales(bgr.cols(), bgr.rows(), config.minFaceSize(), config.scaleFactor())) {
-        all.addAll(BoxOps.nms(scan(rgb, scale), 0.5f, BoxOps.Overlap.UNION));
-      }
+    for (List<Candidate> level : runAll(levels)) {
+      all.addAll(level);
     }
     List<Candidate> kept = BoxOps.nms(all, 0.7f, BoxOps.Overlap.UNION);
     for (Candidate c : kept) {
@@ -117,15 +173,13 @@ public final class MtcnnDetector implements FaceDetector {
     return kept;
   }
 
-  /** P-Net on one pyramid level: the image resized by area averaging, normalised, channels-last. */
-  private List<Candidate> scan(Mat rgb, double scale) {
-    int hs = ImagePyramid.scaledSize(rgb.rows(), scale);
-    int ws = ImagePyramid.scaledSize(rgb.cols(), scale);
-    try (NDManager m = manager.newSubManager(); Mat level = new Mat(); Mat normalised = new Mat();
-        Size size = new Size(ws, hs)) {
-      resize(rgb, level, size, 0, 0, INTER_AREA);
-      level.convertTo(normalised, CV_32FC3, 1 / 128.0, -127.5 / 128);
-      FloatBuffer pixels = new FloatPointer(normalised.data()).capacity((long) hs * ws * 3).asBuffer();
+  /**
+   * P-Net on one pyramid level: the frame area-averaged to {@code ws x hs} (from the summed-area
+   * table, which is far cheaper than OpenCV's area resize at these fractional scales), normalised,
+   * channels-last.
+   */
+  private List<Candidate> scan(float[] pixels, int ws, int hs, double scale) {
+    try (NDManager m = manager.newSubManager()) {
       NDArray result = forward(pnet, m, NetworkInputs.channelsLast(m, pixels, 1, hs, ws));
       long[] shape = result.getShape().getShape();
       return cells(NetworkInputs.valuesChannelsLast(result), (int) shape[2], (int) shape[3], scale);
@@ -162,10 +216,7 @@ public final class MtcnnDetector implements FaceDetector {
 
   /** Stage 2: R-Net on one batch of 24x24 crops. */
   private List<Candidate> refine(CropSampler sampler, List<Candidate> boxes) {
-    float[] out;
-    try (NDManager m = manager.newSubManager()) {
-      out = forward(rnet, m, crops(m, sampler, boxes, MtcnnNetworks.RNET_SIZE)).toFloatArray();
-    }
+    float[] out = forwardCrops(rnet, sampler, boxes, MtcnnNetworks.RNET_SIZE);
     int n = MtcnnNetworks.PNET_OUTPUTS;
     List<Candidate> passed = new ArrayList<>();
     for (int i = 0; i < boxes.size(); i++) {
@@ -187,10 +238,7 @@ public final class MtcnnDetector implements FaceDetector {
 
   /** Stage 3: O-Net on one batch of 48x48 crops: final boxes and landmarks. */
   private List<Candidate> output(CropSampler sampler, List<Candidate> boxes) {
-    float[] out;
-    try (NDManager m = manager.newSubManager()) {
-      out = forward(onet, m, crops(m, sampler, boxes, MtcnnNetworks.ONET_SIZE)).toFloatArray();
-    }
+    float[] out = forwardCrops(onet, sampler, boxes, MtcnnNetworks.ONET_SIZE);
     int n = MtcnnNetworks.ONET_OUTPUTS;
     List<Candidate> passed = new ArrayList<>();
     for (int i = 0; i < boxes.size(); i++) {
@@ -215,8 +263,65 @@ public final class MtcnnDetector implements FaceDetector {
     return BoxOps.nms(passed, 0.7f, BoxOps.Overlap.MIN);
   }
 
-  private static NDArray crops(NDManager m, CropSampler sampler, List<Candidate> boxes, int side) {
-    return NetworkInputs.channelsLast(m, sampler.batch(boxes, side), boxes.size(), side, side);
+  /**
+   * The network's outputs for the crops of {@code boxes}, box after box: the batch is cut into one
+   * contiguous chunk per worker (each sample's outputs do not depend on the rest of its batch).
+   */
+  private float[] forwardCrops(MtcnnNetworks.Network network, CropSampler sampler, List<Candidate> boxes, int side) {
+    int chunks = Math.max(1, Math.min(parallelism, boxes.size() / MIN_CHUNK));
+    List<Callable<float[]>> tasks = new ArrayList<>(chunks);
+    for (int k = 0; k < chunks; k++) {
+      List<Candidate> chunk = boxes.subList(boxes.size() * k / chunks, boxes.size() * (k + 1) / chunks);
+      tasks.add(() -> {
+        try (NDManager m = manager.newSubManager()) {
+          NDArray input = NetworkInputs.channelsLast(m, sampler.batch(chunk, side), chunk.size(), side, side);
+          return forward(network, m, input).toFloatArray();
+        }
+      });
+    }
+    List<float[]> parts = runAll(tasks);
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** Runs the tasks on the workers (or here, without workers); results in task order. */
+  private <T> List<T> runAll(List<Callable<T>> tasks) {
+    List<T> results = new ArrayList<>(tasks.size());
+    try {
+      if (workers == null) {
+        for (Callable<T> task : tasks) {
+          results.add(task.call());
+        }
+      } else {
+        for (Future<T> f : workers.invokeAll(tasks)) {
+          results.add(f.get());
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while detecting faces", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return results;
   }
 
   private static float softmaxFace(float notFace, float face) {
@@ -244,6 +349,9 @@ public final class MtcnnDetector implements FaceDetector {
 
   @Override
   public void close() {
+    if (workers != null) {
+      workers.shutdown();
+    }
     manager.close();
   }
 }

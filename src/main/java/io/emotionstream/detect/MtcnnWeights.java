@@ -71,7 +71,11 @@ public final class MtcnnWeights {
         }
         Parameter parameter = p.getValue();
         long[] target = parameter.getArray().getShape().getShape();
-        parameter.getArray().set(FloatBuffer.wrap(t.zeroExtendedTo(target, key)));
+        float[] values = t.zeroExtendedTo(target, key);
+        parameter.getArray().set(FloatBuffer.wrap(values));
+        if (layer.getValue() instanceof PerChannelPrelu prelu) {
+          prelu.slopesSet(values);
+        }
       }
     }
     network.block().freezeParameters(true);

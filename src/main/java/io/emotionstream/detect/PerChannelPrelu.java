@@ -20,6 +20,8 @@ public final class PerChannelPrelu extends AbstractBlock {
 
   private final int channels;
   private final Parameter alpha;
+  /** Whether every slope is {@code <= 1}, which allows the cheaper form (see forward). */
+  private volatile boolean slopesAtMostOne;
 
   /** @param channels size of axis 1 of the input */
   public PerChannelPrelu(int channels) {
@@ -36,6 +38,15 @@ public final class PerChannelPrelu extends AbstractBlock {
     return channels;
   }
 
+  /** To be called with the slopes whenever they are set (the block does not read them back). */
+  public void slopesSet(float[] slopes) {
+    boolean atMostOne = true;
+    for (float s : slopes) {
+      atMostOne &= s <= 1;
+    }
+    slopesAtMostOne = atMostOne;
+  }
+
   @Override
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
       PairList<String, Object> params) {
@@ -44,11 +55,19 @@ public final class PerChannelPrelu extends AbstractBlock {
     long[] shape = new long[x.getShape().dimension()];
     java.util.Arrays.fill(shape, 1);
     shape[1] = channels;
-    // x + (alpha - 1) * min(x, 0): one new array and two in-place passes instead of four arrays.
     // Arrays derived from the parameter would attach to the weights' manager and live as long as
     // the model; close them here.
-    try (NDArray view = a.reshape(new Shape(shape)); NDArray slopeMinusOne = view.sub(1f)) {
-      return new NDList(x.minimum(0f).muli(slopeMinusOne).addi(x));
+    try (NDArray view = a.reshape(new Shape(shape))) {
+      if (slopesAtMostOne) {
+        // for a <= 1 (negative slopes included), PReLU is max(x, a * x): two passes, exact
+        try (NDArray scaled = x.mul(view)) {
+          return new NDList(x.maximum(scaled));
+        }
+      }
+      // otherwise x + (alpha - 1) * min(x, 0): one new array and two in-place passes
+      try (NDArray slopeMinusOne = view.sub(1f)) {
+        return new NDList(x.minimum(0f).muli(slopeMinusOne).addi(x));
+      }
     }
   }
 
