@@ -60,11 +60,11 @@ public final class ModelsCommand implements Runnable {
     public Integer call() {
       Settings settings = options.settings();
       ModelArtifact verified = ModelArtifact.open(artifact);
-      URI uri = ModelStore.open(settings.string("model.store")).publish(verified);
+      ModelStore store = ModelStore.open(settings.string("model.store"));
       ModelMetadata m = verified.metadata();
+      URI uri = noRelease ? store.publish(verified) : ModelReleases.storeAndRelease(settings, store, verified);
       System.out.println("stored " + m.name() + " " + m.version() + " at " + uri);
       if (!noRelease) {
-        ModelReleases.publish(settings, ModelReleases.release(m, uri));
         System.out.println("released " + m.name() + " " + m.version() + " on " + settings.string("topic.model-releases"));
       }
       return 0;
@@ -111,9 +111,8 @@ public final class ModelsCommand implements Runnable {
     public Integer call() {
       Settings settings = options.settings();
       ModelStore store = ModelStore.open(settings.string("model.store"));
-      URI uri = store.locate(name, version);
-      ModelArtifact verified = ModelArtifact.open(store.fetch(uri));
-      ModelReleases.publish(settings, ModelReleases.release(verified.metadata(), uri));
+      ModelArtifact verified = ModelArtifact.open(store.fetch(store.locate(name, version)));
+      ModelReleases.storeAndRelease(settings, store, verified); // already stored: publishing again is a no-op
       System.out.println("released " + name + " " + version + " on " + settings.string("topic.model-releases"));
       return 0;
     }

@@ -178,8 +178,8 @@ public final class TrainCommand implements Callable<Integer> {
       io.emotionstream.config.Settings s = settings.settings()
           .with(java.util.Collections.singletonMap("model.store", store), "--store");
       io.emotionstream.model.ModelArtifact verified = io.emotionstream.model.ModelArtifact.open(result.artifact());
-      java.net.URI uri = io.emotionstream.model.ModelStore.open(s.string("model.store")).publish(verified);
-      io.emotionstream.model.ModelReleases.publish(s, io.emotionstream.model.ModelReleases.release(verified.metadata(), uri));
+      java.net.URI uri = io.emotionstream.model.ModelReleases.storeAndRelease(s,
+          io.emotionstream.model.ModelStore.open(s.string("model.store")), verified);
       System.err.println("published " + verified.metadata().name() + " " + verified.metadata().version() + " at " + uri
           + " and released it on " + s.string("topic.model-releases"));
     }

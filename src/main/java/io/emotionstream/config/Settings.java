@@ -163,6 +163,17 @@ public final class Settings {
     throw invalid(key, "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase());
   }
 
+  /**
+   * Configuration shared by every Kafka client: {@code bootstrap.servers}, then every
+   * {@code kafka.*} setting (which may override it).
+   */
+  public Map<String, Object> kafkaClientConfig() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("bootstrap.servers", string("bootstrap.servers"));
+    out.putAll(kafkaOverrides());
+    return out;
+  }
+
   /** Every {@code kafka.*} setting with the prefix removed. */
   public Map<String, Object> kafkaOverrides() {
     Map<String, Object> out = new LinkedHashMap<>();

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -97,8 +96,7 @@ public final class HotReloader implements AutoCloseable {
 
   private void run() {
     String topic = settings.string("topic.model-releases");
-    Map<String, Object> props = new HashMap<>(settings.kafkaOverrides());
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
+    Map<String, Object> props = settings.kafkaClientConfig();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     while (running) {
       try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(props, new StringDeserializer(),

@@ -2,6 +2,8 @@ package io.emotionstream.model;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.schema.ModelRelease;
+import io.emotionstream.stream.TopicCreator;
+import java.net.URI;
 import io.emotionstream.stream.serde.AvroSerdes;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -34,7 +33,7 @@ public final class ModelReleases {
   private ModelReleases() {}
 
   /** A release record for a stored artifact. */
-  public static ModelRelease release(ModelMetadata m, java.net.URI uri) {
+  public static ModelRelease release(ModelMetadata m, URI uri) {
     return ModelRelease.newBuilder()
         .setModelName(m.name())
         .setVersion(m.version())
@@ -49,8 +48,7 @@ public final class ModelReleases {
   /** Writes {@code release} and waits for the broker's acknowledgement. */
   public static void publish(Settings settings, ModelRelease release) {
     ensureTopic(settings);
-    Map<String, Object> config = new HashMap<>(settings.kafkaOverrides());
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
+    Map<String, Object> config = settings.kafkaClientConfig();
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(config, new StringSerializer(),
         AvroSerdes.from(settings).serde(ModelRelease.class).serializer())) {
@@ -68,8 +66,7 @@ public final class ModelReleases {
   /** The current release of every model name, read to the end of the topic. */
   public static Map<String, ModelRelease> current(Settings settings) {
     ensureTopic(settings);
-    Map<String, Object> config = new HashMap<>(settings.kafkaOverrides());
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
+    Map<String, Object> config = settings.kafkaClientConfig();
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     Map<String, ModelRelease> latest = new LinkedHashMap<>();
     String topic = settings.string("topic.model-releases");
@@ -93,27 +90,21 @@ public final class ModelReleases {
 
   /** Creates the compacted releases topic when it is missing. */
   public static void ensureTopic(Settings settings) {
-    Map<String, Object> config = new HashMap<>(settings.kafkaOverrides());
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
-    String topic = settings.string("topic.model-releases");
-    try (Admin admin = Admin.create(config)) {
-      if (admin.listTopics().names().get().contains(topic)) {
-        return;
-      }
-      NewTopic compacted = new NewTopic(topic, 1, (short) settings.integer("topics.replication-factor"))
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      try {
-        admin.createTopics(List.of(compacted)).all().get();
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating " + topic, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
-    }
+    NewTopic compacted = new NewTopic(settings.string("topic.model-releases"), 1,
+        (short) settings.integer("topics.replication-factor"))
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    TopicCreator.ensure(settings, List.of(compacted));
+  }
+
+  /**
+   * Copies a verified artifact into {@code store} and releases it: every processor following its
+   * model name swaps to it.
+   *
+   * @return where the store keeps it
+   */
+  public static URI storeAndRelease(Settings settings, ModelStore store, ModelArtifact artifact) {
+    URI uri = store.publish(artifact);
+    publish(settings, release(artifact.metadata(), uri));
+    return uri;
   }
 }

@@ -5,7 +5,6 @@ import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.stream.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,8 +28,7 @@ public final class EventReader implements AutoCloseable {
   private final String topic;
 
   public EventReader(Settings settings, boolean fromBeginning) {
-    Map<String, Object> config = new HashMap<>(settings.kafkaOverrides());
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
+    Map<String, Object> config = settings.kafkaClientConfig();
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     this.topic = settings.string("topic.events");
     this.consumer = new KafkaConsumer<>(config, new StringDeserializer(),

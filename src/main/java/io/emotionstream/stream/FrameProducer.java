@@ -24,12 +24,11 @@ public final class FrameProducer implements AutoCloseable {
 
   public FrameProducer(Settings settings) {
     Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 20 * 1024 * 1024);
-    config.putAll(settings.kafkaOverrides());
+    config.putAll(settings.kafkaClientConfig());
     AvroSerdes serdes = AvroSerdes.from(settings);
     this.producer = new KafkaProducer<>(config, new StringSerializer(), serdes.serde(CameraFrame.class).serializer());
     this.topic = settings.string("topic.frames");
