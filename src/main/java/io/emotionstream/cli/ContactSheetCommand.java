@@ -5,20 +5,29 @@ import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.train.CropContactSheet;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code contact-sheet}: training faces beside the processor's crops, to check the framing by eye. */
+/** {@code contact-sheet}: training faces beside the processor's crops, to check the framing. */
 @Command(name = "contact-sheet", mixinStandardHelpOptions = true,
     description = {"Draw training faces (FER2013) above the crops the processor cuts from PHOTOS for a model,",
-        "so a person can check that both are framed alike."})
+        "with the crop's landmark template as red dots, and print how far the landmarks found on both",
+        "lie from the template (median, input pixels)."})
 public final class ContactSheetCommand implements Callable<Integer> {
 
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "model artifact whose crop settings to use (default: what train records for FER2013: ALIGNED, margin 0.1, 48 px)")
+  /** Which crop to draw when no model is given. */
+  enum Framing { measured, builtin }
+
+  @Option(names = "--model", paramLabel = "DIR", description = "model artifact whose crop settings to use")
   Path model;
+
+  @Option(names = "--framing", defaultValue = "measured", paramLabel = "measured|builtin",
+      description = {"Without --model: the crop train records for FER2013 (landmarks measured on its training",
+          "faces) or the built-in template with margin 0.1 (default: ${DEFAULT-VALUE})."})
+  Framing framing;
 
   @Option(names = "--data", required = true, paramLabel = "FILE", description = "FER2013 CSV (.csv or .csv.gz)")
   Path data;
@@ -35,8 +44,14 @@ public final class ContactSheetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CropSpec spec = model != null ? ModelArtifact.open(model).metadata().crop()
+        : framing == Framing.measured ? CropContactSheet.measuredFerSpec(data, 48, 500)
         : new CropSpec(48, 48, CropSpec.Framing.ALIGNED, 0.1);
-    CropContactSheet.write(data, photos, spec, count, out);
+    CropContactSheet.Result r = CropContactSheet.write(data, photos, spec, count, out);
+    System.out.printf(Locale.ROOT, "crop: %s, %dx%d%n", spec.describe(), spec.width(), spec.height());
+    System.out.printf(Locale.ROOT, "training faces:  landmarks %.2f px from the template (median; found on %d of %d)%n",
+        r.trainingOffset(), r.trainingFound(), r.trainingCount());
+    System.out.printf(Locale.ROOT, "processor crops: landmarks %.2f px from the template (median; found on %d of %d)%n",
+        r.cropOffset(), r.cropFound(), r.cropCount());
     System.err.println("wrote " + out);
     return 0;
   }

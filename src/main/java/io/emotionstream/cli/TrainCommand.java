@@ -71,9 +71,15 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Start from an earlier model artifact (transfer learning); classifier rows kept for shared labels.")
   Path initModel;
 
-  @Option(names = "--crop-margin", defaultValue = "0.1", paramLabel = "F",
-      description = "Face crop margin recorded in the artifact (ALIGNED framing) (default: ${DEFAULT-VALUE}).")
-  double cropMargin;
+  @Option(names = "--crop-margin", paramLabel = "F",
+      description = {"Extra crop border, fraction of the face size, recorded in the artifact (default: 0 when the",
+          "framing is measured, else 0.1 around the built-in template)."})
+  Double cropMargin;
+
+  @Option(names = "--framing-sample", defaultValue = "500", paramLabel = "N",
+      description = {"Training faces to measure the landmark framing on (MTCNN), recorded in the artifact so the",
+          "processor cuts camera faces alike; 0: the built-in template (default: ${DEFAULT-VALUE})."})
+  int framingSample;
 
   @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adamw",
       description = "SGD with momentum or AdamW (default: ${DEFAULT-VALUE}).")
@@ -203,6 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.initWeights = initWeights;
     o.initModel = initModel;
     o.cropMargin = cropMargin;
+    o.framingSample = framingSample;
     o.optimizer = enumOption("--optimizer", TrainingOptions.OptimizerKind.class, optimizer);
     o.learningRate = learningRate;
     o.minLearningRate = minLearningRate;

@@ -22,9 +22,10 @@ import org.bytedeco.opencv.opencv_core.Size;
  * <ul>
  *   <li>{@link CropSpec.Framing#ALIGNED}: the similarity transform (rotation, uniform scale,
  *       translation) that best maps the five detected landmarks onto a canonical five-point
- *       template, so the eyes come out level at fixed positions. The template is the widely used
- *       ArcFace 112x112 one, made exactly left/right symmetric, shrunk towards the centre by
- *       {@code 1 / (1 + margin)}.</li>
+ *       template, so the eyes come out level at fixed positions. The template is the one the spec
+ *       carries ({@link CropSpec#landmarks()}, measured on the model's training faces) or else the
+ *       widely used ArcFace 112x112 one, made exactly left/right symmetric; either is shrunk
+ *       towards the centre by {@code 1 / (1 + margin)}.</li>
  *   <li>{@link CropSpec.Framing#SQUARE}: a square of side {@code max(w, h) * (1 + margin)} centred
  *       on the detection box, no rotation.</li>
  * </ul>
@@ -80,8 +81,17 @@ public final class FaceCropper {
    * right eye, nose, left mouth corner, right mouth corner).
    */
   public static double[] alignedTemplate(CropSpec spec) {
-    double side = Math.min(spec.width(), spec.height()) / (1 + spec.margin());
     double[] points = new double[TEMPLATE.length];
+    if (spec.landmarks() != null) {
+      // measured on the training faces as fractions of their width and height
+      double shrink = 1 / (1 + spec.margin());
+      for (int i = 0; i < TEMPLATE.length; i += 2) {
+        points[i] = spec.width() * (0.5 + (spec.landmarks().get(i) - 0.5) * shrink);
+        points[i + 1] = spec.height() * (0.5 + (spec.landmarks().get(i + 1) - 0.5) * shrink);
+      }
+      return points;
+    }
+    double side = Math.min(spec.width(), spec.height()) / (1 + spec.margin());
     for (int i = 0; i < TEMPLATE.length; i += 2) {
       points[i] = spec.width() / 2.0 + (TEMPLATE[i] - 0.5) * side;
       points[i + 1] = spec.height() / 2.0 + (TEMPLATE[i + 1] - 0.5) * side;

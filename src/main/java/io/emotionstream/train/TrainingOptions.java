@@ -37,8 +37,15 @@ public final class TrainingOptions {
   public Path initWeights;
   /** An earlier model artifact to start from (transfer learning). */
   public Path initModel;
-  /** Border around the face box as a fraction of the face size, recorded in the crop spec. */
-  public double cropMargin = 0.1;
+  /**
+   * Extra border of the crop as a fraction of the face size, recorded in the crop spec; null: none
+   * when the framing is measured on the training faces, else {@link #DEFAULT_CROP_MARGIN}.
+   */
+  public Double cropMargin;
+  /** Default margin around the built-in landmark template, when the framing is not measured. */
+  public static final double DEFAULT_CROP_MARGIN = 0.1;
+  /** Training faces the detector measures the framing on; 0: use the built-in template. */
+  public int framingSample = 500;
 
   // optimisation
   public OptimizerKind optimizer = OptimizerKind.SGD;

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
+import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.emotion.ResNet18;
 import io.emotionstream.emotion.ResNet18Architecture;
 import io.emotionstream.frame.CropSpec;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -86,6 +88,7 @@ public final class TrainingRun {
         data.train().size(), data.trainSource(), counts(data.train()), data.validation().size(),
         data.validationSource(), counts(data.validation()));
 
+    CropSpec crop = cropSpec(data.train());
     ModelArtifact parent = o.initModel == null ? null : ModelArtifact.open(o.initModel);
     Normalisation normalisation = normalisation(resumed, parent, data.train());
     String version = resumed != null ? resumed.version()
@@ -159,7 +162,7 @@ public final class TrainingRun {
 
         Checkpoint.loadWeights(net, checkpoint.bestWeights(), model.getNDManager());
         Predictions.Score score = validate(trainer, data.validation(), encoder);
-        ModelMetadata metadata = metadata(labels, normalisation, version, parentVersion, score, state);
+        ModelMetadata metadata = metadata(labels, normalisation, version, parentVersion, score, state, crop);
         ModelArtifact artifact = ModelArtifact.write(o.output.resolve(MODEL_DIRECTORY), metadata, net);
         TrainingReport.write(o.output, new TrainingReport(o, data, normalisation, state.history, state.bestEpoch,
             score, artifact.metadata(), stoppedEarly));
@@ -313,7 +316,7 @@ public final class TrainingRun {
   }
 
   private ModelMetadata metadata(List<String> labels, Normalisation normalisation, String version,
-      String parentVersion, Predictions.Score score, RunState state) {
+      String parentVersion, Predictions.Score score, RunState state, CropSpec crop) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("val_accuracy", ConfusionMatrix.round(score.confusion().accuracy()));
     metrics.put("val_macro_f1", ConfusionMatrix.round(score.confusion().macroF1()));
@@ -323,8 +326,34 @@ public final class TrainingRun {
     metrics.put("epochs", (double) state.epoch);
     return new ModelMetadata(ModelMetadata.FORMAT_VERSION, o.name, version, ResNet18Architecture.NAME, labels,
         o.inputSize, o.inputSize, 1, Colour.GREY, new double[] {normalisation.mean()},
-        new double[] {normalisation.std()}, new CropSpec(o.inputSize, o.inputSize, CropSpec.Framing.ALIGNED,
-        o.cropMargin), Instant.now().toString(), metrics, null, null, parentVersion);
+        new double[] {normalisation.std()}, crop, Instant.now().toString(), metrics, null, null, parentVersion);
+  }
+
+  /**
+   * How the processor must cut camera faces for this model: aligned to the landmarks measured on
+   * the training faces, or the built-in template when measuring is off or finds too few faces.
+   */
+  private CropSpec cropSpec(LabelledFaces train) {
+    if (o.framingSample > 0) {
+      long start = System.nanoTime();
+      Optional<TrainingFaceFraming.Measurement> measured;
+      try (MtcnnDetector detector = new MtcnnDetector()) {
+        measured = TrainingFaceFraming.measure(train, o.framingSample, o.seed, detector);
+      }
+      if (measured.isPresent()) {
+        TrainingFaceFraming.Measurement m = measured.get();
+        log.printf(Locale.ROOT, "framing: landmarks found on %d of %d training faces (spread %.1f px, %.0f s): %s%n",
+            m.found(), m.sampled(), m.spread() * o.inputSize, (System.nanoTime() - start) / 1e9,
+            m.describe(o.inputSize));
+        CropSpec aligned = CropSpec.alignedTo(o.inputSize, o.inputSize, m.landmarks());
+        return new CropSpec(o.inputSize, o.inputSize, CropSpec.Framing.ALIGNED,
+            o.cropMargin == null ? 0.0 : o.cropMargin, aligned.landmarks());
+      }
+      log.printf(Locale.ROOT, "framing: landmarks found on too few training faces (fewer than %d of %d); "
+          + "built-in template%n", TrainingFaceFraming.MIN_FOUND, Math.min(o.framingSample, train.size()));
+    }
+    return new CropSpec(o.inputSize, o.inputSize, CropSpec.Framing.ALIGNED,
+        o.cropMargin == null ? TrainingOptions.DEFAULT_CROP_MARGIN : o.cropMargin);
   }
 
   private static String counts(LabelledFaces faces) {

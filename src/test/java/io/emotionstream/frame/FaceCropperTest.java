@@ -82,6 +82,43 @@ class FaceCropperTest {
   }
 
   @Test
+  void alignedCropFollowsTheLandmarksOfItsSpec() {
+    // the synthetic face's own proportions, placed in a 120x120 crop: the fit is then exact
+    double[] upright = {-30, -30, 30, -30, 0, 0, -24, 40, 24, 40};
+    double[] fractions = new double[10];
+    for (int i = 0; i < 10; i += 2) {
+      fractions[i] = (upright[i] + 60) / 120;
+      fractions[i + 1] = (upright[i + 1] + 50) / 120;
+    }
+    CropSpec spec = CropSpec.alignedTo(120, 120, fractions);
+    try (Mat frame = new Mat(400, 400, opencv_core.CV_8UC3, Scalar.all(128))) {
+      DetectedFace face = tiltedFace(frame, -15);
+      try (Mat crop = new FaceCropper().crop(frame, face, spec)) {
+        double[] left = centroid(crop, 2);
+        double[] right = centroid(crop, 1);
+        assertEquals(30, left[0], 1.0, "left eye x");
+        assertEquals(20, left[1], 1.0, "left eye y");
+        assertEquals(90, right[0], 1.0, "right eye x");
+        assertEquals(20, right[1], 1.0, "right eye y");
+      }
+    }
+  }
+
+  @Test
+  void cropLandmarksAreChecked() {
+    double[] ok = {0.3, 0.4, 0.7, 0.4, 0.5, 0.6, 0.35, 0.8, 0.65, 0.8};
+    assertEquals(10, CropSpec.alignedTo(48, 48, ok).landmarks().size());
+    assertThrows(IllegalArgumentException.class, () -> CropSpec.alignedTo(48, 48, new double[] {0.3, 0.4}));
+    double[] swapped = ok.clone();
+    swapped[0] = 0.7;
+    swapped[2] = 0.3;
+    assertThrows(IllegalArgumentException.class, () -> CropSpec.alignedTo(48, 48, swapped));
+    CropSpec aligned = CropSpec.alignedTo(48, 48, ok);
+    assertThrows(IllegalArgumentException.class,
+        () -> new CropSpec(48, 48, CropSpec.Framing.SQUARE, 0.1, aligned.landmarks()));
+  }
+
+  @Test
   void marginShrinksTheFaceTowardsTheCentre() {
     double[] tight = FaceCropper.alignedTemplate(new CropSpec(112, 112, CropSpec.Framing.ALIGNED, 0.0));
     double[] loose = FaceCropper.alignedTemplate(new CropSpec(112, 112, CropSpec.Framing.ALIGNED, 0.5));

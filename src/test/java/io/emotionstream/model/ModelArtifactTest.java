@@ -72,6 +72,24 @@ class ModelArtifactTest {
   }
 
   @Test
+  void measuredCropLandmarksSurviveTheRoundTrip() {
+    double[] points = {0.31, 0.39, 0.69, 0.39, 0.5, 0.6, 0.34, 0.79, 0.66, 0.79};
+    ModelMetadata base = greyResnet(LABELS);
+    ModelMetadata aligned = new ModelMetadata(base.formatVersion(), base.name(), "v2", base.architecture(),
+        base.labels(), 48, 48, 1, base.colour(), base.mean(), base.std(), CropSpec.alignedTo(48, 48, points),
+        base.createdAt(), base.metrics(), null, null, "v1");
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      ResNet18 net = new ResNet18(LABELS.size());
+      net.initialize(manager, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 48, 48));
+      ModelArtifact.write(tmp.resolve("test-resnet/v2"), aligned, net);
+    }
+    CropSpec crop = ModelArtifact.open(tmp.resolve("test-resnet/v2")).metadata().crop();
+    assertEquals(CropSpec.alignedTo(48, 48, points), crop);
+    // an artifact written without landmarks (the built-in template) reads back without them
+    assertEquals(null, ModelArtifact.open(dir).metadata().crop().landmarks());
+  }
+
+  @Test
   void checksumMismatchNamesWeightsFile() throws IOException {
     Path weights = dir.resolve(ModelArtifact.DEFAULT_WEIGHTS_FILE);
     byte[] bytes = Files.readAllBytes(weights);

@@ -22,8 +22,17 @@ class CropContactSheetTest {
   void drawsTrainingFacesAboveProcessorCrops(@TempDir Path tmp) throws Exception {
     assumeTrue(Files.isRegularFile(FER), "FER2013 not found at " + FER + ": contact sheet not drawn");
     Path png = tmp.resolve("sheet.png");
-    CropContactSheet.write(FER, List.of(SamplePhotos.path(3), SamplePhotos.path(5)),
-        new CropSpec(48, 48, CropSpec.Framing.ALIGNED, 0.1), 6, png);
+    List<Path> photos = List.of(SamplePhotos.path(3), SamplePhotos.path(5));
+    CropContactSheet.Result builtin = CropContactSheet.write(FER, photos,
+        new CropSpec(48, 48, CropSpec.Framing.ALIGNED, 0.1), 6, tmp.resolve("builtin.png"));
+    CropContactSheet.Result measured = CropContactSheet.write(FER, photos,
+        CropContactSheet.measuredFerSpec(FER, 48, 200), 6, png);
+    // the framing measured on FER2013 fits its faces better than the built-in template does
+    assertTrue(measured.trainingFound() > 0.8 * measured.trainingCount(), measured.toString());
+    assertTrue(measured.trainingOffset() < builtin.trainingOffset() - 0.5,
+        "measured " + measured.trainingOffset() + " px vs built-in " + builtin.trainingOffset() + " px");
+    // and the processor's crops put the landmarks where the template says
+    assertTrue(measured.cropOffset() < 2.5, "crop offset " + measured.cropOffset());
     BufferedImage sheet = ImageIO.read(png.toFile());
     assertEquals(6 + 6 * (96 + 6), sheet.getWidth());
     // a pixel in the middle of the first processor crop is a face, not the white background
