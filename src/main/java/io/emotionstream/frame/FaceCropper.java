@@ -54,6 +54,9 @@ public final class FaceCropper {
       70.5903 / 112, 92.2848 / 112,
   };
 
+  /** Largest intermediate enlargement of an aligned crop before area averaging. */
+  private static final int MAX_SUPERSAMPLE = 6;
+
   private final Border border;
 
   /** Replicates edge pixels outside the frame. */
@@ -100,10 +103,23 @@ public final class FaceCropper {
   }
 
   private Mat aligned(Mat bgr, DetectedFace face, CropSpec spec) {
-    double[] m = SimilarityTransform.fit(toDoubles(face.landmarks()), alignedTemplate(spec));
+    // a camera face is often 3-6x larger than the crop: bilinear warping straight to the crop size
+    // would sample every few pixels and alias (hair, stubble, stripes), unlike the area-averaged
+    // faces models are trained on. So warp to an intermediate size first, then area-average down.
+    double[] landmarks = toDoubles(face.landmarks());
+    double[] points = alignedTemplate(spec);
+    double[] direct = SimilarityTransform.fit(landmarks, points);
+    double scale = Math.hypot(direct[0], direct[3]);
+    int factor = scale >= 0.5 ? 1 : (int) Math.min(MAX_SUPERSAMPLE, Math.ceil(1 / scale));
+    for (int i = 0; i < points.length; i++) {
+      // pixel centres: output pixel x covers enlarged pixels x*f .. x*f+f-1
+      points[i] = (points[i] + 0.5) * factor - 0.5;
+    }
+    double[] m = factor == 1 ? direct : SimilarityTransform.fit(landmarks, points);
     Mat out = new Mat();
-    try (Mat transform = new Mat(2, 3, CV_64F); Size size = new Size(spec.width(), spec.height());
-        Scalar black = Scalar.all(0)) {
+    try (Mat transform = new Mat(2, 3, CV_64F);
+        Size warped = new Size(spec.width() * factor, spec.height() * factor);
+        Size size = new Size(spec.width(), spec.height()); Scalar black = Scalar.all(0)) {
       try (DoubleIndexer ix = transform.createIndexer()) {
         for (int r = 0; r < 2; r++) {
           for (int c = 0; c < 3; c++) {
@@ -111,7 +127,14 @@ public final class FaceCropper {
           }
         }
       }
-      warpAffine(bgr, out, transform, size, INTER_LINEAR, borderMode(), black);
+      if (factor == 1) {
+        warpAffine(bgr, out, transform, size, INTER_LINEAR, borderMode(), black);
+      } else {
+        try (Mat big = new Mat()) {
+          warpAffine(bgr, big, transform, warped, INTER_LINEAR, borderMode(), black);
+          resize(big, out, size, 0, 0, INTER_AREA);
+        }
+      }
     }
     return out;
   }

@@ -105,6 +105,48 @@ class FaceCropperTest {
   }
 
   @Test
+  void largeFacesAreAreaAveragedNotAliased() {
+    // one-pixel black and white stripes under a face five times the crop's scale: sampling would
+    // give a pattern of black and white, area averaging an even grey
+    try (Mat frame = new Mat(1200, 1200, opencv_core.CV_8UC3, Scalar.all(0))) {
+      try (UByteIndexer ix = frame.createIndexer()) {
+        for (int y = 0; y < 1200; y++) {
+          for (int x = 1; x < 1200; x += 2) {
+            for (int c = 0; c < 3; c++) {
+              ix.put(y, x, c, 255);
+            }
+          }
+        }
+      }
+      double[] upright = {-150, -150, 150, -150, 0, 0, -120, 200, 120, 200};
+      float[] lm = new float[10];
+      for (int i = 0; i < 10; i += 2) {
+        lm[i] = (float) (600 + upright[i]);
+        lm[i + 1] = (float) (600 + upright[i + 1]);
+      }
+      DetectedFace big = new DetectedFace(400, 400, 800, 850, 0.99f, lm);
+      try (Mat crop = new FaceCropper().crop(frame, big, new CropSpec(48, 48, CropSpec.Framing.ALIGNED, 0.0))) {
+        assertEquals(48, crop.cols());
+        double sum = 0, sumSq = 0;
+        try (UByteIndexer ix = crop.createIndexer()) {
+          for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 48; x++) {
+              int v = ix.get(y, x, 0);
+              sum += v;
+              sumSq += (double) v * v;
+            }
+          }
+        }
+        double n = 48 * 48;
+        double mean = sum / n;
+        double std = Math.sqrt(sumSq / n - mean * mean);
+        assertEquals(127.5, mean, 10, "mean grey");
+        assertTrue(std < 20, "crop pixels spread " + std + " around " + mean + ": aliased stripes");
+      }
+    }
+  }
+
+  @Test
   void cropLandmarksAreChecked() {
     double[] ok = {0.3, 0.4, 0.7, 0.4, 0.5, 0.6, 0.35, 0.8, 0.65, 0.8};
     assertEquals(10, CropSpec.alignedTo(48, 48, ok).landmarks().size());
