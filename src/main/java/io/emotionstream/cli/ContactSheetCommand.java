@@ -3,6 +3,7 @@ package io.emotionstream.cli;
 import io.emotionstream.frame.CropSpec;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.train.CropContactSheet;
+import io.emotionstream.train.LabelledFaces;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -43,10 +44,11 @@ public final class ContactSheetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    LabelledFaces faces = CropContactSheet.trainingFaces(data);
     CropSpec spec = model != null ? ModelArtifact.open(model).metadata().crop()
-        : framing == Framing.measured ? CropContactSheet.measuredFerSpec(data, 48, 500)
+        : framing == Framing.measured ? CropContactSheet.measuredSpec(faces, 48, 500)
         : new CropSpec(48, 48, CropSpec.Framing.ALIGNED, 0.1);
-    CropContactSheet.Result r = CropContactSheet.write(data, photos, spec, count, out);
+    CropContactSheet.Result r = CropContactSheet.write(faces, photos, spec, count, out);
     System.out.printf(Locale.ROOT, "crop: %s, %dx%d%n", spec.describe(), spec.width(), spec.height());
     System.out.printf(Locale.ROOT, "training faces:  landmarks %.2f px from the template (median; found on %d of %d)%n",
         r.trainingOffset(), r.trainingFound(), r.trainingCount());

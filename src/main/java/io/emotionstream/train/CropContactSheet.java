@@ -53,26 +53,24 @@ public final class CropContactSheet {
   private CropContactSheet() {}
 
   /**
-   * The crop that {@code train} records for the FER2013 faces in {@code fer}: aligned to the
-   * landmarks measured on its training faces.
+   * The crop that {@code train} records for these training faces: aligned to the landmarks
+   * measured on them.
    */
-  public static CropSpec measuredFerSpec(Path fer, int inputSize, int sample) {
-    LabelledFaces faces = trainingFaces(fer);
+  public static CropSpec measuredSpec(LabelledFaces faces, int inputSize, int sample) {
     try (MtcnnDetector detector = new MtcnnDetector()) {
       TrainingFaceFraming.Measurement m = TrainingFaceFraming.measure(faces, sample, 42, detector)
-          .orElseThrow(() -> new IllegalStateException("too few faces found in " + fer + " to measure the framing"));
+          .orElseThrow(() -> new IllegalStateException("too few training faces found to measure the framing"));
       return CropSpec.alignedTo(inputSize, inputSize, m.landmarks());
     }
   }
 
   /**
-   * @param fer FER2013 CSV (training faces are taken from its first rows)
+   * @param all training faces ({@link #trainingFaces}); the sheet draws the first ones
    * @param photos camera photos to detect and crop faces from
    * @param spec the crop the model's metadata asks for
    * @param count faces per row
    */
-  public static Result write(Path fer, List<Path> photos, CropSpec spec, int count, Path png) {
-    LabelledFaces all = trainingFaces(fer);
+  public static Result write(LabelledFaces all, List<Path> photos, CropSpec spec, int count, Path png) {
     List<GreyImage> training = firstFaces(all, count);
     List<GreyImage> crops;
     double[] trainingOffsets;
@@ -102,7 +100,7 @@ public final class CropContactSheet {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + png, e);
     }
-    return new Result(spec, median(trainingOffsets), median(cropOffsets), trainingOffsets.length,
+    return new Result(spec, TrainingFaceFraming.median(trainingOffsets), TrainingFaceFraming.median(cropOffsets), trainingOffsets.length,
         Math.min(OFFSET_SAMPLE, all.size()),
         cropOffsets.length, crops.size());
   }
@@ -147,17 +145,8 @@ public final class CropContactSheet {
     return Arrays.copyOf(out, n);
   }
 
-  private static double median(double[] values) {
-    if (values.length == 0) {
-      return Double.NaN;
-    }
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int m = v.length / 2;
-    return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-  }
-
-  private static LabelledFaces trainingFaces(Path fer) {
+  /** The {@code Training} rows of a FER2013 CSV. */
+  public static LabelledFaces trainingFaces(Path fer) {
     Map<String, LabelledFaces> splits = FerCsvReader.read(fer, ClassSelection.of(EmotionLabels.FER2013, null),
         Set.of("Training"));
     return splits.get("Training");

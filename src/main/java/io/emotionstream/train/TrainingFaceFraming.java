@@ -13,6 +13,7 @@ import io.emotionstream.detect.FaceDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -55,7 +56,7 @@ public final class TrainingFaceFraming {
       String[] names = {"left eye", "right eye", "nose", "left mouth", "right mouth"};
       StringBuilder s = new StringBuilder();
       for (int i = 0; i < 5; i++) {
-        s.append(i == 0 ? "" : ", ").append(names[i]).append(String.format(java.util.Locale.ROOT, " (%.1f, %.1f)",
+        s.append(i == 0 ? "" : ", ").append(names[i]).append(String.format(Locale.ROOT, " (%.1f, %.1f)",
             landmarks[2 * i] * side, landmarks[2 * i + 1] * side));
       }
       return s.toString();
@@ -154,7 +155,11 @@ public final class TrainingFaceFraming {
     return Arrays.copyOf(all, n);
   }
 
-  private static double median(double[] values) {
+  /** The median of {@code values}; NaN when there are none. */
+  static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
     double[] v = values.clone();
     Arrays.sort(v);
     int m = v.length / 2;

@@ -23,10 +23,11 @@ class CropContactSheetTest {
     assumeTrue(Files.isRegularFile(FER), "FER2013 not found at " + FER + ": contact sheet not drawn");
     Path png = tmp.resolve("sheet.png");
     List<Path> photos = List.of(SamplePhotos.path(3), SamplePhotos.path(5));
-    CropContactSheet.Result builtin = CropContactSheet.write(FER, photos,
+    LabelledFaces faces = CropContactSheet.trainingFaces(FER);
+    CropContactSheet.Result builtin = CropContactSheet.write(faces, photos,
         new CropSpec(48, 48, CropSpec.Framing.ALIGNED, 0.1), 6, tmp.resolve("builtin.png"));
-    CropContactSheet.Result measured = CropContactSheet.write(FER, photos,
-        CropContactSheet.measuredFerSpec(FER, 48, 200), 6, png);
+    CropContactSheet.Result measured = CropContactSheet.write(faces, photos,
+        CropContactSheet.measuredSpec(faces, 48, 200), 6, png);
     // the framing measured on FER2013 fits its faces better than the built-in template does
     assertTrue(measured.trainingFound() > 0.8 * measured.trainingCount(), measured.toString());
     assertTrue(measured.trainingOffset() < builtin.trainingOffset() - 0.5,
