@@ -1,5 +1,7 @@
 package io.emotionstream.cli;
 
+import io.emotionstream.analysis.FrameAnalyzer;
+import io.emotionstream.analysis.FrameLimits;
 import io.emotionstream.config.Settings;
 import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
@@ -7,13 +9,11 @@ import io.emotionstream.emotion.BatchingEmotionClassifier;
 import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.HotReloader;
 import io.emotionstream.emotion.ModelInfoMetric;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.emotionstream.frame.FaceCropper;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.model.ModelMetadata;
-import io.emotionstream.stream.FrameAnalyzer;
-import io.emotionstream.stream.FrameLimits;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

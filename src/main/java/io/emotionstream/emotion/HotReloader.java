@@ -2,12 +2,12 @@ package io.emotionstream.emotion;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.inference.InferenceConfig;
+import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelMetadata;
 import io.emotionstream.model.ModelReleases;
 import io.emotionstream.model.ModelStore;
 import io.emotionstream.schema.ModelRelease;
-import io.emotionstream.stream.serde.AvroSerdes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;

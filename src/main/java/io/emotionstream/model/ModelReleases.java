@@ -1,10 +1,10 @@
 package io.emotionstream.model;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.TopicCreator;
+import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.ModelRelease;
-import io.emotionstream.stream.TopicCreator;
 import java.net.URI;
-import io.emotionstream.stream.serde.AvroSerdes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,6 +1,8 @@
 package io.emotionstream.stream;
 
-import io.emotionstream.stream.serde.RecordDecodeException;
+import io.emotionstream.analysis.FrameRejectedException;
+import io.emotionstream.analysis.RejectReason;
+import io.emotionstream.kafka.serde.RecordDecodeException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

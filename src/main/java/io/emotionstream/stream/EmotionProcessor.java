@@ -1,13 +1,16 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.TopicCreator;
+import io.emotionstream.kafka.Topics;
+import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
+import io.emotionstream.schema.FaceEmotion;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.emotionstream.schema.FaceEmotion;
-import io.emotionstream.stream.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;

@@ -1,5 +1,7 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.analysis.FrameAnalyzer;
+import io.emotionstream.kafka.Topics;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;

@@ -1,8 +1,8 @@
 package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.FaceEmotion;
-import io.emotionstream.stream.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,9 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.analysis.FrameAnalyzer;
+import io.emotionstream.analysis.FrameRejectedException;
+import io.emotionstream.analysis.FrameResult;
+import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -2,9 +2,9 @@ package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.ImageEncoding;
-import io.emotionstream.stream.serde.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.analysis.FrameResult;
+import io.emotionstream.analysis.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,6 @@
 /**
  * The Kafka Streams processor: topology (frames in, one event per face out, per-camera window
- * counts), frame analysis, dead-letter handling, the instance lifecycle, frame producer, event
- * reader and the embedded broker used by {@code demo} and the tests.
+ * counts), the processors over {@code analysis}, dead-letter handling, the frame producer and the
+ * event reader.
  */
 package io.emotionstream.stream;

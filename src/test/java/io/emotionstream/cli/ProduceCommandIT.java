@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.ImageHeader;
+import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.CameraFrame;
-import io.emotionstream.stream.EmbeddedKafka;
-import io.emotionstream.stream.serde.SingleObjectAvroSerde;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import java.time.Duration;

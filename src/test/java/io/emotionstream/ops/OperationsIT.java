@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
-import io.emotionstream.stream.EmbeddedKafka;
+import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.TestFrames;

@@ -9,6 +9,7 @@ import io.emotionstream.config.Settings;
 import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.HotReloader;
 import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelCopies;
 import io.emotionstream.model.ModelReleases;

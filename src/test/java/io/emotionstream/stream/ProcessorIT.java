@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.LabelScore;
-import io.emotionstream.stream.serde.SingleObjectAvroSerde;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.SchemaRegistryServer;

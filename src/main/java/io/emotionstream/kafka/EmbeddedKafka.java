@@ -1,4 +1,4 @@
-package io.emotionstream.stream;
+package io.emotionstream.kafka;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.emotionstream.stream.serde;
+package io.emotionstream.kafka.serde;
 
 /** How Avro records are framed on Kafka topics ({@code wire.format}). */
 public enum WireFormat {

@@ -1,4 +1,4 @@
-package io.emotionstream.stream.serde;
+package io.emotionstream.kafka.serde;
 
 import io.emotionstream.config.Settings;
 import org.apache.avro.specific.SpecificRecord;

@@ -1,4 +1,4 @@
-package io.emotionstream.stream;
+package io.emotionstream.analysis;
 
 import java.util.Locale;
 

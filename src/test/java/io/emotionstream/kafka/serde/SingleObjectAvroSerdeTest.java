@@ -1,4 +1,4 @@
-package io.emotionstream.stream.serde;
+package io.emotionstream.kafka.serde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.emotionstream.stream;
+package io.emotionstream.analysis;
 
 /** A frame that cannot be processed, with the reason recorded on the dead-letter topic. */
 public class FrameRejectedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.emotionstream.stream.serde;
+package io.emotionstream.kafka.serde;
 
 import org.apache.kafka.common.errors.SerializationException;
 

@@ -1,4 +1,4 @@
-package io.emotionstream.stream;
+package io.emotionstream.kafka;
 
 import io.emotionstream.config.Settings;
 

@@ -1,4 +1,4 @@
-package io.emotionstream.stream.serde;
+package io.emotionstream.kafka.serde;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
