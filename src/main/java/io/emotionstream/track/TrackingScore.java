@@ -41,6 +41,19 @@ public final class TrackingScore {
 
   /** Adds one frame: the true faces and the tracked faces. */
   public void add(List<Labelled> truth, List<Labelled> tracked) {
+    add(truth, List.of(), tracked);
+  }
+
+  /**
+   * Adds one frame with "don't care" regions: faces that are only partly in view (at the border,
+   * half covered). A tracked face on such a region is neither a hit nor a false positive, as in the
+   * MOT benchmarks' ignore regions.
+   */
+  public void add(List<Labelled> truth, List<FaceBox> ignored, List<Labelled> tracked) {
+    tracked = tracked.stream()
+        .filter(h -> ignored.stream().noneMatch(b -> b.iou(h.box()) >= minOverlap)
+            || truth.stream().anyMatch(t -> t.box().iou(h.box()) >= minOverlap))
+        .toList();
     truths += truth.size();
     hypotheses += tracked.size();
     truth.forEach(t -> truthFrames.merge(t.id(), 1, Integer::sum));
