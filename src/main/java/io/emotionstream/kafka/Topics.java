@@ -1,19 +1,20 @@
 package io.emotionstream.kafka;
 
 import io.emotionstream.config.Settings;
+import java.util.List;
 
 /**
  * The processor's topic names ({@code topic.frames}, {@code topic.events}, {@code topic.dead-letter},
- * {@code topic.stats}).
+ * {@code topic.stats}, {@code topic.tracks}).
  */
-public record Topics(String frames, String events, String deadLetter, String stats) {
+public record Topics(String frames, String events, String deadLetter, String stats, String tracks) {
 
   public static Topics from(Settings settings) {
     return new Topics(settings.string("topic.frames"), settings.string("topic.events"),
-        settings.string("topic.dead-letter"), settings.string("topic.stats"));
+        settings.string("topic.dead-letter"), settings.string("topic.stats"), settings.string("topic.tracks"));
   }
 
-  public java.util.List<String> all() {
-    return java.util.List.of(frames, events, deadLetter, stats);
+  public List<String> all() {
+    return List.of(frames, events, deadLetter, stats, tracks);
   }
 }

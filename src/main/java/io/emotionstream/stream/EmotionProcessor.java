@@ -8,6 +8,7 @@ import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.schema.FaceTrack;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,9 +48,10 @@ public final class EmotionProcessor implements AutoCloseable {
     Properties streamsConfig = StreamsProperties.from(settings, stats);
     Topology topology = EmotionTopology.build(topics,
         new EmotionTopology.TopologySerdes(serdes.serde(CameraFrame.class), serdes.serde(FaceEmotion.class),
-            serdes.serde(EmotionStats.class)),
+            serdes.serde(EmotionStats.class), serdes.serde(FaceTrack.class)),
         Duration.ofSeconds(settings.longValue("stats.window-seconds")),
-        Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats, streamsConfig);
+        Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats, TrackSettings.from(settings),
+        streamsConfig);
     if (settings.bool("topics.create")) {
       TopicCreator.ensure(settings, topics);
     }

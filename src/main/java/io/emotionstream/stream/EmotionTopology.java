@@ -4,8 +4,12 @@ import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
+import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.schema.FaceTrack;
+import io.emotionstream.schema.TrackerState;
 import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -19,6 +23,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -36,16 +41,28 @@ public final class EmotionTopology {
   private EmotionTopology() {}
 
   /** Serdes and window of the topology. */
-  public record TopologySerdes(Serde<CameraFrame> frames, Serde<FaceEmotion> events, Serde<EmotionStats> stats) {}
+  public record TopologySerdes(Serde<CameraFrame> frames, Serde<FaceEmotion> events, Serde<EmotionStats> stats,
+      Serde<FaceTrack> tracks) {}
 
   /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
   public static Topology build(Topics topics, TopologySerdes serdes, Duration window, Duration grace,
-      FrameAnalyzer analyzer, FrameStats stats, java.util.Properties streamsConfig) {
+      FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, java.util.Properties streamsConfig) {
     StreamsBuilder builder = new StreamsBuilder(
         new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
-    KStream<String, FaceEmotion> events = builder
+    // the tracker store: camera id -> its tracks, with a changelog topic so a restarted or
+    // rebalanced instance continues the same tracks; internal, so always in Avro's single-object
+    // encoding, whatever the wire format of the public topics
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrameTracks.STORE),
+        Serdes.String(), new SingleObjectAvroSerde<>(TrackerState.class)));
+    KStream<String, SpecificRecord> out = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats), Named.as("analyze-frame"));
+        .process(() -> new FrameProcessor(analyzer, stats, tracking), Named.as("analyze-frame"), FrameTracks.STORE);
+    out.filter((camera, value) -> value instanceof FaceTrack, Named.as("ended-tracks"))
+        .mapValues(value -> (FaceTrack) value, Named.as("as-track"))
+        .to(topics.tracks(), Produced.with(Serdes.String(), serdes.tracks()).withName("face-tracks"));
+    KStream<String, FaceEmotion> events = out
+        .filter((camera, value) -> value instanceof FaceEmotion, Named.as("face-events"))
+        .mapValues(value -> (FaceEmotion) value, Named.as("as-event"));
     events.to(topics.events(), Produced.with(Serdes.String(), serdes.events()).withName("face-emotions"));
     events.groupByKey(Grouped.with("by-camera", Serdes.String(), serdes.events()))
         .windowedBy(TimeWindows.ofSizeAndGrace(window, grace))

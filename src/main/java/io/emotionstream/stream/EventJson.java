@@ -39,6 +39,14 @@ public final class EventJson {
     for (LabelScore s : e.getScores()) {
       scores.put(s.getLabel(), s.getScore());
     }
+    if (e.getTrackId() != null) {
+      o.put("trackId", e.getTrackId());
+      o.put("smoothedLabel", e.getSmoothedLabel());
+      ObjectNode smoothed = o.putObject("smoothedScores");
+      for (LabelScore s : e.getSmoothedScores()) {
+        smoothed.put(s.getLabel(), s.getScore());
+      }
+    }
     o.put("modelName", e.getModelName());
     o.put("modelVersion", e.getModelVersion());
     o.put("processingTimeMs", e.getProcessingTimeMs());

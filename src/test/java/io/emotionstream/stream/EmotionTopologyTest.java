@@ -19,6 +19,7 @@ import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.schema.FaceTrack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -54,7 +55,9 @@ class EmotionTopologyTest {
   private final SingleObjectAvroSerde<FaceEmotion> eventSerde = new SingleObjectAvroSerde<>(FaceEmotion.class);
   private final SingleObjectAvroSerde<EmotionStats> statsSerde = new SingleObjectAvroSerde<>(EmotionStats.class);
   private final FrameStats stats = new FrameStats();
+  private final SingleObjectAvroSerde<FaceTrack> trackSerde = new SingleObjectAvroSerde<>(FaceTrack.class);
   private TestOutputTopic<String, EmotionStats> statsTopic;
+  private TestOutputTopic<String, FaceTrack> tracksTopic;
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> frames;
   private TestOutputTopic<String, FaceEmotion> events;
@@ -106,8 +109,9 @@ class EmotionTopologyTest {
         new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC());
     Properties props = StreamsProperties.from(settings, stats);
     driver = new TopologyTestDriver(EmotionTopology.build(topics,
-        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde), Duration.ofMinutes(1),
-        Duration.ofSeconds(10), analyzer, stats, props), props);
+        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde), Duration.ofMinutes(1),
+        Duration.ofSeconds(10), analyzer, stats, TrackSettings.from(settings), props), props);
+    tracksTopic = driver.createOutputTopic(topics.tracks(), new StringDeserializer(), trackSerde.deserializer());
     statsTopic = driver.createOutputTopic(topics.stats(), new StringDeserializer(), statsSerde.deserializer());
     frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
     events = driver.createOutputTopic(topics.events(), new StringDeserializer(), eventSerde.deserializer());
@@ -121,6 +125,42 @@ class EmotionTopologyTest {
 
   private void send(CameraFrame frame) {
     frames.pipeInput(frame.getCameraId(), frameSerde.serializer().serialize("f", frame));
+  }
+
+  @Test
+  void facesKeepTheirTrackFromFrameToFrameAndEndedTracksAreSummarised() {
+    for (int seq = 0; seq < 5; seq++) {
+      send(TestFrames.frame("cam-a", seq * 100L, TestFrames.jpeg(300, 120)));
+    }
+    send(TestFrames.frame("cam-b", 0, TestFrames.jpeg(100, 120)));
+    List<FaceEmotion> out = events.readValuesToList();
+    assertEquals(16, out.size());
+    Map<Integer, java.util.Set<String>> idsByFace = new java.util.HashMap<>();
+    out.stream().filter(e -> e.getCameraId().equals("cam-a"))
+        .forEach(e -> idsByFace.computeIfAbsent(e.getFaceIndex(), i -> new java.util.HashSet<>()).add(e.getTrackId()));
+    assertEquals(3, idsByFace.size());
+    idsByFace.forEach((face, ids) -> assertEquals(1, ids.size(), "face " + face + " ids " + ids));
+    assertEquals(3, idsByFace.values().stream().flatMap(java.util.Set::stream).distinct().count());
+    FaceEmotion last = out.get(14);
+    assertEquals("happy", last.getSmoothedLabel());
+    assertEquals(LABELS, last.getSmoothedScores().stream().map(s -> s.getLabel()).toList());
+    assertEquals(0.7f, last.getSmoothedScores().get(1).getScore(), 1e-4);
+    assertTrue(tracksTopic.isEmpty(), "no track has ended yet");
+
+    // the cameras fall silent: after the gap their confirmed tracks end with a summary; cam-b's
+    // face was seen once, a tentative track, and ends without one
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    List<FaceTrack> ended = tracksTopic.readValuesToList();
+    assertEquals(3, ended.size());
+    for (FaceTrack track : ended) {
+      assertEquals("cam-a", track.getCameraId());
+      assertEquals(5, track.getFrames());
+      assertEquals(400, track.getDwellMs());
+      assertEquals("happy", track.getDominantLabel());
+      assertEquals(1, track.getTimeline().size());
+    }
+    assertEquals(idsByFace.values().stream().flatMap(java.util.Set::stream).collect(java.util.stream.Collectors.toSet()),
+        ended.stream().map(FaceTrack::getTrackId).collect(java.util.stream.Collectors.toSet()));
   }
 
   @Test

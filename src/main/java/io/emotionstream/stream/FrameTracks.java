@@ -1,0 +1,194 @@
+package io.emotionstream.stream;
+
+import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.schema.FaceTrack;
+import io.emotionstream.schema.LabelChange;
+import io.emotionstream.schema.LabelScore;
+import io.emotionstream.schema.TrackLabelScore;
+import io.emotionstream.schema.TrackerState;
+import io.emotionstream.track.CameraTracker;
+import io.emotionstream.track.FaceBox;
+import io.emotionstream.track.FaceObservation;
+import io.emotionstream.track.TrackAssignment;
+import io.emotionstream.track.TrackSummary;
+import io.emotionstream.track.TrackerSnapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The tracking step of the frame processor: gives each face event of a frame its camera's track
+ * and smoothed emotion, and turns ended tracks into {@link FaceTrack} summaries.
+ *
+ * <p>Each camera's tracker lives in memory for speed and is written through to the tracker store
+ * after every frame; the store's changelog is what a restarted or rebalanced processor continues
+ * from (under {@code exactly_once_v2} it commits together with the events). One instance per
+ * stream task, like its processor: the cameras of a task are only ever touched by one thread.
+ */
+final class FrameTracks {
+
+  /** Name of the key-value store (camera id -> {@link TrackerState}) and of its changelog. */
+  static final String STORE = "face-tracker-store";
+
+  private final TrackSettings settings;
+  private final KeyValueStore<String, TrackerState> store;
+  private final Map<String, Camera> cameras = new HashMap<>();
+
+  private static final class Camera {
+    CameraTracker tracker;
+    List<String> labels;
+    String siteId;
+    String modelVersion;
+    long lastFrameMs;
+    long lastWallMs;
+  }
+
+  FrameTracks(TrackSettings settings, KeyValueStore<String, TrackerState> store) {
+    this.settings = settings;
+    this.store = store;
+  }
+
+  /** The result of one frame: its events with their tracks, and the tracks that ended. */
+  record Tracked(List<FaceEmotion> events, List<FaceTrack> ended) {}
+
+  Tracked track(String cameraId, Instant captureTime, List<FaceEmotion> events, long wallMs) {
+    if (events.isEmpty() && !cameras.containsKey(cameraId) && store.get(cameraId) == null) {
+      return new Tracked(events, List.of());
+    }
+    List<String> labels = events.isEmpty() ? null
+        : events.get(0).getScores().stream().map(LabelScore::getLabel).toList();
+    Camera camera = camera(cameraId, labels);
+    List<FaceTrack> ended = new ArrayList<>();
+    if (labels != null && !labels.equals(camera.labels)) {
+      // another model (other classes) took over: the smoothed scores of the old labels mean nothing
+      // to it, so the camera's tracks end here and start afresh
+      camera.tracker.endAll().forEach(s -> ended.add(summary(cameraId, camera, s)));
+      camera.tracker = new CameraTracker(settings.trackerConfig(labels));
+      camera.labels = labels;
+    }
+    List<FaceObservation> faces = new ArrayList<>();
+    for (FaceEmotion e : events) {
+      float[] scores = new float[e.getScores().size()];
+      for (int i = 0; i < scores.length; i++) {
+        scores[i] = e.getScores().get(i).getScore();
+      }
+      var b = e.getBox();
+      faces.add(new FaceObservation(new FaceBox(b.getX(), b.getY(), b.getX() + Math.max(1e-3f, b.getWidth()),
+          b.getY() + Math.max(1e-3f, b.getHeight())), scores));
+    }
+    long timeMs = captureTime.toEpochMilli();
+    CameraTracker.Update update = camera.tracker.update(timeMs, faces);
+    update.ended().forEach(s -> ended.add(summary(cameraId, camera, s)));
+    List<FaceEmotion> out = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      TrackAssignment a = update.assignments().get(i);
+      List<LabelScore> smoothed = new ArrayList<>();
+      float[] s = a.smoothedScores();
+      for (int l = 0; l < s.length; l++) {
+        smoothed.add(new LabelScore(camera.labels.get(l), s[l]));
+      }
+      out.add(FaceEmotion.newBuilder(events.get(i)).setTrackId(a.trackId()).setSmoothedLabel(a.smoothedLabel())
+          .setSmoothedScores(smoothed).build());
+    }
+    if (!events.isEmpty()) {
+      camera.siteId = events.get(0).getSiteId();
+      camera.modelVersion = events.get(0).getModelVersion();
+    }
+    camera.lastFrameMs = Math.max(camera.lastFrameMs, timeMs);
+    camera.lastWallMs = wallMs;
+    save(cameraId, camera);
+    return new Tracked(out, ended);
+  }
+
+  /**
+   * Ends the tracks of cameras that sent no frame for longer than the gap (a camera switched off,
+   * or a scene left empty while frames without faces keep coming is handled by {@link #track}).
+   * The tracker's own clock is the cameras' capture time; a silent camera's is moved on by the wall
+   * time that passed since its last frame.
+   */
+  List<FaceTrack> endSilent(long wallMs) {
+    List<FaceTrack> ended = new ArrayList<>();
+    for (Map.Entry<String, Camera> e : cameras.entrySet()) {
+      Camera camera = e.getValue();
+      if (camera.tracker.liveTracks() == 0 || wallMs - camera.lastWallMs <= settings.maxGap().toMillis()) {
+        continue;
+      }
+      List<TrackSummary> summaries = camera.tracker.endStale(camera.lastFrameMs + (wallMs - camera.lastWallMs));
+      if (!summaries.isEmpty()) {
+        summaries.forEach(s -> ended.add(summary(e.getKey(), camera, s)));
+        save(e.getKey(), camera);
+      }
+    }
+    return ended;
+  }
+
+  /** After a restart or rebalance: load every camera of this task from the store. */
+  void loadAll(long wallMs) {
+    try (KeyValueIterator<String, TrackerState> it = store.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        if (!cameras.containsKey(kv.key)) {
+          Camera camera = restore(kv.value);
+          camera.lastWallMs = wallMs;
+          cameras.put(kv.key, camera);
+        }
+      }
+    }
+  }
+
+  private Camera camera(String cameraId, List<String> labels) {
+    Camera camera = cameras.get(cameraId);
+    if (camera == null) {
+      TrackerState state = store.get(cameraId);
+      if (state != null) {
+        camera = restore(state);
+      } else {
+        camera = new Camera();
+        camera.labels = labels == null ? List.of("unknown") : labels;
+        camera.tracker = new CameraTracker(settings.trackerConfig(camera.labels));
+        camera.lastFrameMs = -1;
+      }
+      cameras.put(cameraId, camera);
+    }
+    return camera;
+  }
+
+  private Camera restore(TrackerState state) {
+    Camera camera = new Camera();
+    camera.labels = state.getLabels().stream().map(CharSequence::toString).toList();
+    TrackerSnapshot snapshot = TrackerStates.fromAvro(state, camera.labels);
+    camera.tracker = CameraTracker.restore(settings.trackerConfig(camera.labels), snapshot);
+    camera.lastFrameMs = snapshot.lastFrameMs();
+    return camera;
+  }
+
+  private void save(String cameraId, Camera camera) {
+    store.put(cameraId, TrackerStates.toAvro(camera.tracker.snapshot(), camera.labels));
+  }
+
+  private static FaceTrack summary(String cameraId, Camera camera, TrackSummary s) {
+    float[] mean = s.meanScores();
+    List<TrackLabelScore> scores = new ArrayList<>();
+    for (int i = 0; i < mean.length; i++) {
+      scores.add(new TrackLabelScore(camera.labels.get(i), mean[i]));
+    }
+    return FaceTrack.newBuilder()
+        .setCameraId(cameraId)
+        .setTrackId(s.trackId())
+        .setFirstSeen(Instant.ofEpochMilli(s.firstSeenMs()))
+        .setLastSeen(Instant.ofEpochMilli(s.lastSeenMs()))
+        .setDwellMs(s.dwellMs())
+        .setFrames(s.frames())
+        .setDominantLabel(s.dominant())
+        .setMeanScores(scores)
+        .setTimeline(s.timeline().stream()
+            .map(c -> new LabelChange(Instant.ofEpochMilli(c.atMs()), c.label())).toList())
+        .setSiteId(camera.siteId)
+        .setModelVersion(camera.modelVersion)
+        .build();
+  }
+}
