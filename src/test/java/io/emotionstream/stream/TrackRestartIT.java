@@ -1,0 +1,110 @@
+package io.emotionstream.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.cli.Pipeline;
+import io.emotionstream.config.Settings;
+import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.SamplePhotos;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Face tracks survive a restart of the processor: on a real broker with the real detector and
+ * model, a still scene is streamed, the processor is stopped mid-stream and a new one (with a fresh
+ * local state directory, so it restores the tracker store from its changelog) continues: every
+ * face keeps the track id it had before.
+ */
+class TrackRestartIT {
+
+  private static EmbeddedKafka kafka;
+  private static Pipeline pipeline;
+
+  @BeforeAll
+  static void start() {
+    kafka = EmbeddedKafka.start();
+    pipeline = Pipeline.open(Settings.defaults());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void aRestartedProcessorContinuesTheTracks() throws Exception {
+    Settings settings = Settings.defaults().with(Map.of(
+        "bootstrap.servers", kafka.bootstrapServers(),
+        "application.id", "it-track-restart",
+        "topic.frames", "tr-frames",
+        "topic.events", "tr-events",
+        "topic.dead-letter", "tr-dlq",
+        "topic.tracks", "tr-tracks",
+        "topics.partitions", "2",
+        "commit.interval.ms", "200",
+        // the test pauses between the two halves: the camera must not count as gone meanwhile
+        "track.max-gap-ms", "600000"), "test");
+    EncodedImage photo = SamplePhotos.encoded(960, 5).get(0);
+    Instant t0 = Instant.now();
+    int frames = 6;
+    try (EmotionProcessor first = new EmotionProcessor(settings, pipeline.analyzer());
+        FrameProducer producer = new FrameProducer(settings)) {
+      first.start();
+      assertTrue(first.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
+      for (int i = 0; i < frames; i++) {
+        producer.send(frame(i, photo, t0)).get();
+      }
+      ProcessorRun.await("first half processed", () -> first.stats().framesProcessed() >= frames, Duration.ofMinutes(3));
+    }
+    try (EmotionProcessor second = new EmotionProcessor(settings, pipeline.analyzer());
+        FrameProducer producer = new FrameProducer(settings)) {
+      second.start();
+      assertTrue(second.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING after the restart");
+      for (int i = frames; i < 2 * frames; i++) {
+        producer.send(frame(i, photo, t0)).get();
+      }
+      ProcessorRun.await("second half processed", () -> second.stats().framesProcessed() >= frames, Duration.ofMinutes(3));
+    }
+    List<FaceEmotion> events = ProcessorRun.readEvents(settings, Long.MAX_VALUE, Duration.ofSeconds(10));
+    // per face position (boxes of a still scene barely move), the track ids seen in each half
+    Map<Integer, Map<Boolean, List<String>>> ids = new TreeMap<>();
+    for (FaceEmotion e : events) {
+      boolean secondHalf = e.getFrameSequence() >= frames;
+      ids.computeIfAbsent(e.getFaceIndex(), k -> new HashMap<>())
+          .computeIfAbsent(secondHalf, k -> new java.util.ArrayList<>()).add(e.getTrackId());
+    }
+    int faces = (int) events.stream().filter(e -> e.getFrameSequence() == 0).count();
+    assertTrue(faces >= 3, "the photo shows several faces, found " + faces);
+    assertEquals(2 * frames * faces, events.size(), "one event per face per frame");
+    for (var face : ids.entrySet()) {
+      var before = face.getValue().get(false).stream().distinct().collect(Collectors.toList());
+      var after = face.getValue().get(true).stream().distinct().collect(Collectors.toList());
+      assertEquals(1, before.size(), "face " + face.getKey() + " before the restart: " + before);
+      assertEquals(before, after, "face " + face.getKey() + " after the restart");
+    }
+  }
+
+  private static CameraFrame frame(int i, EncodedImage photo, Instant t0) {
+    CameraFrame frame = TestFrames.frame("still-cam", i, photo);
+    frame.setCaptureTime(t0.plusMillis(200L * i));
+    return frame;
+  }
+}
