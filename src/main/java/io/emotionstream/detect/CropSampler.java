@@ -201,6 +201,16 @@ final class CropSampler {
     double fy = y - yi;
     int rowA = yi * stride;
     int rowB = rowA + stride;
+    if (step == 1) {
+      // whole-pixel bins on a full-resolution table: the corners are entries, nothing to blend
+      for (int j = 0; j < xs.length; j++) {
+        int a = rowA + 3 * (int) xs[j] + (fy == 0 ? 0 : stride);
+        row[j * 3] = table[a];
+        row[j * 3 + 1] = table[a + 1];
+        row[j * 3 + 2] = table[a + 2];
+      }
+      return;
+    }
     for (int j = 0; j < xs.length; j++) {
       double x = xs[j];
       int xi = Math.min((int) x, width - 1);
