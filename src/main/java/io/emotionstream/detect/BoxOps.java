@@ -20,9 +20,21 @@ final class BoxOps {
 
   private BoxOps() {}
 
-  /** Greedy non-maximum suppression; returns the survivors, highest score first. */
+  /**
+   * Greedy non-maximum suppression; returns the survivors, highest score first.
+   *
+   * <p>Equal scores are common in the last stage: O-Net's probability saturates in float32, and
+   * for a face that fills the frame several boxes score exactly the same (three boxes at
+   * 0.99990427 on one 96x96 tight crop, with different extents past the border). Which of them
+   * survives then decides the box. With {@link Overlap#MIN} (the reference's NumPy NMS, which
+   * takes the last index of an ascending argsort, stable for such small arrays) the later box in
+   * the input wins a tie; with {@link Overlap#UNION} the earlier one does.
+   */
   static List<Candidate> nms(List<Candidate> boxes, float threshold, Overlap overlap) {
     List<Candidate> sorted = new ArrayList<>(boxes);
+    if (overlap == Overlap.MIN) {
+      java.util.Collections.reverse(sorted);
+    }
     sorted.sort(Comparator.comparingDouble((Candidate c) -> c.score).reversed());
     int n = sorted.size();
     float add = overlap == Overlap.MIN ? 1f : 0f;

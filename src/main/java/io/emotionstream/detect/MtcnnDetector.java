@@ -324,8 +324,17 @@ public final class MtcnnDetector implements FaceDetector {
     return results;
   }
 
-  private static float softmaxFace(float notFace, float face) {
-    return (float) (1 / (1 + Math.exp(notFace - face)));
+  /**
+   * The face probability of a two-way softmax, in float32 as the reference's softmax computes it
+   * (max subtracted, then exp and a division): near 1 the probability saturates to the same float
+   * for different boxes, and the final NMS breaks such ties by order, so the ties must be the same.
+   */
+  static float softmaxFace(float notFace, float face) {
+    if (face >= notFace) {
+      return 1f / (1f + (float) Math.exp(notFace - face));
+    }
+    float e = (float) Math.exp(face - notFace);
+    return e / (1f + e);
   }
 
   /**

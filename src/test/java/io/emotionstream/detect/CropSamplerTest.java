@@ -1,19 +1,16 @@
 package io.emotionstream.detect;
 
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 
-/** The summed-area crop sampler against OpenCV's area resize, and its zero padding. */
+/** The summed-area crop sampler against pooling computed pixel by pixel, and boxes across the border. */
 class CropSamplerTest {
 
   private static Mat noise(int w, int h) {
@@ -26,23 +23,32 @@ class CropSamplerTest {
     return image;
   }
 
-  @Test
-  void matchesOpenCvAreaResizeInsideTheImage() {
-    try (Mat image = noise(120, 90)) {
-      // the crop covers [trunc(x1) - 1, trunc(x2)) = [10, 77) x [5, 72): 67 x 67 pixels
-      Candidate box = new Candidate(11.7f, 6.2f, 77.9f, 72.4f, 1);
-      float[] got = new CropSampler(image).batch(List.of(box), 24);
-      try (Rect r = new Rect(10, 5, 67, 67); Mat roi = new Mat(image, r); Mat expected = new Mat();
-          Size size = new Size(24, 24)) {
-        resize(roi, expected, size, 0, 0, INTER_AREA);
-        try (UByteIndexer ix = expected.createIndexer()) {
-          for (int y = 0; y < 24; y++) {
-            for (int x = 0; x < 24; x++) {
-              for (int c = 0; c < 3; c++) {
-                float want = (ix.get(y, x, 2 - c) - 127.5f) / 128;  // BGR -> RGB
-                assertEquals(want, got[(y * 24 + x) * 3 + c], 0.6f / 128, "pixel " + x + "," + y);
-              }
-            }
+  /**
+   * The mean of the pixels of one adaptive-average-pooling bin, summed pixel by pixel from the
+   * image (not from the sampler's table), in the networks' values.
+   */
+  private static float pooled(UByteIndexer ix, int x0, int y0, int cw, int ch, int out, int cellX, int cellY,
+      int rgb) {
+    int xa = x0 + (int) Math.floor((double) cellX * cw / out);
+    int xb = x0 + (int) Math.ceil((double) (cellX + 1) * cw / out);
+    int ya = y0 + (int) Math.floor((double) cellY * ch / out);
+    int yb = y0 + (int) Math.ceil((double) (cellY + 1) * ch / out);
+    double sum = 0;
+    for (int y = ya; y < yb; y++) {
+      for (int x = xa; x < xb; x++) {
+        sum += ix.get(y, x, 2 - rgb);  // BGR -> RGB
+      }
+    }
+    return (float) ((sum / ((xb - xa) * (yb - ya)) - 127.5) / 128);
+  }
+
+  private static void assertPooled(Mat image, float[] got, int x0, int y0, int cw, int ch, int side) {
+    try (UByteIndexer ix = image.createIndexer()) {
+      for (int y = 0; y < side; y++) {
+        for (int x = 0; x < side; x++) {
+          for (int c = 0; c < 3; c++) {
+            assertEquals(pooled(ix, x0, y0, cw, ch, side, x, y, c), got[(y * side + x) * 3 + c], 1e-4f,
+                "pixel " + x + "," + y);
           }
         }
       }
@@ -50,15 +56,56 @@ class CropSamplerTest {
   }
 
   @Test
-  void outsideTheImageIsBlack() {
-    try (Mat image = new Mat(50, 50, opencv_core.CV_8UC3, Scalar.all(255))) {
-      // [-49, 1) wide: 49 of the 50 columns outside, on the left
-      Candidate box = new Candidate(-48, 0, 1, 49, 1);
+  void averagesTheBinsOfAdaptivePoolingInsideTheImage() {
+    try (Mat image = noise(120, 90)) {
+      // the crop covers [trunc(x1) - 1, trunc(x2)) = [10, 77) x [5, 72): 67 x 67 pixels
+      Candidate box = new Candidate(11.7f, 6.2f, 77.9f, 72.4f, 1);
+      assertPooled(image, new CropSampler(image).batch(List.of(box), 24), 10, 5, 67, 67, 24);
+      // smaller than the crop: 15 x 15 pixels repeated onto 24 x 24
+      Candidate small = new Candidate(31, 41, 45, 55, 1);
+      assertPooled(image, new CropSampler(image).batch(List.of(small), 24), 30, 40, 15, 15, 24);
+    }
+  }
+
+  @Test
+  void pyramidLevelsAverageTheBinsOfTheWholeFrame() {
+    try (Mat image = noise(48, 48)) {
+      float[] got = new CropSampler(image).resized(29, 29);
+      try (UByteIndexer ix = image.createIndexer()) {
+        for (int y = 0; y < 29; y++) {
+          for (int x = 0; x < 29; x++) {
+            assertEquals(pooled(ix, 0, 0, 48, 48, 29, x, y, 0), got[(y * 29 + x) * 3], 1e-4f);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBoxAcrossTheBorderIsCutToTheImageAndStretched() {
+    try (Mat image = noise(60, 50)) {
+      // [-21, 30) x [-11, 70): the image's part is [0, 30) x [0, 50), stretched to the whole crop
+      Candidate across = new Candidate(-20.4f, -10.2f, 30.6f, 70.9f, 1);
+      Candidate inside = new Candidate(1, 1, 30, 50, 1);
+      CropSampler sampler = new CropSampler(image);
+      float[] got = sampler.batch(List.of(across), 24);
+      assertArrayEquals(sampler.batch(List.of(inside), 24), got, "the crop of the part inside the image");
+      assertPooled(image, got, 0, 0, 30, 50, 24);
+      assertEquals(-20.4f, across.x1, 0f, "the box keeps its extent past the border");
+    }
+  }
+
+  @Test
+  void aBoxWhollyOutsideGetsTheNearestColumn() {
+    try (Mat image = new Mat(50, 50, opencv_core.CV_8UC3, Scalar.all(40))) {
+      try (Mat column = image.col(0)) {
+        column.put(Scalar.all(200));
+      }
+      Candidate box = new Candidate(-30, 5, -10, 25, 1);
       float[] got = new CropSampler(image).batch(List.of(box), 24);
-      assertEquals(-127.5f / 128, got[0], 1e-5f, "outside: black");
-      assertEquals(-127.5f / 128, got[(5 * 24 + 10) * 3 + 1], 1e-5f, "outside: black");
-      float edge = got[(5 * 24 + 23) * 3];
-      assertEquals(true, edge > -127.5f / 128, "the last column covers the image's first pixel column");
+      for (float v : got) {
+        assertEquals((200 - 127.5f) / 128, v, 1e-5f);
+      }
     }
   }
 

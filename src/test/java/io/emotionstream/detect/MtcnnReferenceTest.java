@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * Compares {@link MtcnnDetector} with an independent reference MTCNN (facenet-pytorch with the
  * same original weights, default settings). The npm sample photos' reference faces live in a test
  * resource, so that comparison always runs; the shared photos' are parsed from the shared
- * REFERENCE.md and skipped when it is absent.
+ * REFERENCE.md and skipped when it is absent, as are the faces at the frame's border (the shared
+ * {@code edges/reference_detections.json}: tight crops and frames whose border cuts the face, where
+ * the reference's boxes extend past the image).
  *
  * <p>Criteria: every reference face with probability >= 0.9 is found with IoU >= 0.8 and every
  * landmark within 5% of the reference box width; no reported face with score >= 0.95 is absent
@@ -66,10 +68,24 @@ class MtcnnReferenceTest {
     compare(markdown.getParent(), reference);
   }
 
+  @Test
+  void matchesReferenceOnFacesAtTheBorder() throws Exception {
+    Path photos = Path.of("..", "shared", "data", "photos");
+    Path json = photos.resolve("edges").resolve("reference_detections.json");
+    assumeTrue(Files.isRegularFile(json),
+        "skipped: " + json.toAbsolutePath().normalize() + " is absent (shared data not mounted)");
+    Map<String, List<ReferenceFaces.Face>> reference = ReferenceFaces.fromJson(json, photos);
+    assumeTrue(!reference.isEmpty(), "skipped: no image listed in " + json + " exists");
+    compare(photos, reference);
+  }
+
   private static void compare(Path dir, Map<String, List<ReferenceFaces.Face>> reference) {
     List<String> failures = new ArrayList<>();
     float worstIou = 1;
     float worstLandmark = 0;
+    int required = 0;
+    int matched = 0;
+    int extra = 0;
     for (var entry : reference.entrySet()) {
       List<DetectedFace> found;
       try (Mat image = ImageDecoding.readBgr(dir.resolve(entry.getKey()))) {
@@ -81,12 +97,14 @@ class MtcnnReferenceTest {
         if (ref.prob() < REQUIRED_PROB) {
           continue;
         }
+        required++;
         worstIou = Math.min(worstIou, iou);
         if (iou < MIN_IOU) {
           failures.add(entry.getKey() + ": reference face " + java.util.Arrays.toString(ref.box())
               + " found with IoU " + iou + " only (" + best + ")");
           continue;
         }
+        matched++;
         float error = landmarkError(ref, best);
         worstLandmark = Math.max(worstLandmark, error);
         if (error > MAX_LANDMARK_ERROR) {
@@ -99,12 +117,14 @@ class MtcnnReferenceTest {
         }
         boolean known = entry.getValue().stream().anyMatch(r -> iou(r.box(), face) >= 0.5f);
         if (!known) {
+          extra++;
           failures.add(entry.getKey() + ": extra face " + face);
         }
       }
     }
-    System.out.printf("reference comparison in %s: worst IoU %.4f, worst landmark error %.4f of box width%n",
-        dir.getFileName(), worstIou, worstLandmark);
+    System.out.printf("reference comparison in %s (%d images): %d of %d faces found with IoU >= %.1f,"
+        + " %d extra faces >= %.2f, worst IoU %.4f, worst landmark error %.4f of box width%n",
+        dir.getFileName(), reference.size(), matched, required, MIN_IOU, extra, EXTRA_SCORE, worstIou, worstLandmark);
     assertFalse(!failures.isEmpty(), String.join("\n", failures));
   }
 

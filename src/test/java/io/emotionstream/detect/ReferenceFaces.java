@@ -1,5 +1,7 @@
 package io.emotionstream.detect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +75,58 @@ final class ReferenceFaces {
       }
     }
     return faces;
+  }
+
+  /**
+   * Reads a reference_detections.json: an array of {@code {"file", "width", "height", "faces":
+   * [{"box": [x1, y1, x2, y2], "prob", "landmarks": [[x, y] x 5]}]}}, file names relative to
+   * {@code root}. Only entries whose file exists under {@code root} are returned.
+   *
+   * @throws IOException when the file is not such an array (the message names the file and entry)
+   */
+  static Map<String, List<Face>> fromJson(Path json, Path root) throws IOException {
+    JsonNode entries = new ObjectMapper().readTree(json.toFile());
+    if (entries == null || !entries.isArray()) {
+      throw new IOException(json + ": expected a JSON array of detections per file");
+    }
+    Map<String, List<Face>> faces = new LinkedHashMap<>();
+    for (JsonNode entry : entries) {
+      String file = entry.path("file").asText(null);
+      if (file == null || !entry.path("faces").isArray()) {
+        throw new IOException(json + ": entry without 'file' or 'faces': " + entry);
+      }
+      if (!Files.isRegularFile(root.resolve(file))) {
+        continue;
+      }
+      List<Face> list = new ArrayList<>();
+      for (JsonNode f : entry.get("faces")) {
+        float[] box = floats(f.path("box"), 4, json, file);
+        float[] landmarks = new float[10];
+        JsonNode points = f.path("landmarks");
+        if (!points.isArray() || points.size() != 5) {
+          throw new IOException(json + ": " + file + ": 'landmarks' must hold 5 points");
+        }
+        for (int i = 0; i < 5; i++) {
+          float[] xy = floats(points.get(i), 2, json, file);
+          landmarks[2 * i] = xy[0];
+          landmarks[2 * i + 1] = xy[1];
+        }
+        list.add(new Face(box, (float) f.path("prob").asDouble(Double.NaN), landmarks));
+      }
+      faces.put(file, list);
+    }
+    return faces;
+  }
+
+  private static float[] floats(JsonNode array, int count, Path json, String file) throws IOException {
+    if (!array.isArray() || array.size() != count) {
+      throw new IOException(json + ": " + file + ": expected " + count + " numbers, got " + array);
+    }
+    float[] out = new float[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = (float) array.get(i).asDouble();
+    }
+    return out;
   }
 
   private static float[] numbers(String text, int count) {

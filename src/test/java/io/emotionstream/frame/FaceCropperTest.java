@@ -5,8 +5,13 @@ import static org.bytedeco.opencv.global.opencv_imgproc.circle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.detect.DetectedFace;
+import io.emotionstream.detect.MtcnnDetector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -202,6 +207,67 @@ class FaceCropperTest {
         }
       }
     }
+  }
+
+  /**
+   * A face cut by the frame's left border (the shared photos' {@code edges/astronaut_f0_leftcut.jpg},
+   * more than half the face outside), found by the real detector: the aligned crop the emotion
+   * model gets continues the frame's edge pixels where a constant fill would leave black.
+   */
+  @Test
+  void alignedCropOfAFaceAcrossTheBorderHasNoBlackFill() {
+    Path image = Path.of("..", "shared", "data", "photos", "edges", "astronaut_f0_leftcut.jpg");
+    assumeTrue(Files.isRegularFile(image),
+        "skipped: " + image.toAbsolutePath().normalize() + " is absent (shared data not mounted)");
+    CropSpec spec = new CropSpec(48, 48, CropSpec.Framing.ALIGNED, 0.0);
+    try (Mat frame = ImageDecoding.readBgr(image); MtcnnDetector detector = new MtcnnDetector()) {
+      List<DetectedFace> faces = detector.detect(frame);
+      assertEquals(1, faces.size(), "one face in " + image + ": " + faces);
+      DetectedFace face = faces.get(0);
+      assertTrue(face.x1() < 0 && face.landmarkX(0) < 0, "the face and its left eye lie past the border: " + face);
+      int[] edge = edgeRange(frame);
+      try (Mat constant = new FaceCropper(FaceCropper.Border.CONSTANT).crop(frame, face, spec);
+          Mat crop = new FaceCropper().crop(frame, face, spec);
+          UByteIndexer outside = constant.createIndexer(); UByteIndexer ix = crop.createIndexer()) {
+        int filled = 0;
+        int black = 0;
+        for (int y = 0; y < 48; y++) {
+          for (int x = 0; x < 48; x++) {
+            boolean past = outside.get(y, x, 0) == 0 && outside.get(y, x, 1) == 0 && outside.get(y, x, 2) == 0;
+            for (int c = 0; c < 3; c++) {
+              int v = ix.get(y, x, c);
+              if (past) {
+                assertTrue(v >= edge[2 * c] && v <= edge[2 * c + 1],
+                    "pixel " + x + "," + y + " past the border is " + v + ", not one of the edge's values");
+              }
+            }
+            filled += past ? 1 : 0;
+            black += ix.get(y, x, 0) + ix.get(y, x, 1) + ix.get(y, x, 2) == 0 ? 1 : 0;
+          }
+        }
+        assertTrue(filled > 48 * 48 / 10, "a constant fill would blacken " + filled + " of 2304 pixels");
+        assertEquals(0, black, "black pixels in the crop");
+      }
+    }
+  }
+
+  /** Smallest and largest value of each channel on the frame's outermost rows and columns. */
+  private static int[] edgeRange(Mat frame) {
+    int[] range = {255, 0, 255, 0, 255, 0};
+    try (UByteIndexer ix = frame.createIndexer()) {
+      for (int y = 0; y < frame.rows(); y++) {
+        for (int x = 0; x < frame.cols(); x++) {
+          if (y != 0 && x != 0 && y != frame.rows() - 1 && x != frame.cols() - 1) {
+            continue;
+          }
+          for (int c = 0; c < 3; c++) {
+            range[2 * c] = Math.min(range[2 * c], ix.get(y, x, c));
+            range[2 * c + 1] = Math.max(range[2 * c + 1], ix.get(y, x, c));
+          }
+        }
+      }
+    }
+    return range;
   }
 
   @Test
