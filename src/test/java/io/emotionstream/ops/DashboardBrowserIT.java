@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -72,6 +73,15 @@ class DashboardBrowserIT {
         assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.stillTheSamePage === true;"));
         assertTrue(browser.findElement(By.cssSelector(".camera[data-camera='checkout'] .events li .label")).getText()
             .equals("angry"));
+        // face tracks: two people at the checkout, one of them for 4 s; both in view now
+        Instant t = Instant.now();
+        for (int i = 0; i < 5; i++) {
+          feed.publish(TestEvents.json("checkout", 10 + i, "happy", t.plusSeconds(i), "aaaaaa0000000001"));
+        }
+        feed.publish(TestEvents.json("checkout", 14, "sad", t.plusSeconds(4), "bbbbbb0000000002"));
+        WebElement tracks = wait.until(d -> d.findElement(By.cssSelector(".camera[data-camera='checkout'] .tracks[data-live='2']")));
+        List<String> rows = tracks.findElements(By.tagName("tr")).stream().map(WebElement::getText).toList();
+        assertEquals(List.of("aaaaaa 4 s happy", "bbbbbb 0 s sad"), rows);
         Thread.sleep(700); // one redraw period, so the screenshot shows the live event
         File shot = browser.getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);

@@ -17,6 +17,11 @@ final class TestEvents {
   private TestEvents() {}
 
   static String json(String camera, long frame, String label, Instant captureTime) {
+    return json(camera, frame, label, captureTime, null);
+  }
+
+  /** An event of the face track {@code trackId} (null: tracking off), its smoothed label {@code label}. */
+  static String json(String camera, long frame, String label, Instant captureTime, String trackId) {
     List<LabelScore> scores = new ArrayList<>();
     for (String l : LABELS) {
       scores.add(new LabelScore(l, l.equals(label) ? 0.94f : 0.01f));
@@ -28,7 +33,9 @@ final class TestEvents {
     FaceEmotion event = FaceEmotion.newBuilder().setCameraId(camera).setFrameSequence(frame)
         .setCaptureTime(captureTime).setFaceIndex(0).setFaceCount(1).setBox(new Box(1f, 2f, 30f, 40f))
         .setDetectionScore(0.99f).setLandmarks(landmarks).setLabel(label).setScores(scores)
-        .setModelName("test-model").setModelVersion("7").setProcessingTimeMs(12f).setLatencyMs(40).build();
+        .setModelName("test-model").setModelVersion("7").setProcessingTimeMs(12f).setLatencyMs(40)
+        .setTrackId(trackId).setSmoothedLabel(trackId == null ? null : label)
+        .setSmoothedScores(trackId == null ? List.of() : scores).build();
     return EventJson.line(event);
   }
 }
