@@ -152,6 +152,56 @@ public final class MtcnnDetector implements FaceDetector {
     return faces;
   }
 
+  /**
+   * Tracked detection: instead of P-Net over the whole pyramid, each expected box seeds a few
+   * candidates (the box and slightly larger, at its place and shifted by a tenth of its size each
+   * way, so a face that moved or grew since the prediction is still covered) that go through R-Net
+   * and O-Net as P-Net's proposals would. R-Net's box regression pulls each candidate onto the face;
+   * the usual non-maximum suppression merges the candidates of one face. The thresholds are the
+   * detector's own, so a refined face is held to the same standard as a detected one.
+   */
+  @Override
+  public List<DetectedFace> detectAround(Mat bgr, List<FaceRegion> expected) {
+    if (bgr == null || bgr.empty()) {
+      throw new IllegalArgumentException("image is empty");
+    }
+    if (expected.isEmpty()) {
+      return List.of();
+    }
+    CropSampler sampler = new CropSampler(bgr);
+    List<Candidate> boxes = new ArrayList<>();
+    for (FaceRegion r : expected) {
+      float cx = (r.x1() + r.x2()) / 2;
+      float cy = (r.y1() + r.y2()) / 2;
+      float side = Math.max(r.x2() - r.x1(), r.y2() - r.y1());
+      for (float grow : TRACKED_SCALES) {
+        float half = side * grow / 2;
+        for (float dy : TRACKED_SHIFTS) {
+          for (float dx : TRACKED_SHIFTS) {
+            float x = cx + dx * side;
+            float y = cy + dy * side;
+            boxes.add(new Candidate(x - half, y - half, x + half, y + half, 1f));
+          }
+        }
+      }
+    }
+    boxes = refine(sampler, boxes);
+    if (!boxes.isEmpty()) {
+      boxes = output(sampler, boxes);
+    }
+    List<DetectedFace> faces = new ArrayList<>(boxes.size());
+    for (Candidate c : boxes) {
+      faces.add(new DetectedFace(c.x1, c.y1, c.x2, c.y2, c.score, c.landmarks));
+    }
+    faces.sort((a, b) -> Float.compare(b.score(), a.score()));
+    return faces;
+  }
+
+  /** Sizes of the candidates around an expected face, relative to its box. */
+  private static final float[] TRACKED_SCALES = {1.0f, 1.25f};
+  /** Shifts of the candidates around an expected face, in units of its size. */
+  private static final float[] TRACKED_SHIFTS = {-0.1f, 0f, 0.1f};
+
   /** Stage 1: P-Net over the pyramid of the {@code width x height} frame. */
   private List<Candidate> proposals(CropSampler sampler, int width, int height) {
     // one task per level, largest first, so that the workers finish at about the same time
