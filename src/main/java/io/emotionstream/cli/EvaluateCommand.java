@@ -74,7 +74,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     FerPlusLabels votes = switch (labels.toLowerCase(Locale.ROOT)) {
       case "file", "fer2013" -> null;
       case "ferplus", "fer+" -> FerPlusLabels.read(ferplus != null ? ferplus
-          : data.toAbsolutePath().resolveSibling("fer2013new.csv"));
+          : data.resolveSibling("fer2013new.csv"));
       default -> throw new CommandLine.ParameterException(new CommandLine(this),
           "--labels must be file or ferplus, got '" + labels + "'");
     };
