@@ -121,9 +121,9 @@ public final class ModelsCommand implements Runnable {
   }
 
   @Command(name = "pack", mixinStandardHelpOptions = true,
-      description = {"Write the compact copy of a trained model that the repository bundles: weights as float16",
-          "safetensors (half the size, loaded as float32), new checksum; copies the run's report",
-          "(report.md, report.json, curves.png, confusion.png) and the train command into --docs."})
+      description = "Write the compact copy of a trained model that the repository bundles: weights as float16 "
+          + "safetensors (half the size, loaded as float32), new checksum; copies the run's report (report.md, "
+          + "report.json, curves.png, confusion.png) and the train command into --docs.")
   static final class Pack implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_OR_ARTIFACT_DIR",
         description = "A training run directory (<run>/model + report), or an artifact directory.")
