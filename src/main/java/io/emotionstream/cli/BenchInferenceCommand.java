@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
 public final class BenchInferenceCommand implements Callable<Integer> {
 
   @Option(names = "--models", split = ",", defaultValue = "faceapi,resnet18-48,resnet18-64",
-      description = "models to measure: faceapi, resnet18-SIZE, or an artifact directory (default: ${DEFAULT-VALUE})")
+      description = "models to measure: faceapi, default (the bundled model), resnet18-SIZE (untrained), or an artifact directory (default: ${DEFAULT-VALUE})")
   List<String> models;
 
   @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "(default: ${DEFAULT-VALUE})")
@@ -251,6 +251,9 @@ public final class BenchInferenceCommand implements Callable<Integer> {
 
   private static ModelArtifact artifact(String name, Path scratch) {
     if (name.equals("faceapi")) {
+      return EmotionClassifiers.faceApiArtifact();
+    }
+    if (name.equals("default")) {
       return EmotionClassifiers.defaultArtifact();
     }
     if (name.startsWith("resnet18-")) {

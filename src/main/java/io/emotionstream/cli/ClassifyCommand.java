@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code classify [--model DIR] [--json] IMAGE...}: finds the faces in each image (MTCNN), cuts
+ * {@code classify [--model DIR|NAME] [--json] IMAGE...}: finds the faces in each image (MTCNN), cuts
  * them as the model asks, and prints per face its box, the most probable emotion and every label's
  * probability.
  */
@@ -32,9 +32,9 @@ import picocli.CommandLine.Parameters;
     description = "Detect faces in images and classify the emotion of each face.")
 public final class ClassifyCommand implements Callable<Integer> {
 
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "model artifact directory (default: the bundled face-api expression model)")
-  Path model;
+  @Option(names = "--model", paramLabel = "DIR|NAME",
+      description = "model artifact directory, or faceapi-expression (default: the bundled model, models/fer-resnet18)")
+  String model;
 
   @Option(names = "--json", description = "print one JSON object per image")
   boolean json;

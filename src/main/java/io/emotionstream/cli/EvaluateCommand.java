@@ -1,7 +1,11 @@
 package io.emotionstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.emotion.EmotionModels;
+import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.train.ConfusionMatrix;
+import io.emotionstream.train.EvaluationReport;
+import io.emotionstream.train.FerPlusLabels;
 import io.emotionstream.train.ModelEvaluation;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,14 +19,17 @@ import picocli.CommandLine.Option;
  * model artifact on a labelled dataset split. With {@code --json} stdout gets exactly one JSON
  * object: {@code accuracy}, {@code macro_f1}, {@code per_class}, {@code labels}, {@code confusion}
  * (rows = true class), {@code count}, plus {@code model}, {@code version}, {@code data},
- * {@code usage}, {@code flip_tta}, {@code loss}.
+ * {@code usage}, {@code flip_tta}, {@code labels_source}, {@code loss}. {@code --report DIR} also
+ * writes the confusion matrix and the most confident mistakes as pictures ({@link EvaluationReport});
+ * {@code --labels ferplus} scores against the FER+ majority labels ({@link FerPlusLabels}).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Evaluate a model artifact on a labelled dataset split (classes matched to the model's labels by name).")
 public final class EvaluateCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model artifact directory.")
-  Path model;
+  @Option(names = "--model", paramLabel = "DIR|NAME",
+      description = "Model artifact directory, or faceapi-expression (default: the bundled model, models/fer-resnet18).")
+  String model;
 
   @Option(names = "--data", required = true, paramLabel = "PATH",
       description = "FER2013 Kaggle CSV (.csv or .csv.gz) or a folder tree <split>/<class>/*.png|jpg.")
@@ -36,30 +43,62 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Dataset classes to evaluate, matched to the model's labels by name (default: the model's labels).")
   String classes;
 
+  @Option(names = "--labels", defaultValue = "file", paramLabel = "file|ferplus",
+      description = {"True labels: the data file's own (default), or the FER+ majority of 10 annotators' votes",
+          "(FER2013 CSV only; rows without a clear majority among the 7 emotions are left out)."})
+  String labels;
+
+  @Option(names = "--ferplus", paramLabel = "FILE",
+      description = "FER+ votes (fer2013new.csv) for --labels ferplus (default: fer2013new.csv beside --data).")
+  Path ferplus;
+
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--flip-tta", description = "Average the outputs for each face and its mirror image.")
   boolean flip;
 
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Also write report.json, report.md, confusion.png and mistakes.png into DIR.")
+  Path report;
+
+  @Option(names = "--mistakes", paramLabel = "K", defaultValue = "8",
+      description = "Most confident mistakes per true class in the report (default: ${DEFAULT-VALUE}).")
+  int mistakes;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    ModelEvaluation.Result result = ModelEvaluation.evaluate(model, data, usage, classes, batchSize, flip);
+    FerPlusLabels votes = switch (labels.toLowerCase(Locale.ROOT)) {
+      case "file", "fer2013" -> null;
+      case "ferplus", "fer+" -> FerPlusLabels.read(ferplus != null ? ferplus
+          : data.resolveSibling("fer2013new.csv"));
+      default -> throw new CommandLine.ParameterException(new CommandLine(this),
+          "--labels must be file or ferplus, got '" + labels + "'");
+    };
+    ModelArtifact artifact = EmotionModels.resolve(model);
+    ModelEvaluation.Result result = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, flip, votes);
+    if (report != null) {
+      EvaluationReport.write(report, result, mistakes, votes == null ? null : FerPlusLabels.rule());
+    }
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(result.toJsonMap()));
     } else {
       System.out.print(table(result));
+    }
+    if (report != null) {
+      System.err.println("report written to " + report);
     }
     return 0;
   }
 
   static String table(ModelEvaluation.Result result) {
     ConfusionMatrix cm = result.score().confusion();
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s %s on %s (%s): %d faces%n",
-        result.model().name(), result.model().version(), result.data().getFileName(), result.usage(), cm.count()));
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s %s on %s (%s, labels: %s): %d faces%n",
+        result.model().name(), result.model().version(), result.data().getFileName(), result.usage(), result.labels(),
+        cm.count()));
     s.append(String.format(Locale.ROOT, "accuracy %.4f  macro-F1 %.4f  loss %.4f%n%n", cm.accuracy(), cm.macroF1(),
         result.score().loss()));
     s.append(String.format(Locale.ROOT, "%-10s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support"));

@@ -3,6 +3,7 @@ package io.emotionstream.cli;
 import io.emotionstream.config.Settings;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelMetadata;
+import io.emotionstream.model.ModelPacker;
 import io.emotionstream.model.ModelReleases;
 import io.emotionstream.model.ModelStore;
 import io.emotionstream.schema.ModelRelease;
@@ -16,10 +17,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code models}: publish, list and promote model versions. */
+/** {@code models}: publish, list and promote model versions; pack a trained model for bundling. */
 @Command(name = "models", mixinStandardHelpOptions = true,
     description = "Publish model artifacts to the model store, list them, and choose the version processors serve.",
-    subcommands = {ModelsCommand.Publish.class, ModelsCommand.ListVersions.class, ModelsCommand.Promote.class})
+    subcommands = {ModelsCommand.Publish.class, ModelsCommand.ListVersions.class, ModelsCommand.Promote.class,
+        ModelsCommand.Pack.class})
 public final class ModelsCommand implements Runnable {
 
   @CommandLine.Spec
@@ -115,6 +117,55 @@ public final class ModelsCommand implements Runnable {
       ModelReleases.storeAndRelease(settings, store, verified); // already stored: publishing again is a no-op
       System.out.println("released " + name + " " + version + " on " + settings.string("topic.model-releases"));
       return 0;
+    }
+  }
+
+  @Command(name = "pack", mixinStandardHelpOptions = true,
+      description = "Write the compact copy of a trained model that the repository bundles: weights as float16 "
+          + "safetensors (half the size, loaded as float32), new checksum; copies the run's report (report.md, "
+          + "report.json, curves.png, confusion.png) and the train command into --docs.")
+  static final class Pack implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_OR_ARTIFACT_DIR",
+        description = "A training run directory (<run>/model + report), or an artifact directory.")
+    Path source;
+
+    @Parameters(index = "1", paramLabel = "OUT_DIR", description = "The packed artifact directory (replaced).")
+    Path out;
+
+    @Option(names = "--docs", paramLabel = "DIR", defaultValue = "docs/model",
+        description = "Where the report and a provenance page go (default: ${DEFAULT-VALUE}).")
+    Path docs;
+
+    @Option(names = "--no-docs", description = "Pack the weights only (no report needed).")
+    boolean noDocs;
+
+    @Option(names = "--train-command", paramLabel = "LINE",
+        description = "The command that trained the model, when report.json does not record it.")
+    String trainCommand;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      ModelPacker.Packed p = ModelPacker.pack(source, out, noDocs ? null : docs, trainCommand, commandLine());
+      ModelMetadata m = p.artifact().metadata();
+      System.out.printf(java.util.Locale.ROOT, "packed %s %s: %s (%.1f MB float16, from %.1f MB float32; "
+              + "largest change of a weight %.2g)%n", m.name(), m.version(), p.artifact().weightsFile(),
+          p.bytes() / 1e6, p.sourceBytes() / 1e6, p.conversion().maxAbsError());
+      p.docs().forEach(d -> System.out.println("wrote " + d));
+      return 0;
+    }
+
+    /** This invocation as a launcher line (paths as given). */
+    private String commandLine() {
+      java.util.List<String> args = spec.commandLine().getParseResult().originalArgs();
+      int pack = args.indexOf("pack");
+      StringBuilder line = new StringBuilder("./emotion-stream models pack");
+      for (String a : args.subList(pack >= 0 && pack < 2 ? pack + 1 : 0, args.size())) {
+        line.append(' ').append(TrainCommand.shellQuoted(a));
+      }
+      return line.toString();
     }
   }
 }

@@ -70,7 +70,7 @@ public final class Pipeline implements AutoCloseable {
     try {
       String dir = settings.string("model.dir", "");
       InferenceConfig inference = inferenceConfig(settings);
-      BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir.isBlank() ? null : Path.of(dir), inference);
+      BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir, inference);
       Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings), inference, registry);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
           detector.config().minFaceSize(), pipeline.modelInService());

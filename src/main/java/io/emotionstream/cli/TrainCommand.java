@@ -170,6 +170,9 @@ public final class TrainCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   SettingsOptions settings;
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   private TrainingRun.Result result;
 
   @Override
@@ -229,7 +232,31 @@ public final class TrainCommand implements Callable<Integer> {
     o.resume = resume;
     o.stopAfterEpochs = stopAfter;
     o.progress = !noProgress;
+    o.commandLine = commandLine();
     return o;
+  }
+
+  /** This invocation as a launcher line, {@code --resume} left out (it continues the same run). */
+  String commandLine() {
+    if (spec == null || spec.commandLine().getParseResult() == null) {
+      return null;
+    }
+    java.util.List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    int train = args.indexOf("train");
+    if (train >= 0 && train < 2) {
+      args = args.subList(train + 1, args.size());
+    }
+    StringBuilder line = new StringBuilder("./emotion-stream train");
+    for (String a : args) {
+      if (!a.equals("--resume")) {
+        line.append(' ').append(shellQuoted(a));
+      }
+    }
+    return line.toString();
+  }
+
+  static String shellQuoted(String arg) {
+    return arg.matches("[A-Za-z0-9_./:=,@%+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
   }
 
   /** What the last {@link #call()} produced (the artifact directory for a publishing step), or null. */

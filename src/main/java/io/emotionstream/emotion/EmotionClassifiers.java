@@ -12,19 +12,40 @@ public final class EmotionClassifiers {
   /**
    * Opens a batching classifier.
    *
-   * @param artifactDir a model artifact directory, or null for the default (bootstrap) model, face-api's
-   *     expression network, converted on first use into the assets cache
+   * @param artifactDir a model artifact directory, or null for the bundled default model
+   *     ({@link EmotionModels#bundled()})
    * @param config devices, batch size, waits, queue; {@link InferenceConfig#defaults()} if null
    * @throws io.emotionstream.model.ModelArtifactException if the artifact is missing or damaged
    */
   public static BatchingEmotionClassifier open(Path artifactDir, InferenceConfig config) {
-    ModelArtifact artifact = artifactDir == null ? defaultArtifact() : ModelArtifact.open(artifactDir);
+    return open(artifactDir == null ? defaultArtifact() : ModelArtifact.open(artifactDir), config);
+  }
+
+  /**
+   * Opens a batching classifier on a {@code model.dir} value: empty for the bundled model,
+   * {@code faceapi-expression} for face-api's network, else a directory ({@link EmotionModels#resolve}).
+   */
+  public static BatchingEmotionClassifier open(String model, InferenceConfig config) {
+    return open(EmotionModels.resolve(model), config);
+  }
+
+  /** Opens a batching classifier on an opened artifact. */
+  public static BatchingEmotionClassifier open(ModelArtifact artifact, InferenceConfig config) {
     return new BatchingEmotionClassifier(
         ModelRuntime.start(artifact, config == null ? InferenceConfig.defaults() : config));
   }
 
-  /** The default model's artifact (face-api expression network), converting it on first use. */
+  /**
+   * The default model's artifact: the bundled ResNet-18 ({@link EmotionModels#BUNDLED_DIR}).
+   *
+   * @throws io.emotionstream.model.ModelArtifactException naming the path when it is not installed
+   */
   public static ModelArtifact defaultArtifact() {
+    return EmotionModels.bundled();
+  }
+
+  /** face-api's expression network, converted on first use ({@code model.dir=faceapi-expression}). */
+  public static ModelArtifact faceApiArtifact() {
     return FaceApiExpressionModel.defaultArtifact();
   }
 }

@@ -114,11 +114,14 @@ public final class Charts {
     return epochs == 1 ? (left + right) / 2 : left + (int) Math.round((right - left) * (epoch - 1.0) / (epochs - 1));
   }
 
-  /** The confusion matrix as a heat map: rows true class, columns predicted class. */
+  /**
+   * The confusion matrix as a heat map: rows true class, columns predicted class; each cell shows its
+   * count and its share of the row (the recall of that class, on the diagonal), which sets the shade.
+   */
   public static void writeConfusion(ConfusionMatrix matrix, Path file) throws IOException {
     List<String> labels = matrix.labels();
     int k = labels.size();
-    int cell = Math.max(40, Math.min(80, 560 / Math.max(1, k)));
+    int cell = Math.max(48, Math.min(80, 560 / Math.max(1, k)));
     int margin = 110;
     int size = margin + cell * k + 20;
     BufferedImage image = new BufferedImage(size, size + 20, BufferedImage.TYPE_INT_RGB);
@@ -139,7 +142,9 @@ public final class Charts {
         g.drawRect(x, y, cell, cell);
         g.setColor(share > 0.5 ? Color.WHITE : Color.BLACK);
         String text = Long.toString(counts[r][c]);
-        g.drawString(text, x + (cell - fm.stringWidth(text)) / 2, y + cell / 2 + 5);
+        g.drawString(text, x + (cell - fm.stringWidth(text)) / 2, y + cell / 2 - 2);
+        String percent = String.format(Locale.ROOT, "%.0f%%", 100 * share);
+        g.drawString(percent, x + (cell - fm.stringWidth(percent)) / 2, y + cell / 2 + 13);
       }
       g.setColor(Color.BLACK);
       String label = labels.get(r);
@@ -153,7 +158,7 @@ public final class Charts {
       rotated.dispose();
     }
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-    g.drawString(String.format(Locale.ROOT, "true (rows) vs predicted (columns); accuracy %.3f, macro-F1 %.3f",
+    g.drawString(String.format(Locale.ROOT, "true (rows) vs predicted (columns), count and row share; accuracy %.3f, macro-F1 %.3f",
         matrix.accuracy(), matrix.macroF1()), 10, size + 10);
     g.dispose();
     ImageIO.write(image, "png", file.toFile());

@@ -21,7 +21,18 @@ public final class FaceDatasets {
    * @return the splits, in the order requested, labels in the selected class order
    */
   public static Map<String, LabelledFaces> read(Path data, String classes, List<String> splits) {
+    return read(data, classes, splits, null);
+  }
+
+  /**
+   * @param ferplus FER+ majority labels to use instead of the file's (FER2013 CSV only), or null
+   */
+  public static Map<String, LabelledFaces> read(Path data, String classes, List<String> splits,
+      FerPlusLabels ferplus) {
     Set<String> wanted = new LinkedHashSet<>(splits);
+    if (ferplus != null && !Files.isRegularFile(data)) {
+      throw new DatasetException(data, 0, "FER+ labels need the FER2013 CSV file, not a folder tree");
+    }
     if (Files.isDirectory(data)) {
       ClassSelection selection = ClassSelection.of(ImageFolderReader.classes(data, splits.get(0)), classes);
       return ImageFolderReader.read(data, selection, wanted);
@@ -29,7 +40,7 @@ public final class FaceDatasets {
     if (!Files.isRegularFile(data)) {
       throw new DatasetException(data, 0, "no such dataset file or folder");
     }
-    return FerCsvReader.read(data, ClassSelection.of(EmotionLabels.FER2013, classes), wanted);
+    return FerCsvReader.read(data, ClassSelection.of(EmotionLabels.FER2013, classes), wanted, ferplus);
   }
 
   /**

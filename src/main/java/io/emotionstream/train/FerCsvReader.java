@@ -37,6 +37,15 @@ public final class FerCsvReader {
    * @return one {@link LabelledFaces} per requested usage, labels in the selection's order
    */
   public static Map<String, LabelledFaces> read(Path file, ClassSelection selection, Set<String> usages) {
+    return read(file, selection, usages, null);
+  }
+
+  /**
+   * @param ferplus when set, each row's class is its FER+ majority label instead of the {@code emotion}
+   *     field, and rows without one are skipped; the file must then hold every FER2013 row in order
+   */
+  public static Map<String, LabelledFaces> read(Path file, ClassSelection selection, Set<String> usages,
+      FerPlusLabels ferplus) {
     Map<String, LabelledFaces> out = new LinkedHashMap<>();
     for (String usage : usages) {
       out.put(usage, new LabelledFaces(selection.classes()));
@@ -50,11 +59,13 @@ public final class FerCsvReader {
       Columns columns = Columns.of(file, header);
       String line;
       long lineNo = 1;
+      long row = -1;
       while ((line = in.readLine()) != null) {
         lineNo++;
         if (line.isBlank()) {
           continue;
         }
+        row++;
         String[] fields = line.split(",", -1);
         if (fields.length != columns.count) {
           throw new DatasetException(file, lineNo, "expected " + columns.count + " comma-separated fields, found "
@@ -62,16 +73,26 @@ public final class FerCsvReader {
         }
         String usage = columns.usage < 0 ? "Training" : unquote(fields[columns.usage]);
         seenUsages.merge(usage, 1, Integer::sum);
+        int ferplusLabel = ferplus == null ? 0 : ferplus.label(row, usage, file, lineNo);
         LabelledFaces split = out.get(usage);
         if (split == null) {
           continue;
         }
         int emotion = parseEmotion(file, lineNo, unquote(fields[columns.emotion]));
+        if (ferplus != null) {
+          if (ferplusLabel == FerPlusLabels.NONE) {
+            continue;
+          }
+          emotion = ferplusLabel;
+        }
         int target = selection.target(emotion);
         if (target < 0) {
           continue;
         }
         split.add(parsePixels(file, lineNo, unquote(fields[columns.pixels])), target);
+      }
+      if (ferplus != null) {
+        ferplus.checkRowCount(row + 1, file);
       }
     } catch (IOException e) {
       throw new DatasetException(file, "cannot read: " + e.getMessage(), e);

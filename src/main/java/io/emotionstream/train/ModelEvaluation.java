@@ -38,10 +38,18 @@ public final class ModelEvaluation {
    */
   public static Result evaluate(Path modelDirectory, Path data, String usage, String classes, int batchSize,
       boolean flip) {
-    ModelArtifact artifact = ModelArtifact.open(modelDirectory);
+    return evaluate(ModelArtifact.open(modelDirectory), data, usage, classes, batchSize, flip, null);
+  }
+
+  /**
+   * @param ferplus score against these FER+ majority labels instead of the file's labels; null: the file's
+   */
+  public static Result evaluate(ModelArtifact artifact, Path data, String usage, String classes, int batchSize,
+      boolean flip, FerPlusLabels ferplus) {
+    Path modelDirectory = artifact.directory();
     ModelMetadata m = artifact.metadata();
     String requested = classes != null && !classes.isBlank() ? classes : String.join(",", m.labels());
-    LabelledFaces faces = FaceDatasets.read(data, requested, List.of(usage)).get(usage);
+    LabelledFaces faces = FaceDatasets.read(data, requested, List.of(usage), ferplus).get(usage);
     int[] outputOfClass = outputsFor(faces.classes(), m.labels(), modelDirectory);
     if (m.inputWidth() != m.inputHeight()) {
       throw new IllegalArgumentException("model " + modelDirectory + " has a non-square input " + m.inputWidth()
@@ -60,9 +68,15 @@ public final class ModelEvaluation {
       UnaryOperator<NDList> forward = input -> block.forward(store, input, false);
       float[][] logits = flip ? Predictions.flipAveragedLogits(manager, faces, encoder, batchSize, forward)
           : Predictions.logits(manager, faces, encoder, batchSize, forward);
-      return new Result(m, data, usage, flip, Predictions.score(logits, faces, outputOfClass));
+      return new Result(m, data, usage, flip, ferplus == null ? LABELS_FILE : LABELS_FERPLUS,
+          Predictions.score(logits, faces, outputOfClass), faces, logits, outputOfClass);
     }
   }
+
+  /** {@link Result#labels()}: the dataset's own labels. */
+  public static final String LABELS_FILE = "file";
+  /** {@link Result#labels()}: FER+ majority labels ({@link FerPlusLabels}). */
+  public static final String LABELS_FERPLUS = "ferplus";
 
   /**
    * For each dataset class, the index of the model label with the same (canonical) name.
@@ -85,8 +99,34 @@ public final class ModelEvaluation {
     return out;
   }
 
-  /** The evaluation of one model on one split. */
-  public record Result(ModelMetadata model, Path data, String usage, boolean flip, Predictions.Score score) {
+  /**
+   * The evaluation of one model on one split.
+   *
+   * @param labels where the true labels came from: {@link #LABELS_FILE} or {@link #LABELS_FERPLUS}
+   * @param faces the evaluated faces, in order
+   * @param logits the network's outputs per face
+   * @param outputOfClass for each class of {@code faces}, its network output
+   */
+  public record Result(ModelMetadata model, Path data, String usage, boolean flip, String labels,
+      Predictions.Score score, LabelledFaces faces, float[][] logits, int[] outputOfClass) {
+
+    /** Probabilities over the evaluated classes (softmax of their outputs) of face {@code i}. */
+    public double[] probabilities(int i) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int o : outputOfClass) {
+        max = Math.max(max, logits[i][o]);
+      }
+      double[] p = new double[outputOfClass.length];
+      double sum = 0;
+      for (int c = 0; c < p.length; c++) {
+        p[c] = Math.exp(logits[i][outputOfClass[c]] - max);
+        sum += p[c];
+      }
+      for (int c = 0; c < p.length; c++) {
+        p[c] /= sum;
+      }
+      return p;
+    }
 
     /** The {@code evaluate --json} object. */
     public Map<String, Object> toJsonMap() {
@@ -96,6 +136,7 @@ public final class ModelEvaluation {
       out.put("data", String.valueOf(data.getFileName()));
       out.put("usage", usage);
       out.put("flip_tta", flip);
+      out.put("labels_source", labels);
       out.putAll(score.confusion().toJsonMap());
       out.put("loss", ConfusionMatrix.round(score.loss()));
       return out;

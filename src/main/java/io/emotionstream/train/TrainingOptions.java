@@ -27,6 +27,12 @@ public final class TrainingOptions {
   /** When positive, train on a stratified random subset of this many training samples (quick trials). */
   public int trainLimit;
 
+  /**
+   * The command that started the run, as a shell line (without {@code --resume}); recorded in the
+   * report so that a bundled model documents how it was made. Null when not started from the command line.
+   */
+  public String commandLine;
+
   // model
   public Path output;
   public String name = "fer-resnet18";

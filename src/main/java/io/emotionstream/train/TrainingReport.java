@@ -57,6 +57,9 @@ public record TrainingReport(TrainingOptions options, FaceDatasets.TrainValidati
     data.put("validation", Map.of("source", this.data.validationSource(), "count", this.data.validation().size(),
         "per_class", perClass(this.data.validation())));
     out.put("data", data);
+    if (options.commandLine != null) {
+      out.put("command", options.commandLine);
+    }
     out.put("options", options.fingerprint());
     out.put("best_epoch", bestEpoch);
     out.put("stopped_early", stoppedEarly);
@@ -111,6 +114,9 @@ public record TrainingReport(TrainingOptions options, FaceDatasets.TrainValidati
         t.get("jemalloc")));
     if (model.parentVersion() != null) {
       md.append("- fine-tuned from version ").append(model.parentVersion()).append('\n');
+    }
+    if (options.commandLine != null) {
+      md.append("\n## Command\n\n```\n").append(options.commandLine).append("\n```\n");
     }
     md.append("\n## Options\n\n| option | value |\n|---|---|\n");
     options.fingerprint().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));

@@ -67,7 +67,8 @@ public final class StateDict {
   /**
    * Copies named tensors into the (initialised) block's parameters. Every parameter must be present
    * with the same shape; tensors the block does not have are an error too, except PyTorch's
-   * {@code num_batches_tracked} counters.
+   * {@code num_batches_tracked} counters. Tensors of any floating type (F32, F16, BF16) are converted
+   * to the network's float32; NaN or infinite values are refused.
    *
    * @param source the file the tensors came from, for error messages
    * @throws WeightsException naming the source and the tensors that are missing, surplus or misshapen
@@ -92,7 +93,12 @@ public final class StateDict {
         continue;
       }
       NDArray f = t.getDataType() == DataType.FLOAT32 ? t : t.toType(DataType.FLOAT32, false);
-      target.set(FloatBuffer.wrap(f.toFloatArray()));
+      float[] values = f.toFloatArray();
+      if (!allFinite(values)) {
+        problems.add(e.getKey() + " holds NaN or infinite values (" + t.getDataType() + ")");
+        continue;
+      }
+      target.set(FloatBuffer.wrap(values));
     }
     if (!missing.isEmpty()) {
       problems.add("missing tensors " + missing);
@@ -106,6 +112,15 @@ public final class StateDict {
     if (!problems.isEmpty()) {
       throw new WeightsException("weights " + source + " do not fit the network: " + String.join("; ", problems));
     }
+  }
+
+  private static boolean allFinite(float[] values) {
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Copies of the block's parameters, named by state-dict name, in {@code manager}. */

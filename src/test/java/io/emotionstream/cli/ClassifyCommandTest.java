@@ -12,14 +12,14 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code classify} end to end with MTCNN and the bundled model, on a group photo of clear smiles. */
+/** {@code classify} end to end with MTCNN and face-api's model (by name), on a group photo of clear smiles; and with the bundled default model where it is present. */
 class ClassifyCommandTest {
 
   @Test
   void printsBoxLabelAndEveryProbabilityPerFace() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     int exit = new CommandLine(new ClassifyCommand(new PrintStream(buffer, true, StandardCharsets.UTF_8)))
-        .execute("--json", "--devices", "cpu", SamplePhotos.path(3).toString());
+        .execute("--json", "--devices", "cpu", "--model", "faceapi-expression", SamplePhotos.path(3).toString());
     assertEquals(0, exit);
     JsonNode faces = new ObjectMapper().readTree(buffer.toString(StandardCharsets.UTF_8).trim()).path("faces");
     assertEquals(3, faces.size(), faces.toString());
@@ -44,13 +44,39 @@ class ClassifyCommandTest {
   }
 
   @Test
+  void theDefaultIsTheBundledModel() throws Exception {
+    try {
+      io.emotionstream.emotion.EmotionModels.bundled();
+    } catch (io.emotionstream.model.ModelArtifactException e) {
+      org.junit.jupiter.api.Assumptions.abort("bundled model not present: " + e.getMessage());
+    }
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int exit = new CommandLine(new ClassifyCommand(new PrintStream(buffer, true, StandardCharsets.UTF_8)))
+        .execute("--json", "--devices", "cpu", SamplePhotos.path(3).toString());
+    assertEquals(0, exit);
+    JsonNode faces = new ObjectMapper().readTree(buffer.toString(StandardCharsets.UTF_8).trim()).path("faces");
+    assertEquals(3, faces.size(), faces.toString());
+    for (JsonNode face : faces) {
+      assertEquals("fer-resnet18", face.path("model").asText(), face.toString());
+      java.util.List<String> labels = new java.util.ArrayList<>();
+      face.path("probabilities").fieldNames().forEachRemaining(labels::add);
+      assertEquals(io.emotionstream.train.EmotionLabels.FER2013, labels, face.toString());
+      double sum = 0;
+      for (JsonNode p : face.path("probabilities")) {
+        sum += p.asDouble();
+      }
+      assertEquals(1.0, sum, 1e-3);
+    }
+  }
+
+  @Test
   void anUnreadableImageFailsWithItsName() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream old = System.err;
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
       int exit = new CommandLine(new ClassifyCommand(new PrintStream(new ByteArrayOutputStream())))
-          .execute("--devices", "cpu", "no-such-image.jpg");
+          .execute("--devices", "cpu", "--model", "faceapi-expression", "no-such-image.jpg");
       assertEquals(1, exit);
     } finally {
       System.setErr(old);

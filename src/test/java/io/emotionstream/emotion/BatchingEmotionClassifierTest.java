@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
-/** The classifier over a pool of two CPU workers, many callers at once, and the model swap seam. */
+/** The classifier over a pool of two CPU workers, many callers at once, and the model swap seam (on face-api's network, 112 px crops). */
 class BatchingEmotionClassifierTest {
 
   static final InferenceConfig TWO_CPU_WORKERS = InferenceConfig.defaults()
@@ -26,7 +26,7 @@ class BatchingEmotionClassifierTest {
   @Test
   void concurrentCallersGetTheirOwnResultsFromBothWorkers() throws Exception {
     List<Mat> crops = SampleFaces.crops(SampleFaces.FACES.subList(0, 8), 112);
-    try (BatchingEmotionClassifier classifier = EmotionClassifiers.open(null, TWO_CPU_WORKERS)) {
+    try (BatchingEmotionClassifier classifier = EmotionClassifiers.open(SampleFaces.faceApiArtifactOrSkip(), TWO_CPU_WORKERS)) {
       List<WorkerSlot> slots = classifier.runtime().pool().slots();
       assertEquals(2, slots.size());
       assertTrue(slots.stream().allMatch(s -> s.intraOpThreads() == 1), slots.toString());
@@ -61,7 +61,7 @@ class BatchingEmotionClassifierTest {
   void swapServesNewRequestsFromTheNewModelWhileCallersKeepGoing() throws Exception {
     List<Mat> crops = SampleFaces.crops(SampleFaces.FACES.subList(0, 2), 112);
     InferenceConfig one = InferenceConfig.defaults().withDevices("cpu");
-    try (BatchingEmotionClassifier classifier = EmotionClassifiers.open(null, one)) {
+    try (BatchingEmotionClassifier classifier = EmotionClassifiers.open(SampleFaces.faceApiArtifactOrSkip(), one)) {
       ModelRuntime first = classifier.runtime();
       ExecutorService callers = Executors.newFixedThreadPool(2);
       List<Future<Integer>> done = new ArrayList<>();
@@ -75,7 +75,7 @@ class BatchingEmotionClassifierTest {
         }));
       }
       Thread.sleep(200);
-      classifier.swap(ModelRuntime.start(EmotionClassifiers.defaultArtifact(), one));
+      classifier.swap(ModelRuntime.start(EmotionClassifiers.faceApiArtifact(), one));
       for (Future<Integer> f : done) {
         assertEquals(120, f.get(120, TimeUnit.SECONDS));
       }

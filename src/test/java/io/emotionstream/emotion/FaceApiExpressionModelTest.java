@@ -27,7 +27,7 @@ class FaceApiExpressionModelTest {
 
   @Test
   void defaultArtifactDescribesFaceApiModel() {
-    ModelArtifact artifact = SampleFaces.defaultArtifactOrSkip();
+    ModelArtifact artifact = SampleFaces.faceApiArtifactOrSkip();
     ModelMetadata m = artifact.metadata();
     assertEquals(FaceApiExpressionModel.LABELS, m.labels());
     assertEquals("faceapi-expression", m.architecture());
@@ -39,7 +39,7 @@ class FaceApiExpressionModelTest {
   @Test
   void clearSmilesAreHappy() {
     List<Mat> crops = SampleFaces.crops(CLEAR_SMILES, 112);
-    try (EmotionClassifier classifier = EmotionClassifiers.open(null, InferenceConfig.defaults())) {
+    try (EmotionClassifier classifier = EmotionClassifiers.open(EmotionClassifiers.faceApiArtifact(), InferenceConfig.defaults())) {
       assertEquals(new CropSpec(112, 112, CropSpec.Framing.SQUARE, 0.1), classifier.cropSpec());
       List<EmotionPrediction> predictions = classifier.classify(crops);
       assertEquals(CLEAR_SMILES.size(), predictions.size());
@@ -66,7 +66,7 @@ class FaceApiExpressionModelTest {
   @Test
   void largerCropsAreResizedToTheInputSize() {
     List<Mat> crops = new ArrayList<>(SampleFaces.crops(CLEAR_SMILES.subList(0, 2), 224));
-    try (EmotionClassifier classifier = EmotionClassifiers.open(null, InferenceConfig.defaults())) {
+    try (EmotionClassifier classifier = EmotionClassifiers.open(EmotionClassifiers.faceApiArtifact(), InferenceConfig.defaults())) {
       for (EmotionPrediction p : classifier.classify(crops)) {
         assertEquals("happy", p.label());
       }

@@ -62,7 +62,7 @@ class FaceApiNodeParityTest {
 
     double maxDiff = 0;
     StringBuilder report = new StringBuilder();
-    try (EmotionClassifier classifier = EmotionClassifiers.open(null, InferenceConfig.defaults())) {
+    try (EmotionClassifier classifier = EmotionClassifiers.open(EmotionClassifiers.faceApiArtifact(), InferenceConfig.defaults())) {
       List<EmotionPrediction> ours = classifier.classify(crops);
       for (int i = 0; i < crops.size(); i++) {
         JsonNode theirs = results.get(i).path("probabilities");

@@ -48,9 +48,9 @@ class NativeMemorySoakTest {
   @Test
   void residentMemoryStaysFlat() throws Exception {
     Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs /proc/self/status (Linux)");
-    SampleFaces.defaultArtifactOrSkip();
+    io.emotionstream.model.ModelArtifact faceApi = SampleFaces.faceApiArtifactOrSkip();
     List<Mat> crops = randomCrops(PER_CALL);
-    try (EmotionClassifier classifier = EmotionClassifiers.open(null, InferenceConfig.defaults())) {
+    try (EmotionClassifier classifier = EmotionClassifiers.open(faceApi, InferenceConfig.defaults())) {
       run(classifier, crops, WARM_UP);
       long[] start = memoryKb();
       List<long[]> samples = new ArrayList<>();

@@ -54,10 +54,23 @@ final class SampleFaces {
 
   private SampleFaces() {}
 
-  /** The converted default model; aborts the test when the face-api npm package is not unpacked. */
-  static io.emotionstream.model.ModelArtifact defaultArtifactOrSkip() {
+  /** face-api's converted model; aborts the test when the face-api npm package is not unpacked. */
+  static io.emotionstream.model.ModelArtifact faceApiArtifactOrSkip() {
     demoDir();
-    return EmotionClassifiers.defaultArtifact();
+    return EmotionClassifiers.faceApiArtifact();
+  }
+
+  /**
+   * The bundled default model; aborts the test when it is not in the checkout (its weights are
+   * added to the repository separately, with {@code models pack}).
+   */
+  static io.emotionstream.model.ModelArtifact bundledArtifactOrSkip() {
+    try {
+      return EmotionModels.bundled();
+    } catch (io.emotionstream.model.ModelArtifactException e) {
+      Assumptions.abort("bundled model not present: " + e.getMessage());
+      return null;
+    }
   }
 
   static Path demoDir() {

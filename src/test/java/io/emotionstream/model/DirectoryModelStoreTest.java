@@ -16,7 +16,7 @@ class DirectoryModelStoreTest {
 
   @Test
   void publishesImmutableVersionsAndListsThem(@TempDir Path tmp) throws Exception {
-    ModelArtifact bundled = EmotionClassifiers.defaultArtifact();
+    ModelArtifact bundled = EmotionClassifiers.faceApiArtifact();
     ModelStore store = ModelStore.open(tmp.resolve("store").toUri().toString());
     URI v1 = store.publish(bundled);
     assertEquals(v1, store.publish(bundled), "publishing the same version again is a no-op");

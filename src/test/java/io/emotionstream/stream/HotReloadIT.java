@@ -41,7 +41,7 @@ class HotReloadIT {
 
   @Test
   void releasedVersionsSwapInWithoutLosingFramesAndABadOneIsRefused(@TempDir Path tmp) throws Exception {
-    ModelArtifact v1 = EmotionClassifiers.defaultArtifact();
+    ModelArtifact v1 = EmotionClassifiers.faceApiArtifact();
     String name = v1.metadata().name();
     ModelArtifact v2 = ModelArtifact.open(ModelCopies.asVersion(v1, "v2", tmp.resolve("v2")));
     Path v3 = ModelCopies.asVersion(v1, "v3", tmp.resolve("v3"));
@@ -52,6 +52,7 @@ class HotReloadIT {
           "application.id", "it-reload",
           "topics.partitions", "2",
           "commit.interval.ms", "200",
+          "model.dir", v1.directory().toString(),
           "model.store", tmp.resolve("store").toUri().toString()), "test");
       ModelStore store = ModelStore.open(settings.string("model.store"));
       List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3, 5);

@@ -46,7 +46,8 @@ class ProcessorIT {
   @BeforeAll
   static void start() {
     kafka = EmbeddedKafka.start();
-    pipeline = Pipeline.open(Settings.defaults());
+    // face-api's network by name: these tests are about the stream, and its weights come with the build
+    pipeline = Pipeline.open(Settings.defaults().with(Map.of("model.dir", "faceapi-expression"), "test"));
     photos = SamplePhotos.encoded(960, 1, 3, 5, 6);
   }
 
@@ -68,7 +69,8 @@ class ProcessorIT {
         "topic.events", name + "-events",
         "topic.dead-letter", name + "-dlq",
         "topics.partitions", "3",
-        "commit.interval.ms", "200"));
+        "commit.interval.ms", "200",
+        "model.dir", "faceapi-expression"));
     values.putAll(extra);
     return Settings.defaults().with(values, "test");
   }

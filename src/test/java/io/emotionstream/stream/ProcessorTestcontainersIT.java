@@ -30,7 +30,7 @@ class ProcessorTestcontainersIT {
   @Test
   void processesFramesThroughAContainerBroker() throws Exception {
     Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", KAFKA.getBootstrapServers(),
-        "application.id", "it-container", "topics.partitions", "2"), "test");
+        "application.id", "it-container", "topics.partitions", "2", "model.dir", "faceapi-expression"), "test");
     CameraFrame frame = TestFrames.frame("cam-c", 0, SamplePhotos.encoded(960, 1).get(0));
     try (Pipeline pipeline = Pipeline.open(settings);
         EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());

@@ -139,6 +139,9 @@ class TrainingEndToEndTest {
     JsonNode report = JSON.readTree(out.resolve(TrainingReport.JSON_FILE).toFile());
     assertEquals(6, report.at("/data/validation/count").asInt(), "2 of 8 per class held out");
     assertEquals(18, report.at("/data/train/count").asInt());
+    assertEquals("./emotion-stream train --data " + root + " --output " + out + " --val-fraction 0.25 --epochs 1"
+        + " --batch-size 8 --input-size 64 --no-progress --model-version f1 --optimizer adamw --schedule step",
+        report.path("command").asText(), "the train command is recorded as given");
   }
 
   @Test
