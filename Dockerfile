@@ -41,8 +41,8 @@ COPY --from=build /src/target/lib /app/lib
 COPY --from=build /src/target/emotion-stream-*.jar /app/lib/
 COPY --from=build /src/.assets /app/assets
 COPY --from=build /src/config /app/config
-# the default emotion model (float16 safetensors, ~22 MB), found as models/fer-resnet18 under EMOTION_STREAM_HOME
-COPY models/fer-resnet18 /app/models/fer-resnet18
+# bundled emotion models (float16 safetensors, ~22 MB each), found as models/NAME under EMOTION_STREAM_HOME
+COPY models /app/models
 # libtorch frees and re-faults large buffers every batch: jemalloc without purging keeps them mapped
 ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
     MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 \
@@ -52,7 +52,7 @@ ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
     DJL_CACHE_DIR=/app/cache/djl \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=/app/cache/javacpp"
 # unpack the native libraries, convert face-api's weights (model.dir=faceapi-expression) and check that the
-# bundled model loads, once, at build time
+# default model loads, once, at build time
 RUN java -cp "/app/lib/*" io.emotionstream.cli.Main classify --model faceapi-expression /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null \
  && java -cp "/app/lib/*" io.emotionstream.cli.Main classify /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null \
  && chown -R emotion /app/cache /app/assets
