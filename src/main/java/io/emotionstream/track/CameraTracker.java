@@ -57,6 +57,22 @@ public final class CameraTracker {
     return new TrackerSnapshot(lastFrameMs, tracks.stream().map(Track::snapshot).toList());
   }
 
+  /**
+   * Where the live tracks' faces are expected in a frame captured at {@code timeMs}: each track's
+   * box moved on by its velocity (the tracker itself is not changed). What tracked detection
+   * searches around.
+   */
+  public List<FaceBox> expectedBoxes(long timeMs) {
+    double seconds = lastFrameMs < 0 ? 0 : Math.max(0, timeMs - lastFrameMs) / 1000.0;
+    List<FaceBox> boxes = new ArrayList<>(tracks.size());
+    for (Track track : tracks) {
+      MotionFilter ahead = MotionFilter.restore(track.motion.state());
+      ahead.predict(seconds);
+      boxes.add(ahead.box());
+    }
+    return boxes;
+  }
+
   /** Live tracks, tentative ones included. */
   public int liveTracks() {
     return tracks.size();
