@@ -5,6 +5,7 @@ import io.emotionstream.emotion.EmotionModels;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.train.ConfusionMatrix;
 import io.emotionstream.train.EvaluationReport;
+import io.emotionstream.train.FerCsvReader;
 import io.emotionstream.train.FerPlusLabels;
 import io.emotionstream.train.ModelEvaluation;
 import java.nio.file.Path;
@@ -80,8 +81,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     };
     ModelArtifact artifact = EmotionModels.resolve(model);
     ModelEvaluation.Result result = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, flip, votes);
+    String labelRule = null;
+    if (votes != null) {
+      labelRule = FerPlusLabels.rule() + "; " + FerCsvReader.lastAlignment().describe();
+      System.err.println(FerCsvReader.lastAlignment().describe());
+    }
     if (report != null) {
-      EvaluationReport.write(report, result, mistakes, votes == null ? null : FerPlusLabels.rule());
+      EvaluationReport.write(report, result, mistakes, labelRule);
     }
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(result.toJsonMap()));

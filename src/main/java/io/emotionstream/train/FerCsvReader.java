@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +41,20 @@ public final class FerCsvReader {
     return read(file, selection, usages, null);
   }
 
+  /** A face read before its FER+ label is known. */
+  private record PendingFace(int row, String usage, GreyImage pixels) {}
+
+  /** How the last read with FER+ labels lined the files up, for reports (null before one). */
+  private static volatile FerPlusLabels.Alignment lastAlignment;
+
+  public static FerPlusLabels.Alignment lastAlignment() {
+    return lastAlignment;
+  }
+
   /**
    * @param ferplus when set, each row's class is its FER+ majority label instead of the {@code emotion}
-   *     field, and rows without one are skipped; the file must then hold every FER2013 row in order
+   *     field, and rows without one are skipped; the rows are lined up with the FER+ rows by
+   *     {@link FerPlusLabels#align}
    */
   public static Map<String, LabelledFaces> read(Path file, ClassSelection selection, Set<String> usages,
       FerPlusLabels ferplus) {
@@ -60,6 +72,9 @@ public final class FerCsvReader {
       String line;
       long lineNo = 1;
       long row = -1;
+      List<String> rowUsages = new ArrayList<>();
+      List<Integer> rowEmotions = new ArrayList<>();
+      List<PendingFace> pending = new ArrayList<>();
       while ((line = in.readLine()) != null) {
         lineNo++;
         if (line.isBlank()) {
@@ -73,17 +88,19 @@ public final class FerCsvReader {
         }
         String usage = columns.usage < 0 ? "Training" : unquote(fields[columns.usage]);
         seenUsages.merge(usage, 1, Integer::sum);
-        int ferplusLabel = ferplus == null ? 0 : ferplus.label(row, usage, file, lineNo);
         LabelledFaces split = out.get(usage);
-        if (split == null) {
-          continue;
-        }
         int emotion = parseEmotion(file, lineNo, unquote(fields[columns.emotion]));
         if (ferplus != null) {
-          if (ferplusLabel == FerPlusLabels.NONE) {
-            continue;
+          // FER+ labels need every row's usage and class first (to line the files up), then the faces
+          rowUsages.add(usage);
+          rowEmotions.add(emotion);
+          if (split != null) {
+            pending.add(new PendingFace((int) row, usage, parsePixels(file, lineNo, unquote(fields[columns.pixels]))));
           }
-          emotion = ferplusLabel;
+          continue;
+        }
+        if (split == null) {
+          continue;
         }
         int target = selection.target(emotion);
         if (target < 0) {
@@ -92,7 +109,16 @@ public final class FerCsvReader {
         split.add(parsePixels(file, lineNo, unquote(fields[columns.pixels])), target);
       }
       if (ferplus != null) {
-        ferplus.checkRowCount(row + 1, file);
+        FerPlusLabels.Alignment alignment = ferplus.align(rowUsages,
+            rowEmotions.stream().mapToInt(Integer::intValue).toArray(), file);
+        lastAlignment = alignment;
+        for (PendingFace face : pending) {
+          int label = alignment.labels()[face.row()];
+          int target = label == FerPlusLabels.NONE ? -1 : selection.target(label);
+          if (target >= 0) {
+            out.get(face.usage()).add(face.pixels(), target);
+          }
+        }
       }
     } catch (IOException e) {
       throw new DatasetException(file, "cannot read: " + e.getMessage(), e);
