@@ -116,7 +116,7 @@ public final class DirectoryModelStore implements ModelStore {
     Path real;
     Path realRoot;
     try {
-      realRoot = root.toRealPath();
+      realRoot = Files.exists(root) ? root.toRealPath() : root;
       real = path.toRealPath();
     } catch (IOException e) {
       throw new ModelArtifactException(path, "cannot resolve " + uri + " in the model store " + root + ": " + e, e);
