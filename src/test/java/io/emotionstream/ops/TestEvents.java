@@ -17,6 +17,10 @@ final class TestEvents {
   private TestEvents() {}
 
   static String json(String camera, long frame, String label, Instant captureTime) {
+    return EventJson.line(event(camera, frame, label, captureTime));
+  }
+
+  static FaceEmotion event(String camera, long frame, String label, Instant captureTime) {
     List<LabelScore> scores = new ArrayList<>();
     for (String l : LABELS) {
       scores.add(new LabelScore(l, l.equals(label) ? 0.94f : 0.01f));
@@ -29,6 +33,6 @@ final class TestEvents {
         .setCaptureTime(captureTime).setFaceIndex(0).setFaceCount(1).setBox(new Box(1f, 2f, 30f, 40f))
         .setDetectionScore(0.99f).setLandmarks(landmarks).setLabel(label).setScores(scores)
         .setModelName("test-model").setModelVersion("7").setProcessingTimeMs(12f).setLatencyMs(40).build();
-    return EventJson.line(event);
+    return event;
   }
 }
