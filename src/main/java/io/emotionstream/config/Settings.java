@@ -204,8 +204,15 @@ public final class Settings {
   }
 
   private IllegalArgumentException invalid(String key, String expected) {
-    return new IllegalArgumentException("setting '" + key + "' = '" + values.get(key) + "' from "
-        + source(key) + " is not " + expected);
+    return new IllegalArgumentException("setting '" + key + "' = '" + (secret(key) ? "***" : values.get(key))
+        + "' from " + source(key) + " is not " + expected);
+  }
+
+  /** Keys whose values are credentials: never printed. */
+  public static boolean secret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password") || k.contains("token") || k.contains("user.info") || k.contains("secret")
+        || k.contains("jaas.config") || k.endsWith(".key");
   }
 
   private static void put(Map<String, String> values, Map<String, String> sources, Properties p, String src) {
