@@ -33,6 +33,7 @@ public final class Operations implements AutoCloseable {
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);
     status.advertisedAddress(settings.string("ops.advertised-address", ""));
+    status.brokerTimeout(java.time.Duration.ofMillis(settings.longValue("health.broker-timeout-ms")));
     int port = settings.integer("ops.port");
     OpsOptions options = port > 0 ? OpsOptions.from(settings) : null;
     feed = withFeed && port > 0 ? new EventFeed(settings) : null;
