@@ -1,8 +1,9 @@
 # emotion-stream container image.
 #   CPU (default):  docker build -t emotion-stream .
 #   GPU (CUDA):     docker build -t emotion-stream:gpu --build-arg FLAVOR=gpu .
-# The GPU variant leaves out the CPU libtorch and lets DJL pick the CUDA build of libtorch that
-# matches PYTORCH_FLAVOR at first start (see README, "GPUs").
+# The GPU variant leaves out the CPU libtorch and carries DJL's CUDA 12.8 build of libtorch 2.7.1
+# (the build DJL 0.36 loads: PyTorch 2.7 ships CUDA 11.8, 12.6 and 12.8) in its DJL cache, so it
+# starts without network access (see README, "GPUs").
 
 ARG FLAVOR=cpu
 
@@ -27,11 +28,19 @@ FROM eclipse-temurin:17-jre-jammy AS runtime-cpu
 RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 \
  && rm -rf /var/lib/apt/lists/*
 
+# ---- libtorch for CUDA (not on Maven Central: DJL publishes it on publish.djl.ai) -----------------
+FROM debian:bookworm-slim AS libtorch-gpu
+RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-libtorch-cuda.sh /fetch-libtorch-cuda.sh
+RUN bash /fetch-libtorch-cuda.sh /djl 2.7.1 cu128
+
 # ---- runtime: GPU -------------------------------------------------------------------------------
-FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 AS runtime-gpu
+FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04 AS runtime-gpu
 RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless libjemalloc2 \
  && rm -rf /var/lib/apt/lists/*
-ENV PYTORCH_FLAVOR=cu124
+# DJL finds $DJL_CACHE_DIR/pytorch/2.7.1-cu128-linux-x86_64 and downloads nothing
+ENV PYTORCH_FLAVOR=cu128
+COPY --from=libtorch-gpu /djl /app/cache/djl
 
 # ---- final ------------------------------------------------------------------------------------------
 FROM runtime-${FLAVOR}
@@ -49,12 +58,17 @@ ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
     OMP_WAIT_POLICY=PASSIVE \
     EMOTION_STREAM_ASSETS=/app/assets \
     EMOTION_STREAM_HOME=/app \
+    EMOTION_STREAM_OPS_BIND_ADDRESS=0.0.0.0 \
     DJL_CACHE_DIR=/app/cache/djl \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=/app/cache/javacpp"
 # unpack the native libraries, convert face-api's weights (model.dir=faceapi-expression) and check that the
-# default model loads, once, at build time
-RUN java -cp "/app/lib/*" io.emotionstream.cli.Main classify --model faceapi-expression /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null \
- && java -cp "/app/lib/*" io.emotionstream.cli.Main classify /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null \
+# default model loads, once, at build time. A docker build has no GPU driver, so the CUDA libtorch cannot
+# load there: the gpu image does this at first start.
+ARG FLAVOR
+RUN mkdir -p /app/cache \
+ && { { java -cp "/app/lib/*" io.emotionstream.cli.Main classify --model faceapi-expression /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null \
+        && java -cp "/app/lib/*" io.emotionstream.cli.Main classify /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null; } \
+      || [ "$FLAVOR" = gpu ]; } \
  && chown -R emotion /app/cache /app/assets
 USER 10001
 EXPOSE 9400

@@ -3,7 +3,10 @@ package io.emotionstream.cli;
 import io.emotionstream.config.Settings;
 import io.emotionstream.ops.Operations;
 import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.inference.DevicePlan;
+import io.emotionstream.inference.DeviceUnavailableException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +39,49 @@ public final class ProcessCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    try (Operations ops = Operations.start(settings, true);
-        Pipeline pipeline = Pipeline.open(settings, ops.registry());
+    try (Operations ops = Operations.start(settings, true)) {
+      Pipeline pipeline;
+      try {
+        DevicePlan.requireRequestedGpus(Pipeline.inferenceConfig(settings));
+        pipeline = Pipeline.open(settings, ops.registry());
+      } catch (DeviceUnavailableException e) {
+        return unavailable(ops, e);
+      }
+      return run(settings, ops, pipeline, ticker);
+    } finally {
+      ticker.shutdownNow();
+    }
+  }
+
+  /**
+   * GPUs were asked for and cannot be used: running on the CPU instead would take partitions at a
+   * fraction of the planned throughput. Stay up, not ready, saying why, until stopped; restarting
+   * would not bring a GPU, so liveness stays up.
+   */
+  private static Integer unavailable(Operations ops, DeviceUnavailableException e) throws InterruptedException {
+    LOG.error("not processing: {}", e.getMessage());
+    ops.status().unavailable(e.getMessage());
+    if (ops.port() == 0) {
+      return 2; // nobody can see a not-ready status
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook = new Thread(stop::countDown, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stop.await();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running
+      }
+    }
+    return 2;
+  }
+
+  private Integer run(Settings settings, Operations ops, Pipeline opened, ScheduledExecutorService ticker)
+      throws Exception {
+    try (Pipeline pipeline = opened;
         EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry())) {
       ops.status().model(pipeline::modelInService);
       ops.status().processor(processor);
@@ -52,8 +96,6 @@ public final class ProcessCommand implements Callable<Integer> {
       }
       processor.awaitStop();
       LOG.info("stopped: {}", processor.stats());
-    } finally {
-      ticker.shutdownNow();
     }
     return 0;
   }

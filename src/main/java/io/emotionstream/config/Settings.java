@@ -75,6 +75,19 @@ public final class Settings {
         sources.put(key, "environment variable " + var);
       }
     }
+    // Kafka client settings need no default to be set from the environment, so that secrets
+    // (sasl.jaas.config, ssl.keystore.password) can stay out of files and the process list:
+    // EMOTION_STREAM_KAFKA_SASL_JAAS_CONFIG -> kafka.sasl.jaas.config (Kafka's keys have only dots)
+    String kafkaEnv = ENV_PREFIX + "KAFKA_";
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+      if (e.getKey().startsWith(kafkaEnv) && e.getKey().length() > kafkaEnv.length()) {
+        String key = KAFKA_PREFIX + e.getKey().substring(kafkaEnv.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+        if (!sources.containsKey(key) || !sources.get(key).startsWith("environment")) {
+          values.put(key, e.getValue().trim());
+          sources.put(key, "environment variable " + e.getKey());
+        }
+      }
+    }
     for (String override : overrides) {
       int eq = override.indexOf('=');
       if (eq <= 0) {
@@ -204,8 +217,15 @@ public final class Settings {
   }
 
   private IllegalArgumentException invalid(String key, String expected) {
-    return new IllegalArgumentException("setting '" + key + "' = '" + values.get(key) + "' from "
-        + source(key) + " is not " + expected);
+    return new IllegalArgumentException("setting '" + key + "' = '" + (secret(key) ? "***" : values.get(key))
+        + "' from " + source(key) + " is not " + expected);
+  }
+
+  /** Keys whose values are credentials: never printed. */
+  public static boolean secret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password") || k.contains("token") || k.contains("user.info") || k.contains("secret")
+        || k.contains("jaas.config") || k.endsWith(".key");
   }
 
   private static void put(Map<String, String> values, Map<String, String> sources, Properties p, String src) {

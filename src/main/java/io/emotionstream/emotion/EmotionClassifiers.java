@@ -1,5 +1,6 @@
 package io.emotionstream.emotion;
 
+import io.emotionstream.config.Settings;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.model.ModelArtifact;
 import java.nio.file.Path;
@@ -12,8 +13,8 @@ public final class EmotionClassifiers {
   /**
    * Opens a batching classifier.
    *
-   * @param artifactDir a model artifact directory, or null for the bundled default model
-   *     ({@link EmotionModels#bundled()})
+   * @param artifactDir a model artifact directory, or null for the default model
+   *     ({@link #defaultArtifact()})
    * @param config devices, batch size, waits, queue; {@link InferenceConfig#defaults()} if null
    * @throws io.emotionstream.model.ModelArtifactException if the artifact is missing or damaged
    */
@@ -36,12 +37,13 @@ public final class EmotionClassifiers {
   }
 
   /**
-   * The default model's artifact: the bundled ResNet-18 ({@link EmotionModels#BUNDLED_DIR}).
+   * The default model's artifact: the {@code model.dir} of the bundled defaults
+   * ({@code config/emotion-stream.properties}), the one table of defaults.
    *
    * @throws io.emotionstream.model.ModelArtifactException naming the path when it is not installed
    */
   public static ModelArtifact defaultArtifact() {
-    return EmotionModels.bundled();
+    return EmotionModels.resolve(Settings.defaults().string("model.dir"));
   }
 
   /** face-api's expression network, converted on first use ({@code model.dir=faceapi-expression}). */

@@ -4,6 +4,7 @@ import io.emotionstream.config.Settings;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.model.ModelArtifact;
+import io.emotionstream.model.ModelArtifactException;
 import io.emotionstream.model.ModelMetadata;
 import io.emotionstream.model.ModelReleases;
 import io.emotionstream.model.ModelStore;
@@ -14,10 +15,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * version of its model, without a restart: the new version is loaded in the background, verified
  * (checksum, name, version, labels, input contract), warmed up on every device worker, then
  * swapped in; in-flight batches finish on the old version, which is closed afterwards. A bad
- * release leaves the current model serving; it is logged and counted, and not retried until a new
- * release arrives.
+ * release leaves the current model serving; it is logged, counted and retried with exponential
+ * backoff ({@code model.reload.retry-*}), unless it was refused for safety (an artifact outside the
+ * store, weights outside the artifact) or a newer release of the model supersedes it.
  */
 public final class HotReloader implements AutoCloseable {
 
@@ -48,7 +48,10 @@ public final class HotReloader implements AutoCloseable {
   private final Counter reloads;
   private final Counter failures;
   private final ModelInfoMetric modelInfo;
-  private final Set<String> failed = new HashSet<>();
+  private final Counter attempts;
+  private final Counter loopErrors;
+  private final MeterRegistry registry;
+  private final PendingRelease pending;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile String lastFailure;
@@ -67,6 +70,13 @@ public final class HotReloader implements AutoCloseable {
         .description("model releases swapped in or refused").register(registry);
     this.failures = Counter.builder("emotionstream.model.reloads").tag("result", "failure")
         .description("model releases swapped in or refused").register(registry);
+    this.attempts = Counter.builder("emotionstream.model.reload.attempts")
+        .description("attempts to load a released model, first tries and retries").register(registry);
+    this.loopErrors = Counter.builder("emotionstream.model.reloader.errors")
+        .description("unexpected errors of the reloader thread (it goes on)").register(registry);
+    this.registry = registry;
+    this.pending = new PendingRelease(settings.longValue("model.reload.retry-initial-ms"),
+        settings.longValue("model.reload.retry-max-ms"), settings.integer("model.reload.max-attempts"));
     this.modelInfo = modelInfo;
     this.thread = new Thread(this::run, "model-reloader");
     thread.setDaemon(true);
@@ -118,23 +128,66 @@ public final class HotReloader implements AutoCloseable {
             consumer.seek(e.topicPartition(), e.offset() + 1);
           }
           if (latest != null) {
-            apply(latest);
+            offer(latest);
           }
+          applyDue();
         }
-      } catch (RuntimeException e) {
+      } catch (VirtualMachineError e) {
+        loopErrors.increment();
+        LOG.error("model reloader stops: the JVM is out of resources; restart the instance", e);
+        throw e; // out of memory or a broken JVM: nothing here can be trusted any more
+      } catch (Throwable e) { // an Error from a library (linkage, assertion) must not end hot reload silently
+        loopErrors.increment();
         if (running) {
-          LOG.warn("cannot follow {}: {}; retrying in 5 s", topic, e.toString());
+          LOG.warn("cannot follow {}: {}; retrying in 5 s", topic, e.toString(), e);
           sleep(5000);
         }
       }
     }
   }
 
-  /** Loads, checks, warms up and swaps in {@code release}; on any problem keeps the current model. */
-  void apply(ModelRelease release) {
-    String id = release.getModelName() + " " + release.getVersion() + " (" + release.getChecksum() + ")";
-    if (release.getVersion().equals(servingVersion()) || failed.contains(id)) {
+  /** A release read from the topic: it replaces any release still waiting for a retry. */
+  void offer(ModelRelease release) {
+    if (release.getVersion().equals(servingVersion())) {
+      pending.clear(); // a rollback to the version in service cancels pending retries
       return;
+    }
+    pending.offer(release, System.currentTimeMillis());
+  }
+
+  /** Tries the pending release when its attempt is due; schedules the next attempt if it fails. */
+  void applyDue() {
+    ModelRelease release = pending.due(System.currentTimeMillis());
+    if (release == null) {
+      return;
+    }
+    attempts.increment();
+    Throwable problem = apply(release);
+    if (problem == null) {
+      pending.clear();
+      return;
+    }
+    if (problem instanceof ModelArtifactException m && m.reason().refusal()) {
+      pending.clear();
+      Counter.builder("emotionstream.model.releases.refused").tag("reason", m.reason().code())
+          .description("model releases refused for safety (not retried)").register(registry).increment();
+      fail(release, "refused (" + m.reason().code() + "): " + problem.getMessage() + "; not retried");
+      return;
+    }
+    long delay = pending.failed(System.currentTimeMillis());
+    fail(release, problem.getMessage() + (delay < 0 ? "; attempts used up, waiting for a new release"
+        : "; attempt " + pending.attempts() + ", retrying in " + delay + " ms"));
+  }
+
+  /**
+   * Loads, checks, warms up and swaps in {@code release}; on any problem keeps the current model.
+   *
+   * @return null when swapped in (or already serving), else the problem
+   */
+  private Throwable apply(ModelRelease release) {
+    String id = release.getModelName() + " " + release.getVersion() + " (" + release.getChecksum() + ")";
+    if (release.getVersion().equals(servingVersion())) {
+      return null;
     }
     long t0 = System.nanoTime();
     LOG.info("loading released model {} from {}", id, release.getArtifactUri());
@@ -151,12 +204,14 @@ public final class HotReloader implements AutoCloseable {
       modelInfo.show(artifact.metadata());
       LOG.info("model {} swapped in for {} after {} ms of loading and warm-up", id, before,
           (System.nanoTime() - t0) / 1_000_000);
-    } catch (RuntimeException e) {
+      return null;
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) { // e.g. an UnsatisfiedLinkError from a device: the release failed, not the reloader
       if (next != null) {
         next.close();
       }
-      failed.add(id);
-      fail(release, e.getMessage());
+      return e;
     }
   }
 

@@ -86,12 +86,62 @@ public final class DirectoryModelStore implements ModelStore {
     return out;
   }
 
+  /**
+   * The artifact directory of a release, only when it lies inside this store: the path is normalised
+   * and its symbolic links resolved first, so neither {@code ..} nor a link can lead out of the root.
+   *
+   * @throws ModelArtifactException {@code UNSUPPORTED_URI} or {@code OUTSIDE_STORE} for a refused URI,
+   *     {@code INVALID} when the directory is not (yet) there
+   */
   @Override
   public Path fetch(URI uri) {
     if (!"file".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("artifact URI " + uri + " is not a file: URI");
+      throw new ModelArtifactException(ModelArtifactException.Reason.UNSUPPORTED_URI, root,
+          "artifact URI " + uri + " is not a file: URI", null);
     }
-    return Path.of(uri);
+    Path path;
+    try {
+      path = pathOf(uri).toAbsolutePath().normalize();
+    } catch (IllegalArgumentException e) {
+      throw new ModelArtifactException(ModelArtifactException.Reason.UNSUPPORTED_URI, root,
+          "artifact URI " + uri + " names no local path: " + e.getMessage(), e);
+    }
+    if (!Files.exists(path)) {
+      if (!path.startsWith(root)) {
+        throw new ModelArtifactException(ModelArtifactException.Reason.OUTSIDE_STORE, path,
+            "artifact URI " + uri + " lies outside the model store " + root, null);
+      }
+      throw new ModelArtifactException(path, "no artifact directory at " + uri);
+    }
+    Path real;
+    Path realRoot;
+    try {
+      realRoot = Files.exists(root) ? root.toRealPath() : root;
+      real = path.toRealPath();
+    } catch (IOException e) {
+      throw new ModelArtifactException(path, "cannot resolve " + uri + " in the model store " + root + ": " + e, e);
+    }
+    if (!real.startsWith(realRoot)) {
+      throw new ModelArtifactException(ModelArtifactException.Reason.OUTSIDE_STORE, path,
+          "artifact URI " + uri + " resolves to " + real + ", outside the model store " + realRoot, null);
+    }
+    return real;
+  }
+
+  /**
+   * The local path of a {@code file:} URI: hierarchical ({@code file:/m}, {@code file:///m}) or
+   * opaque and relative to the working directory ({@code file:./model-store}, {@code file:models}),
+   * which {@link Path#of(URI)} refuses as "not hierarchical".
+   */
+  static Path pathOf(URI uri) {
+    if (uri.isOpaque()) {
+      return Path.of(uri.getSchemeSpecificPart());
+    }
+    if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()) {
+      throw new IllegalArgumentException("file: URI " + uri + " names a host (" + uri.getAuthority()
+          + "); use file:/path or a mounted directory");
+    }
+    return Path.of(uri.getPath());
   }
 
   @Override

@@ -81,9 +81,21 @@ public final class ModelArtifact {
       throw new ModelArtifactException(metadataFile, "unknown architecture '" + metadata.architecture()
           + "' (known: " + Architectures.names() + ")");
     }
-    Path weights = directory.resolve(metadata.weightsFile());
+    Path weights = directory.resolve(metadata.weightsFile()).normalize();
+    if (!weights.startsWith(directory.normalize())) {
+      throw new ModelArtifactException(ModelArtifactException.Reason.WEIGHTS_OUTSIDE_ARTIFACT, metadataFile,
+          "weightsFile '" + metadata.weightsFile() + "' points outside the artifact directory", null);
+    }
     if (!Files.isRegularFile(weights)) {
       throw new ModelArtifactException(weights, "missing weights file named by " + METADATA_FILE);
+    }
+    try {
+      if (!weights.toRealPath().startsWith(directory.toRealPath())) {
+        throw new ModelArtifactException(ModelArtifactException.Reason.WEIGHTS_OUTSIDE_ARTIFACT, weights,
+            "weights file is a link to " + weights.toRealPath() + ", outside the artifact directory", null);
+      }
+    } catch (IOException e) {
+      throw new ModelArtifactException(weights, "cannot resolve: " + e, e);
     }
     String actual = sha256(weights);
     if (!actual.equalsIgnoreCase(metadata.weightsSha256())) {
@@ -169,7 +181,7 @@ public final class ModelArtifact {
   }
 
   public Path weightsFile() {
-    return directory.resolve(metadata.weightsFile());
+    return directory.resolve(metadata.weightsFile()).normalize();
   }
 
   /** Lower-case hex SHA-256 of a file. */

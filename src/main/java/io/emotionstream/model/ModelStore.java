@@ -28,7 +28,9 @@ public interface ModelStore {
   URI locate(String name, String version);
 
   /**
-   * Opens the store at {@code location}: a path or a {@code file:} URI.
+   * Opens the store at {@code location}: a directory path or a {@code file:} URI, absolute or
+   * relative ({@code ./model-store}, {@code file:./model-store}); relative ones are resolved against
+   * the working directory.
    *
    * @throws IllegalArgumentException for a scheme no store implements
    */
@@ -37,12 +39,17 @@ public interface ModelStore {
       throw new IllegalArgumentException("no model store configured (setting model.store)");
     }
     if (location.contains("://") || location.startsWith("file:")) {
-      URI uri = URI.create(location);
+      URI uri;
+      try {
+        uri = URI.create(location);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("model store '" + location + "' is not a valid URI: " + e.getMessage(), e);
+      }
       if (!"file".equals(uri.getScheme())) {
         throw new IllegalArgumentException("model store '" + location + "': scheme " + uri.getScheme()
             + " is not supported (use a directory or a file: URI)");
       }
-      return new DirectoryModelStore(Path.of(uri));
+      return new DirectoryModelStore(DirectoryModelStore.pathOf(uri));
     }
     return new DirectoryModelStore(Path.of(location));
   }

@@ -1,12 +1,20 @@
 package io.emotionstream.ops;
 
 import io.emotionstream.stream.EmotionProcessor;
+import java.time.Duration;
+import java.util.OptionalDouble;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What the health endpoints and the dashboard report about this instance. The processor and the
  * model arrive while the HTTP server is already up, so that readiness can say "not yet".
+ *
+ * <p>Ready means "this consumer is doing its share": a model is loaded, Kafka Streams is RUNNING,
+ * and its consumers were in contact with the group coordinator (a broker) within
+ * {@code health.broker-timeout-ms}: Kafka Streams stays RUNNING while every broker is unreachable,
+ * and its partitions are then processed by nobody. Live means only "restarting would not help":
+ * the streams have not died, whatever the brokers do (an outage must not restart every pod).
  */
 public final class InstanceStatus {
 
@@ -14,10 +22,22 @@ public final class InstanceStatus {
   private volatile Supplier<String> model = () -> null;
   private volatile String advertisedAddress;
   private volatile boolean dashboardOnly;
+  private volatile String unavailable;
+  private volatile Duration brokerTimeout = Duration.ofSeconds(30);
 
   /** This instance only serves the dashboard: ready as soon as it answers. */
   public void dashboardOnly() {
     this.dashboardOnly = true;
+  }
+
+  /** This instance cannot serve, and why (e.g. GPUs asked for and not usable): never ready. */
+  public void unavailable(String reason) {
+    this.unavailable = reason;
+  }
+
+  /** Longest time without contact with a broker before the instance reports not ready. */
+  public void brokerTimeout(Duration timeout) {
+    this.brokerTimeout = timeout;
   }
 
   /** @param address host:port other instances reach this one at ({@code ops.advertised-address}), or null */
@@ -58,13 +78,16 @@ public final class InstanceStatus {
     return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
   }
 
-  /** Ready to process: a model is loaded and Kafka Streams is RUNNING. */
+  /** Ready to process: a model is loaded, Kafka Streams is RUNNING and in contact with the brokers. */
   public boolean ready() {
-    return dashboardOnly || modelInService() != null && streamsState() == KafkaStreams.State.RUNNING;
+    return readiness().startsWith("ready");
   }
 
   /** Why the instance is not ready, or "ready". */
   public String readiness() {
+    if (unavailable != null) {
+      return "unavailable: " + unavailable;
+    }
     if (dashboardOnly) {
       return "ready (dashboard only)";
     }
@@ -72,6 +95,14 @@ public final class InstanceStatus {
       return "model not loaded";
     }
     KafkaStreams.State state = streamsState();
-    return state == KafkaStreams.State.RUNNING ? "ready" : "streams " + (state == null ? "not started" : state);
+    if (state != KafkaStreams.State.RUNNING) {
+      return "streams " + (state == null ? "not started" : state);
+    }
+    OptionalDouble silence = processor.secondsSinceBrokerContact();
+    if (silence.isPresent() && silence.getAsDouble() * 1000 > brokerTimeout.toMillis()) {
+      return String.format(java.util.Locale.ROOT, "no contact with the Kafka brokers for %.0f s (limit %d s)",
+          silence.getAsDouble(), brokerTimeout.toSeconds());
+    }
+    return "ready";
   }
 }

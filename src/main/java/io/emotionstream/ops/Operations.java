@@ -33,12 +33,15 @@ public final class Operations implements AutoCloseable {
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);
     status.advertisedAddress(settings.string("ops.advertised-address", ""));
+    status.brokerTimeout(java.time.Duration.ofMillis(settings.longValue("health.broker-timeout-ms")));
     int port = settings.integer("ops.port");
+    OpsOptions options = port > 0 ? OpsOptions.from(settings) : null;
     feed = withFeed && port > 0 ? new EventFeed(settings) : null;
     try {
-      server = port > 0 ? OpsServer.start(port, registry, status, feed) : null;
+      server = port > 0 ? OpsServer.start(options, registry, status, feed) : null;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the operations HTTP port " + port + " (setting ops.port from "
+      throw new UncheckedIOException("cannot open the operations HTTP port " + options.bindAddress() + ":" + port
+          + " (settings ops.bind-address from " + settings.source("ops.bind-address") + ", ops.port from "
           + settings.source("ops.port") + "): " + e.getMessage(), e);
     }
   }

@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -30,14 +32,22 @@ import org.slf4j.LoggerFactory;
  * per-camera window counts), {@code /api/events/recent}, {@code /api/events/stream}
  * (server-sent events) and the dashboard at {@code /}.
  *
+ * <p>{@code /api/*} and the dashboard need the bearer token when one is configured
+ * ({@link OpsOptions#token()}), as {@code Authorization: Bearer TOKEN} or as the password of HTTP
+ * basic authentication (which browsers ask for and then send with every request of the page,
+ * including its event stream); {@code /metrics} and {@code /health/*} stay open for probes.
+ *
  * <p>The JDK's own HTTP server is enough for a handful of operational endpoints and avoids a web
- * framework in the processor's class path.
+ * framework (and its CVE stream) in the processor's class path; what it lacks we add here: a
+ * bounded thread pool where event streams can never take every thread, heartbeats that find clients
+ * that left, a bearer token, and 400s for bad parameters.
  */
 public final class OpsServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_STREAMS = 64;
+  /** Threads beyond the event streams: short requests (probes, metrics, the page) always find one. */
+  private static final int REQUEST_THREADS = 8;
   private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
       "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml");
 
@@ -47,11 +57,16 @@ public final class OpsServer implements AutoCloseable {
   private final InstanceStatus status;
   private final EventFeed feed;
   private final StatsQuery stats;
-  private final Semaphore streamSlots = new Semaphore(MAX_STREAMS);
+  private final Semaphore streamSlots;
+  private final OpsOptions options;
+  private final byte[] token;
 
   private OpsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
-      InstanceStatus status, EventFeed feed) {
+      InstanceStatus status, EventFeed feed, OpsOptions options) {
     this.server = server;
+    this.options = options;
+    this.streamSlots = new Semaphore(options.maxStreams());
+    this.token = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
     this.executor = executor;
     this.registry = registry;
     this.status = status;
@@ -60,22 +75,32 @@ public final class OpsServer implements AutoCloseable {
   }
 
   /**
+   * On the loopback interface, without a token.
+   *
    * @param port 0 picks a free port
    * @param feed null disables the event endpoints
    */
   public static OpsServer start(int port, PrometheusMeterRegistry registry, InstanceStatus status, EventFeed feed)
       throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(port), 64);
-    ExecutorService executor = Executors.newCachedThreadPool(r -> {
+    return start(OpsOptions.local(port), registry, status, feed);
+  }
+
+  /** @param feed null disables the event endpoints */
+  public static OpsServer start(OpsOptions options, PrometheusMeterRegistry registry, InstanceStatus status,
+      EventFeed feed) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress(options.bindAddress(), options.port()), 64);
+    // fixed: each event stream holds a thread for its lifetime, and there are at most maxStreams of them
+    ExecutorService executor = Executors.newFixedThreadPool(options.maxStreams() + REQUEST_THREADS, r -> {
       Thread t = new Thread(r, "ops-http");
       t.setDaemon(true);
       return t;
     });
-    OpsServer ops = new OpsServer(http, executor, registry, status, feed);
+    OpsServer ops = new OpsServer(http, executor, registry, status, feed, options);
     http.setExecutor(executor);
     http.createContext("/", ops::handle);
     http.start();
-    LOG.info("operations endpoints at http://localhost:{}/ (metrics, health, dashboard)", ops.port());
+    LOG.info("operations endpoints at http://{}:{}/ (metrics, health, dashboard{})", options.bindAddress(), ops.port(),
+        options.token() == null ? "" : "; /api and the dashboard need the token");
     return ops;
   }
 
@@ -85,9 +110,22 @@ public final class OpsServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      route(exchange);
+    }
+  }
+
+  /** Answers one request; the caller closes the exchange only after the error answers below are sent. */
+  private void route(HttpExchange exchange) {
+    try {
       String path = exchange.getRequestURI().getPath();
       if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
         send(exchange, 405, "text/plain", "method not allowed");
+        return;
+      }
+      if (!open(path) && !authorised(exchange)) {
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"emotion-stream\", charset=\"UTF-8\"");
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"emotion-stream\"");
+        send(exchange, 401, "text/plain", "this endpoint needs the ops token (Authorization: Bearer TOKEN)");
         return;
       }
       switch (path) {
@@ -109,6 +147,12 @@ public final class OpsServer implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.debug("client went away: {}", e.toString());
+    } catch (BadRequest e) {
+      try {
+        send(exchange, 400, "text/plain", e.getMessage());
+      } catch (IOException | RuntimeException ignored) {
+        // client gone
+      }
     } catch (RuntimeException e) {
       LOG.warn("{} failed: {}", exchange.getRequestURI(), e.toString());
       try {
@@ -117,6 +161,33 @@ public final class OpsServer implements AutoCloseable {
         // response already started
       }
     }
+  }
+
+  /** Probes and scrapers need no token. */
+  private static boolean open(String path) {
+    return path.equals("/metrics") || path.startsWith("/health/");
+  }
+
+  private boolean authorised(HttpExchange exchange) {
+    if (token == null) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null) {
+      return false;
+    }
+    byte[] given = null;
+    if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    } else if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        given = pair.substring(pair.indexOf(':') + 1).getBytes(StandardCharsets.UTF_8); // any user name
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    return given != null && MessageDigest.isEqual(given, token); // constant time
   }
 
   private void health(HttpExchange exchange, boolean ok, String detail) throws IOException {
@@ -143,7 +214,7 @@ public final class OpsServer implements AutoCloseable {
 
   private void stats(HttpExchange exchange) throws IOException {
     Map<String, String> query = query(exchange.getRequestURI());
-    int minutes = Integer.parseInt(query.getOrDefault("minutes", "60"));
+    int minutes = positiveInt(query, "minutes", 60, 7 * 24 * 60);
     StatsQuery.Answer answer = stats.windows(query.get("camera"), minutes);
     if (answer.redirectTo() != null) {
       exchange.getResponseHeaders().add("Location", "http://" + answer.redirectTo() + exchange.getRequestURI());
@@ -165,7 +236,13 @@ public final class OpsServer implements AutoCloseable {
     send(exchange, 200, "application/json", out.append(']').toString());
   }
 
-  /** Server-sent events: one {@code data:} line per face event, a comment every 15 s to keep proxies open. */
+  /**
+   * Server-sent events: one {@code data:} line per face event, and a comment line after every
+   * heartbeat interval without one. The JDK server tells nothing when a client leaves; a write does
+   * (the first after the peer closed may still succeed, the next fails), so the heartbeat frees the
+   * slot of a client that left within two intervals (64 idle clients with a 15 s keep-alive locked
+   * new dashboards out for 30-40 s).
+   */
   private void stream(HttpExchange exchange) throws IOException {
     if (feed == null || !streamSlots.tryAcquire()) {
       send(exchange, 503, "text/plain", feed == null ? "no event feed" : "too many live connections");
@@ -182,7 +259,7 @@ public final class OpsServer implements AutoCloseable {
       out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
       out.flush();
       while (true) {
-        String event = queue.poll(15, TimeUnit.SECONDS);
+        String event = queue.poll(options.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
         out.write((event == null ? ": keep-alive\n\n" : "data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
@@ -208,6 +285,30 @@ public final class OpsServer implements AutoCloseable {
     }
   }
 
+  /** A query parameter that must be a whole number in [1, max]; absent means {@code fallback}. */
+  static int positiveInt(Map<String, String> query, String name, int fallback, int max) {
+    String value = query.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new BadRequest("query parameter " + name + "=" + value + " must be a whole number from 1 to " + max);
+  }
+
+  /** A request the client must change; answered 400 with the message. */
+  static final class BadRequest extends RuntimeException {
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+
   private static Map<String, String> query(URI uri) {
     Map<String, String> out = new HashMap<>();
     String q = uri.getRawQuery();
@@ -217,8 +318,12 @@ public final class OpsServer implements AutoCloseable {
     for (String pair : q.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        try {
+          out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          throw new BadRequest("malformed query parameter '" + pair + "': " + e.getMessage());
+        }
       }
     }
     return out;

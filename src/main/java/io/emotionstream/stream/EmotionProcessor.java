@@ -34,6 +34,7 @@ public final class EmotionProcessor implements AutoCloseable {
   private final FrameStats stats;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final KafkaStreamsMetrics streamsMetrics;
+  private volatile long runningSince;
   private final java.util.List<KafkaStreams.State> states = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
@@ -68,6 +69,9 @@ public final class EmotionProcessor implements AutoCloseable {
     streams.setStateListener((now, before) -> {
       LOG.info("processor state {} -> {}", before, now);
       states.add(now);
+      if (now == KafkaStreams.State.RUNNING) {
+        runningSince = System.nanoTime();
+      }
       if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
         stopped.countDown();
       }
@@ -101,6 +105,28 @@ public final class EmotionProcessor implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * Seconds since the freshest heartbeat any stream thread's consumer sent to its group coordinator
+   * (Kafka's {@code last-heartbeat-seconds-ago}); empty before the first one. Heartbeats stop while
+   * no broker can be reached, so this grows during an outage although the state stays RUNNING.
+   */
+  public java.util.OptionalDouble secondsSinceBrokerContact() {
+    long since = runningSince;
+    // a consumer that has sent no heartbeat since it joined reports -1: it was in contact when
+    // the group last settled, which is when the instance became RUNNING (measured: both stream
+    // threads can report -1 for tens of seconds after RUNNING)
+    double sinceRunning = since == 0 ? Double.MAX_VALUE : (System.nanoTime() - since) / 1e9;
+    double heartbeat = streams.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("last-heartbeat-seconds-ago")
+            && e.getKey().group().equals("consumer-coordinator-metrics"))
+        .map(e -> e.getValue().metricValue())
+        .filter(v -> v instanceof Number n && n.doubleValue() >= 0 && Double.isFinite(n.doubleValue()))
+        .mapToDouble(v -> ((Number) v).doubleValue())
+        .min().orElse(Double.MAX_VALUE);
+    double silence = Math.min(heartbeat, sinceRunning);
+    return silence == Double.MAX_VALUE ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(silence);
   }
 
   public FrameStats stats() {

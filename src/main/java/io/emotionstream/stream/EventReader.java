@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads face events from every partition of the events topic without joining a consumer group
  * (so it never disturbs dashboards' groups). An undecodable event is reported and skipped.
+ *
+ * <p>It reads committed events only ({@code events.isolation-level}, default {@code read_committed}):
+ * under {@code exactly_once_v2} the processor writes events in transactions, and the events of an
+ * aborted transaction (a frame that will be processed again) must not reach a dashboard twice.
  */
 public final class EventReader implements AutoCloseable {
 
@@ -30,6 +34,7 @@ public final class EventReader implements AutoCloseable {
   public EventReader(Settings settings, boolean fromBeginning) {
     Map<String, Object> config = settings.kafkaClientConfig();
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel(settings));
     this.topic = settings.string("topic.events");
     this.consumer = new KafkaConsumer<>(config, new StringDeserializer(),
         AvroSerdes.from(settings).serde(FaceEmotion.class).deserializer());
@@ -44,6 +49,16 @@ public final class EventReader implements AutoCloseable {
     } else {
       consumer.seekToEnd(partitions);
     }
+  }
+
+  /** {@code events.isolation-level}: {@code read_committed} (default) or {@code read_uncommitted}. */
+  static String isolationLevel(Settings settings) {
+    String level = settings.string("events.isolation-level", "read_committed").trim().toLowerCase(java.util.Locale.ROOT);
+    if (!level.equals("read_committed") && !level.equals("read_uncommitted")) {
+      throw new IllegalArgumentException("setting 'events.isolation-level' = '" + level + "' from "
+          + settings.source("events.isolation-level") + " is not read_committed or read_uncommitted");
+    }
+    return level;
   }
 
   public List<ConsumerRecord<String, FaceEmotion>> poll(Duration timeout) {

@@ -33,6 +33,15 @@ public final class StreamsProperties {
     // never comes near max.poll.interval.ms.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings.string("application.id")));
+    // Static membership: a member that comes back under the same id (a container restarted after
+    // kill -9 or OOM keeps its pod name) takes its partitions back at once, without a rebalance and
+    // without the group waiting out the dead member's session. Kafka Streams appends "-<thread>".
+    String instanceId = settings.string("group.instance.id", "").trim();
+    if (!instanceId.isEmpty()) {
+      p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+    }
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        settings.integer("group.session-timeout-ms"));
     String advertised = settings.string("ops.advertised-address", "");
     if (!advertised.isBlank()) {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);

@@ -44,4 +44,24 @@ class SettingsTest {
   void malformedOverrideIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> Settings.load(null, Map.of(), List.of("no-equals-sign")));
   }
+
+  @Test
+  void kafkaSecretsComeFromTheEnvironmentWithoutADefault() {
+    Settings s = Settings.load(null, Map.of("EMOTION_STREAM_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.x required;",
+        "EMOTION_STREAM_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"), List.of());
+    assertEquals("org.apache.kafka.x required;", s.kafkaClientConfig().get("sasl.jaas.config"));
+    assertEquals("SASL_SSL", s.kafkaOverrides().get("security.protocol"));
+    assertEquals("environment variable EMOTION_STREAM_KAFKA_SASL_JAAS_CONFIG", s.source("kafka.sasl.jaas.config"));
+  }
+
+  @Test
+  void secretValuesAreNotEchoedInErrors() {
+    Settings s = Settings.defaults().with(Map.of("ops.sse.max-clients", "x", "schema.registry.ssl.truststore.password",
+        "hunter2"), "test");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> s.integer("schema.registry.ssl.truststore.password"));
+    assertTrue(!e.getMessage().contains("hunter2") && e.getMessage().contains("***"), e.getMessage());
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> s.integer("ops.sse.max-clients")).getMessage().contains("'x'"));
+  }
 }

@@ -66,6 +66,15 @@ class DeploymentFilesTest {
         .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " rendered"));
   }
 
+  private static JsonNode env(JsonNode container, String name) {
+    for (JsonNode e : container.path("env")) {
+      if (e.path("name").asText().equals(name)) {
+        return e;
+      }
+    }
+    throw new AssertionError("no environment variable " + name + " in " + container.path("name"));
+  }
+
   private static JsonNode container(JsonNode deployment) {
     return deployment.path("spec").path("template").path("spec").path("containers").get(0);
   }
@@ -85,6 +94,11 @@ class DeploymentFilesTest {
     assertTrue(processor.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asInt() >= 30);
     assertTrue(processor.path("spec").path("template").path("spec").path("securityContext").path("runAsNonRoot").asBoolean());
     JsonNode labels = processor.path("spec").path("selector").path("matchLabels");
+    JsonNode instanceId = env(c, Settings.envName("group.instance.id"));
+    assertEquals("metadata.name", instanceId.path("valueFrom").path("fieldRef").path("fieldPath").asText(),
+        "static membership: the pod name is the group instance id");
+    assertTrue(env(c, Settings.envName("ops.auth.token")).path("valueFrom").path("secretKeyRef").path("optional")
+        .asBoolean(), "the ops token comes from an optional Secret, never from the command line");
 
     JsonNode pdb = find(docs, "PodDisruptionBudget", "processor");
     assertEquals(labels, pdb.path("spec").path("selector").path("matchLabels"));
@@ -128,6 +142,8 @@ class DeploymentFilesTest {
     JsonNode c = container(find(docs, "Deployment", "processor"));
     assertEquals(1, c.path("resources").path("limits").path("nvidia.com/gpu").asInt());
     assertTrue(c.path("image").asText().endsWith("-gpu"), c.path("image").asText());
+    assertEquals("gpu", env(c, "EMOTION_STREAM_INFERENCE_DEVICES").path("value").asText(),
+        "without a usable GPU the processor stays not ready instead of running on the CPU");
     assertTrue(container(find(docs, "Deployment", "dashboard")).path("resources").path("limits").path("nvidia.com/gpu")
         .isMissingNode(), "only processors get GPUs");
   }
@@ -155,5 +171,10 @@ class DeploymentFilesTest {
     assertTrue(dockerfile.contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"), "jemalloc preloaded");
     assertTrue(dockerfile.contains("MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1"));
     assertTrue(dockerfile.contains("FROM nvidia/cuda") && dockerfile.contains("ARG FLAVOR"), "a GPU variant");
+    // DJL 0.36 loads libtorch 2.7.1, whose CUDA builds are 11.8, 12.6 and 12.8: base image and flavour agree
+    assertTrue(dockerfile.contains("FROM nvidia/cuda:12.8") && dockerfile.contains("PYTORCH_FLAVOR=cu128"), "CUDA 12.8");
+    assertTrue(dockerfile.contains("fetch-libtorch-cuda.sh /djl 2.7.1 cu128")
+        && dockerfile.contains("COPY --from=libtorch-gpu /djl /app/cache/djl"), "libtorch inside the image");
+    assertTrue(dockerfile.contains("EMOTION_STREAM_OPS_BIND_ADDRESS=0.0.0.0"), "probes reach the port");
   }
 }

@@ -28,7 +28,8 @@ class DevicePlanTest {
   @Test
   void explicitGpusAreChecked() {
     assertEquals(List.of(Device.gpu(1)), DevicePlan.resolve("gpu:1", 2, 1, 2).stream().map(WorkerSlot::device).toList());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DevicePlan.resolve("gpu:0,1", 1, 1, 2));
+    IllegalArgumentException e = assertThrows(DeviceUnavailableException.class, () -> DevicePlan.resolve("gpu:0,1", 1, 1, 2));
+    assertThrows(DeviceUnavailableException.class, () -> DevicePlan.resolve("gpu:0", 0, 1, 2));
     assertTrue(e.getMessage().contains("GPU 1"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> DevicePlan.resolve("tpu", 0, 1, 2));
   }

@@ -112,4 +112,96 @@ class OpsServerTest {
     assertEquals(404, get("/dashboard/../config/emotion-stream.properties").statusCode());
     assertEquals(503, get("/api/stats").statusCode());
   }
+
+  @Test
+  void badQueryParametersAreAnswered400() throws Exception {
+    for (String query : new String[] {"minutes=abc", "minutes=0", "minutes=-5", "minutes=99999999999"}) {
+      HttpResponse<String> answer = get("/api/stats?" + query);
+      assertEquals(400, answer.statusCode(), query + ": " + answer.body());
+    }
+    assertTrue(get("/api/stats?camera=x&minutes=abc").body().contains("minutes=abc"));
+  }
+
+  @Test
+  void theTokenGuardsTheApiAndTheDashboardButNotProbes() throws Exception {
+    try (OpsServer secured = OpsServer.start(OpsOptions.local(0).withToken("s3cret"), registry, status, feed)) {
+      String base = "http://localhost:" + secured.port();
+      for (String path : new String[] {"/api/status", "/api/events/recent", "/", "/dashboard/app.js"}) {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode(), path);
+        assertTrue(refused.headers().allValues("WWW-Authenticate").stream().anyMatch(h -> h.startsWith("Basic")));
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer s3cre").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrong.statusCode(), path);
+        HttpResponse<String> bearer = http.send(HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, bearer.statusCode(), path);
+        String basic = java.util.Base64.getEncoder().encodeToString("anyone:s3cret".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> browser = http.send(HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, browser.statusCode(), path);
+      }
+      for (String path : new String[] {"/metrics", "/health/live", "/health/ready"}) {
+        int code = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertTrue(code == 200 || code == 503, path + " answers probes without a token: " + code);
+      }
+    }
+  }
+
+  @Test
+  void tokenComesFromAFileAndNeverFromBothPlaces(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("token"), "from-file\n");
+    Settings settings = Settings.defaults().with(java.util.Map.of("ops.auth.token-file", file.toString()), "test");
+    assertEquals("from-file", OpsOptions.from(settings).token());
+    assertTrue(!OpsOptions.from(settings).toString().contains("from-file"), "never printed");
+    Settings both = settings.with(java.util.Map.of("ops.auth.token", "x"), "test");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> OpsOptions.from(both));
+    Settings env = Settings.load(null, java.util.Map.of("EMOTION_STREAM_OPS_AUTH_TOKEN", "from-env"), java.util.List.of());
+    assertEquals("from-env", OpsOptions.from(env).token());
+  }
+
+  /**
+   * Clients of the live stream that leave free their slot within a few heartbeats, and while every
+   * slot is taken the page, the API and the metrics still answer.
+   */
+  @Test
+  void streamSlotsOfClientsThatLeftAreFreedAndNothingElseLocksOut() throws Exception {
+    try (OpsServer small = OpsServer.start(OpsOptions.local(0).withStreams(3, Duration.ofMillis(200)), registry,
+        status, feed)) {
+      java.util.List<java.net.Socket> clients = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        java.net.Socket socket = new java.net.Socket("localhost", small.port());
+        socket.getOutputStream().write(("GET /api/events/stream HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        String line;
+        while ((line = in.readLine()) != null && !line.contains(": connected")) {
+          // headers and the chunk size
+        }
+        clients.add(socket);
+      }
+      String base = "http://localhost:" + small.port();
+      HttpRequest stream = HttpRequest.newBuilder(URI.create(base + "/api/events/stream")).build();
+      assertEquals(503, http.send(stream, HttpResponse.BodyHandlers.discarding()).statusCode(), "all slots taken");
+      for (String path : new String[] {"/", "/api/status", "/metrics", "/health/live"}) {
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode(), path + " while every stream slot is taken");
+      }
+      for (java.net.Socket socket : clients) {
+        socket.close();
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      int code = 503;
+      while (code == 503 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        HttpResponse<java.io.InputStream> again = http.send(stream, HttpResponse.BodyHandlers.ofInputStream());
+        code = again.statusCode();
+        again.body().close();
+      }
+      assertEquals(200, code, "a new dashboard gets a stream once the clients that left are noticed");
+    }
+  }
 }

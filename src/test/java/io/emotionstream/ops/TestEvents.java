@@ -17,11 +17,19 @@ final class TestEvents {
   private TestEvents() {}
 
   static String json(String camera, long frame, String label, Instant captureTime) {
-    return json(camera, frame, label, captureTime, null);
+    return EventJson.line(event(camera, frame, label, captureTime, null));
   }
 
   /** An event of the face track {@code trackId} (null: tracking off), its smoothed label {@code label}. */
   static String json(String camera, long frame, String label, Instant captureTime, String trackId) {
+    return EventJson.line(event(camera, frame, label, captureTime, trackId));
+  }
+
+  static FaceEmotion event(String camera, long frame, String label, Instant captureTime) {
+    return event(camera, frame, label, captureTime, null);
+  }
+
+  static FaceEmotion event(String camera, long frame, String label, Instant captureTime, String trackId) {
     List<LabelScore> scores = new ArrayList<>();
     for (String l : LABELS) {
       scores.add(new LabelScore(l, l.equals(label) ? 0.94f : 0.01f));
@@ -36,6 +44,6 @@ final class TestEvents {
         .setModelName("test-model").setModelVersion("7").setProcessingTimeMs(12f).setLatencyMs(40)
         .setTrackId(trackId).setSmoothedLabel(trackId == null ? null : label)
         .setSmoothedScores(trackId == null ? List.of() : scores).build();
-    return EventJson.line(event);
+    return event;
   }
 }

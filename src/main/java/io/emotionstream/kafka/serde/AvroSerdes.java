@@ -24,7 +24,7 @@ public final class AvroSerdes {
   public static AvroSerdes from(Settings settings) {
     WireFormat format = settings.enumValue("wire.format", WireFormat.class);
     SchemaRegistryClient registry = format == WireFormat.REGISTRY
-        ? new SchemaRegistryClient(settings.string("schema.registry.url")) : null;
+        ? SchemaRegistryClient.from(settings) : null;
     return new AvroSerdes(format, registry, format != WireFormat.REGISTRY || settings.bool("schema.registry.auto-register"));
   }
 

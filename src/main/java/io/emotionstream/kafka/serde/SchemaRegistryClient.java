@@ -2,14 +2,26 @@ package io.emotionstream.kafka.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.config.Settings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 
 /**
@@ -21,6 +33,10 @@ import org.apache.avro.Schema;
  * <p>Why our own: Confluent's client is not published to Maven Central, and Apicurio's serdes speak
  * Apicurio's native API and id scheme; the three calls above are the whole contract the Confluent
  * wire format needs, and the JDK's HTTP client plus Jackson cover them in a page of code.
+ *
+ * <p>A secured registry: HTTP basic credentials ({@code schema.registry.basic.auth.*}, with the
+ * names Confluent's clients use) or a bearer token, and a trust store for a private CA. Credentials
+ * never appear in messages: URLs are printed without their user info ({@link #redact(String)}).
  */
 public final class SchemaRegistryClient {
 
@@ -29,15 +45,123 @@ public final class SchemaRegistryClient {
 
   private final URI base;
   private final HttpClient http;
+  private final String authorization;
   private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
   private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
 
-  /** @param baseUrl e.g. {@code http://registry:8080/apis/ccompat/v7} */
+  /** An unsecured registry. @param baseUrl e.g. {@code http://registry:8080/apis/ccompat/v7} */
   public SchemaRegistryClient(String baseUrl) {
-    this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this(baseUrl, null, null);
   }
 
+  /**
+   * @param baseUrl the registry; user info in it is never sent as is nor printed
+   * @param authorization value of the {@code Authorization} header, or null
+   * @param ssl trust for {@code https} registries, or null for the JVM's default trust store
+   */
+  public SchemaRegistryClient(String baseUrl, String authorization, SSLContext ssl) {
+    URI given = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    this.base = withoutUserInfo(given);
+    this.authorization = authorization;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (ssl != null) {
+      builder.sslContext(ssl);
+    }
+    this.http = builder.build();
+  }
+
+  /**
+   * From {@code schema.registry.url} and the optional {@code schema.registry.basic.auth.credentials.source}
+   * ({@code USER_INFO}: {@code schema.registry.basic.auth.user.info} = {@code user:password};
+   * {@code URL}: the user info of the URL), {@code schema.registry.bearer.auth.token} and
+   * {@code schema.registry.ssl.truststore.location / .password / .type}.
+   */
+  public static SchemaRegistryClient from(Settings settings) {
+    String url = settings.string("schema.registry.url");
+    String source = settings.string("schema.registry.basic.auth.credentials.source", "").trim().toUpperCase(Locale.ROOT);
+    String bearer = settings.string("schema.registry.bearer.auth.token", "");
+    String userInfo = switch (source) {
+      case "" -> null;
+      case "USER_INFO" -> {
+        String info = settings.string("schema.registry.basic.auth.user.info", "");
+        if (!info.contains(":")) {
+          throw new IllegalArgumentException("schema.registry.basic.auth.user.info (from "
+              + settings.source("schema.registry.basic.auth.user.info") + ") must be user:password");
+        }
+        yield info;
+      }
+      case "URL" -> {
+        String info = URI.create(url).getRawUserInfo();
+        if (info == null) {
+          throw new IllegalArgumentException("schema.registry.basic.auth.credentials.source=URL but "
+              + "schema.registry.url " + redact(url) + " holds no user:password@");
+        }
+        yield java.net.URLDecoder.decode(info, StandardCharsets.UTF_8);
+      }
+      default -> throw new IllegalArgumentException("schema.registry.basic.auth.credentials.source (from "
+          + settings.source("schema.registry.basic.auth.credentials.source") + ") must be USER_INFO or URL");
+    };
+    if (userInfo != null && !bearer.isBlank()) {
+      throw new IllegalArgumentException("both basic credentials and schema.registry.bearer.auth.token are set: use one");
+    }
+    String authorization = userInfo != null
+        ? "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8))
+        : bearer.isBlank() ? null : "Bearer " + bearer.trim();
+    return new SchemaRegistryClient(url, authorization, sslContext(settings));
+  }
+
+  private static SSLContext sslContext(Settings settings) {
+    String location = settings.string("schema.registry.ssl.truststore.location", "");
+    if (location.isBlank()) {
+      return null;
+    }
+    String password = settings.string("schema.registry.ssl.truststore.password", "");
+    String type = settings.string("schema.registry.ssl.truststore.type", "PKCS12");
+    try (InputStream in = Files.newInputStream(Path.of(location))) {
+      KeyStore trust = KeyStore.getInstance(type);
+      trust.load(in, password.isEmpty() ? null : password.toCharArray());
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, factory.getTrustManagers(), null);
+      return ssl;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot load schema.registry.ssl.truststore.location " + location
+          + " (type " + type + ", from " + settings.source("schema.registry.ssl.truststore.location") + "): " + e, e);
+    }
+  }
+
+  /** {@code url} without its user info ({@code https://user:pw@host/} becomes {@code https://***@host/}). */
+  public static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      URI uri = new URI(url);
+      if (uri.getRawUserInfo() == null) {
+        return url;
+      }
+      return new URI(uri.getScheme(), "***", uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+          uri.getFragment()).toString();
+    } catch (URISyntaxException e) {
+      int at = url.lastIndexOf('@');
+      int scheme = url.indexOf("://");
+      return at > scheme && scheme >= 0 ? url.substring(0, scheme + 3) + "***" + url.substring(at) : url;
+    }
+  }
+
+  private static URI withoutUserInfo(URI uri) {
+    if (uri.getRawUserInfo() == null) {
+      return uri;
+    }
+    try {
+      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("schema registry URL " + redact(uri.toString()) + " is not valid", e);
+    }
+  }
+
+  /** The registry's URL, without credentials: safe to print. */
   public String baseUrl() {
     return base.toString();
   }
@@ -85,6 +209,9 @@ public final class SchemaRegistryClient {
     URI uri = base.resolve(path);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
         .header("Accept", CONTENT_TYPE + ", application/json");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     request = body == null ? request.GET()
         : request.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> response;
