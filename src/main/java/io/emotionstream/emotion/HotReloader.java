@@ -2,6 +2,7 @@ package io.emotionstream.emotion;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.inference.InferenceConfig;
+import io.emotionstream.kafka.TopicReader;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelMetadata;
@@ -16,16 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,26 +91,17 @@ public final class HotReloader implements AutoCloseable {
 
   private void run() {
     String topic = settings.string("topic.model-releases");
-    Map<String, Object> props = settings.kafkaClientConfig();
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     while (running) {
-      try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-          AvroSerdes.from(settings).serde(ModelRelease.class).deserializer())) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+      try (TopicReader<ModelRelease> releases = new TopicReader<>(settings, topic,
+          AvroSerdes.from(settings).serde(ModelRelease.class).deserializer(), TopicReader.Start.BEGINNING)) {
+        releases.onUndecodable(e -> fail(null, "undecodable record at " + e.topicPartition() + "@" + e.offset()
+            + ": " + e.getMessage()));
         while (running) {
           ModelRelease latest = null;
-          try {
-            for (ConsumerRecord<String, ModelRelease> r : consumer.poll(Duration.ofMillis(500))) {
-              if (modelName.equals(r.key()) && r.value() != null) {
-                latest = r.value();
-              }
+          for (ConsumerRecord<String, ModelRelease> r : releases.poll(Duration.ofMillis(500))) {
+            if (modelName.equals(r.key()) && r.value() != null) {
+              latest = r.value();
             }
-          } catch (RecordDeserializationException e) {
-            fail(null, "undecodable record at " + e.topicPartition() + "@" + e.offset() + ": " + e.getMessage());
-            consumer.seek(e.topicPartition(), e.offset() + 1);
           }
           if (latest != null) {
             apply(latest);

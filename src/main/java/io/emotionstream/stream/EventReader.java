@@ -1,20 +1,12 @@
 package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.TopicReader;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.FaceEmotion;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads face events from every partition of the events topic without joining a consumer group
@@ -22,47 +14,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventReader implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EventReader.class);
-
-  private final KafkaConsumer<String, FaceEmotion> consumer;
-  private final String topic;
+  private final TopicReader<FaceEmotion> reader;
 
   public EventReader(Settings settings, boolean fromBeginning) {
-    Map<String, Object> config = settings.kafkaClientConfig();
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.topic = settings.string("topic.events");
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-        AvroSerdes.from(settings).serde(FaceEmotion.class).deserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
-    if (partitions.isEmpty()) {
-      throw new IllegalStateException("topic " + topic + " does not exist");
-    }
-    consumer.assign(partitions);
-    if (fromBeginning) {
-      consumer.seekToBeginning(partitions);
-    } else {
-      consumer.seekToEnd(partitions);
-    }
+    this.reader = new TopicReader<>(settings, settings.string("topic.events"),
+        AvroSerdes.from(settings).serde(FaceEmotion.class).deserializer(),
+        fromBeginning ? TopicReader.Start.BEGINNING : TopicReader.Start.END);
   }
 
   public List<ConsumerRecord<String, FaceEmotion>> poll(Duration timeout) {
-    List<ConsumerRecord<String, FaceEmotion>> out = new ArrayList<>();
-    try {
-      consumer.poll(timeout).forEach(out::add);
-    } catch (RecordDeserializationException e) {
-      LOG.warn("skipping undecodable event at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
-      consumer.seek(e.topicPartition(), e.offset() + 1);
-    }
-    return out;
+    return reader.poll(timeout);
   }
 
   public String topic() {
-    return topic;
+    return reader.topic();
   }
 
   @Override
   public void close() {
-    consumer.close();
+    reader.close();
   }
 }
