@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,10 +65,10 @@ public final class Pipeline implements AutoCloseable {
   /** Loads the detector and the model named by the settings (the bundled one by default). */
   public static Pipeline open(Settings settings, MeterRegistry registry) {
     long t0 = System.nanoTime();
-    MtcnnDetector detector = new MtcnnDetector(detectorConfig(settings));
+    MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.from(settings));
     try {
       String dir = settings.string("model.dir", "");
-      InferenceConfig inference = inferenceConfig(settings);
+      InferenceConfig inference = InferenceConfig.from(settings);
       BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir.isBlank() ? null : Path.of(dir), inference);
       Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings), inference, registry);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
@@ -79,27 +78,6 @@ public final class Pipeline implements AutoCloseable {
       detector.close();
       throw e;
     }
-  }
-
-  static MtcnnConfig detectorConfig(Settings settings) {
-    double[] t = settings.decimals("detect.thresholds");
-    if (t.length != 3) {
-      throw new IllegalArgumentException("setting 'detect.thresholds' from " + settings.source("detect.thresholds")
-          + " needs three numbers (P-Net, R-Net, O-Net), got " + t.length);
-    }
-    MtcnnConfig d = MtcnnConfig.defaults();
-    return new MtcnnConfig(settings.integer("detect.min-face"), settings.decimal("detect.scale-factor"),
-        (float) t[0], (float) t[1], (float) t[2], d.device());
-  }
-
-  static InferenceConfig inferenceConfig(Settings settings) {
-    Properties p = new Properties();
-    settings.asMap().forEach((k, v) -> {
-      if (k.startsWith("inference.")) {
-        p.setProperty(k, v);
-      }
-    });
-    return InferenceConfig.fromProperties(p);
   }
 
   public FrameAnalyzer analyzer() {
