@@ -8,7 +8,7 @@ import io.emotionstream.frame.ImageFilesSource;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
-import io.emotionstream.ops.Operations;
+import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.EventJson;
 import io.emotionstream.stream.EventReader;
@@ -97,17 +97,13 @@ public final class DemoCommand implements Callable<Integer> {
           "application.id", "emotion-stream-demo",
           "topics.partitions", Integer.toString(Math.max(1, cameras))), "demo");
       TopicCreator.ensure(settings, Topics.from(settings));
-      try (Operations ops = Operations.start(settings, true);
-          Pipeline pipeline = Pipeline.open(settings, ops.registry());
-          EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
+      try (ProcessorInstance instance = ProcessorInstance.open(settings, true);
           EventReader reader = new EventReader(settings, true)) {
-        ops.status().model(pipeline::modelInService);
-        ops.status().processor(processor);
-        pipeline.startHotReload(settings, ops.registry());
-        processor.start();
-        ops.startFeed();
-        if (ops.port() > 0) {
-          System.err.printf("dashboard: http://localhost:%d/   metrics: http://localhost:%d/metrics%n", ops.port(), ops.port());
+        instance.start();
+        EmotionProcessor processor = instance.processor();
+        int port = instance.operations().port();
+        if (port > 0) {
+          System.err.printf("dashboard: http://localhost:%d/   metrics: http://localhost:%d/metrics%n", port, port);
         }
         if (!processor.awaitRunning(Duration.ofSeconds(60))) {
           System.err.println("error: the processor did not start (state " + processor.state() + ")");

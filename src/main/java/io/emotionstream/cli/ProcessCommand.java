@@ -1,7 +1,7 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.config.Settings;
-import io.emotionstream.ops.Operations;
+import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.stream.EmotionProcessor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -36,17 +36,10 @@ public final class ProcessCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    try (Operations ops = Operations.start(settings, true);
-        Pipeline pipeline = Pipeline.open(settings, ops.registry());
-        EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry())) {
-      ops.status().model(pipeline::modelInService);
-      ops.status().processor(processor);
-      pipeline.startHotReload(settings, ops.registry());
+    try (ProcessorInstance instance = ProcessorInstance.open(settings, true)) {
+      EmotionProcessor processor = instance.processor();
       Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "shutdown"));
-      processor.start();
-      ops.startFeed();
-      LOG.info("processing {} -> {} on {}", settings.string("topic.frames"), settings.string("topic.events"),
-          settings.string("bootstrap.servers"));
+      instance.start();
       if (statsInterval > 0) {
         ticker.scheduleAtFixedRate(() -> LOG.info("{}", processor.stats()), statsInterval, statsInterval, TimeUnit.SECONDS);
       }

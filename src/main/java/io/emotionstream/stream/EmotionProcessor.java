@@ -29,6 +29,8 @@ public final class EmotionProcessor implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmotionProcessor.class);
 
+  private final Settings settings;
+  private final Topics topics;
   private final KafkaStreams streams;
   private final FrameStats stats;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -41,7 +43,8 @@ public final class EmotionProcessor implements AutoCloseable {
 
   /** @param registry where the frame counters and Kafka Streams' client metrics are registered */
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
-    Topics topics = Topics.from(settings);
+    this.settings = settings;
+    this.topics = Topics.from(settings);
     AvroSerdes serdes = AvroSerdes.from(settings);
     this.stats = new FrameStats(registry);
     Properties streamsConfig = StreamsProperties.from(settings, stats);
@@ -50,9 +53,6 @@ public final class EmotionProcessor implements AutoCloseable {
             serdes.serde(EmotionStats.class)),
         Duration.ofSeconds(settings.longValue("stats.window-seconds")),
         Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats, streamsConfig);
-    if (settings.bool("topics.create")) {
-      TopicCreator.ensure(settings, topics);
-    }
     LOG.info("topology:\n{}", topology.describe());
     this.streams = new KafkaStreams(topology, streamsConfig);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -72,7 +72,11 @@ public final class EmotionProcessor implements AutoCloseable {
     });
   }
 
+  /** Creates the missing topics when {@code topics.create} is on, then starts the streams. */
   public void start() {
+    if (settings.bool("topics.create")) {
+      TopicCreator.ensure(settings, topics);
+    }
     streams.start();
   }
 

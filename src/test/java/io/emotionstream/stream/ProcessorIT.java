@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.analysis.RejectReason;
-import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
+import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.LabelScore;

@@ -1,4 +1,4 @@
-package io.emotionstream.cli;
+package io.emotionstream.processor;
 
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameLimits;
@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real detector (MTCNN), cropper and emotion classifier (dynamic batcher over the device
- * worker pool), wired from the settings into a {@link FrameAnalyzer}.
+ * worker pool), wired from the settings into a {@link FrameAnalyzer}, with the inference metrics
+ * and the hot reloader of its classifier. {@link ProcessorInstance} owns one; tests that drive
+ * several streams processors over one loaded model use it directly.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -107,7 +109,7 @@ public final class Pipeline implements AutoCloseable {
   @Override
   public void close() {
     try (detector; classifier; HotReloader r = reloader) {
-      // both closed, even if one fails
+      // closed in reverse order (reloader, classifier, detector), each even if another fails
     }
   }
 }
