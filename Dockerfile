@@ -50,7 +50,8 @@ ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=/app/cache/javacpp"
 # unpack the native libraries and convert the pretrained weights once, at build time
 RUN java -cp "/app/lib/*" io.emotionstream.cli.Main detect /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null \
- && chown -R emotion /app/cache /app/assets
+ && mkdir -p /app/state \
+ && chown -R emotion /app/cache /app/assets /app/state
 USER 10001
 EXPOSE 9400
 HEALTHCHECK --interval=15s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]

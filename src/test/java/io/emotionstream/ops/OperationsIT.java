@@ -49,7 +49,8 @@ class OperationsIT {
     }
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-          "application.id", "it-ops", "ops.port", Integer.toString(port), "topics.partitions", "2", "commit.interval.ms", "200"), "test");
+          "application.id", "it-ops", "ops.port", Integer.toString(port), "topics.partitions", "2", "commit.interval.ms", "200",
+          "stream.state-dir", ProcessorRun.freshStateDir()), "test");
       try (ProcessorInstance instance = ProcessorInstance.create(settings, false)) {
         Operations ops = instance.operations();
         assertEquals(port, ops.port());

@@ -19,6 +19,7 @@ import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.testing.ProcessorRun;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -99,7 +100,7 @@ class EmotionTopologyTest {
 
   @BeforeEach
   void start() {
-    Settings settings = Settings.defaults();
+    Settings settings = Settings.defaults().with(Map.of("stream.state-dir", ProcessorRun.freshStateDir()), "test");
     Topics topics = Topics.from(settings);
     FrameAnalyzer analyzer = new FrameAnalyzer(new StripeDetector(),
         (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),

@@ -53,6 +53,7 @@ class HotReloadIT {
           "topics.partitions", "2",
           "commit.interval.ms", "200",
           "ops.port", "0",
+          "stream.state-dir", ProcessorRun.freshStateDir(),
           "model.store", tmp.resolve("store").toUri().toString()), "test");
       ModelStore store = ModelStore.open(settings.string("model.store"));
       List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3, 5);

@@ -69,6 +69,7 @@ class ProcessorIT {
         "topic.dead-letter", name + "-dlq",
         "topics.partitions", "3",
         "commit.interval.ms", "200"));
+    values.put("stream.state-dir", ProcessorRun.freshStateDir());
     values.putAll(extra);
     return Settings.defaults().with(values, "test");
   }

@@ -30,7 +30,8 @@ class ProcessorTestcontainersIT {
   @Test
   void processesFramesThroughAContainerBroker() throws Exception {
     Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", KAFKA.getBootstrapServers(),
-        "application.id", "it-container", "topics.partitions", "2", "ops.port", "0"), "test");
+        "application.id", "it-container", "topics.partitions", "2", "ops.port", "0",
+        "stream.state-dir", ProcessorRun.freshStateDir()), "test");
     CameraFrame frame = TestFrames.frame("cam-c", 0, SamplePhotos.encoded(960, 1).get(0));
     try (ProcessorInstance instance = ProcessorInstance.open(settings, false);
         FrameProducer producer = new FrameProducer(settings)) {
