@@ -4,7 +4,6 @@ import io.emotionstream.detect.DetectedFace;
 import io.emotionstream.detect.FaceDetector;
 import io.emotionstream.emotion.EmotionClassifier;
 import io.emotionstream.emotion.EmotionPrediction;
-import io.emotionstream.frame.CropSpec;
 import io.emotionstream.frame.FaceCropping;
 import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageHeader;
@@ -80,21 +79,13 @@ public final class FrameAnalyzer {
   }
 
   private List<EmotionPrediction> classify(Mat image, List<DetectedFace> faces) {
-    CropSpec spec = classifier.cropSpec();
-    List<Mat> crops = new ArrayList<>(faces.size());
-    try {
-      for (DetectedFace face : faces) {
-        crops.add(cropping.crop(image, face, spec));
-      }
-      List<EmotionPrediction> predictions = classifier.classify(crops);
-      if (predictions.size() != faces.size()) {
-        throw new IllegalStateException("classifier returned " + predictions.size() + " predictions for "
-            + faces.size() + " faces");
-      }
-      return predictions;
-    } finally {
-      crops.forEach(Mat::close);
+    // the classifier frames the faces itself: crop spec and model from one snapshot (hot reload)
+    List<EmotionPrediction> predictions = classifier.classify(image, faces, cropping);
+    if (predictions.size() != faces.size()) {
+      throw new IllegalStateException("classifier returned " + predictions.size() + " predictions for "
+          + faces.size() + " faces");
     }
+    return predictions;
   }
 
   private void check(CameraFrame frame, byte[] bytes) {
