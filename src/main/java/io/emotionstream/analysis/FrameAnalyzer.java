@@ -109,7 +109,7 @@ public final class FrameAnalyzer {
           + header.width() + "x" + header.height() + " (declared " + frame.getWidth() + "x" + frame.getHeight()
           + "), frame.max-pixels is " + limits.maxPixels());
     }
-    if (!header.format().equals(frame.getEncoding().name())) {
+    if (header.format() != frame.getEncoding()) {
       throw new FrameRejectedException(RejectReason.ENCODING_MISMATCH, describe(frame) + ": frame declares "
           + frame.getEncoding() + " but the bytes are " + header.format());
     }

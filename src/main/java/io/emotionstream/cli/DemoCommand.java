@@ -9,6 +9,7 @@ import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.processor.ProcessorInstance;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.EventJson;
 import io.emotionstream.stream.EventReader;
@@ -187,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private List<EncodedImage> load(List<Path> inputs) {
-    ImageEncoder encoder = new ImageEncoder("JPEG", maxWidth, 90);
+    ImageEncoder encoder = new ImageEncoder(ImageEncoding.JPEG, maxWidth, 90);
     List<EncodedImage> out = new ArrayList<>();
     try (ImageFilesSource source = new ImageFilesSource(inputs, encoder, false)) {
       Optional<EncodedImage> image;

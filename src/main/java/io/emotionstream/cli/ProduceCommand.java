@@ -6,6 +6,7 @@ import io.emotionstream.frame.FrameSource;
 import io.emotionstream.frame.ImageEncoder;
 import io.emotionstream.frame.ImageFilesSource;
 import io.emotionstream.frame.VideoSource;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.FrameProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,12 @@ public final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = options.settings();
-    ImageEncoder encoder = new ImageEncoder(encoding.toUpperCase(Locale.ROOT).replace("JPG", "JPEG"), maxWidth, jpegQuality);
+    ImageEncoding format = switch (encoding.toLowerCase(Locale.ROOT)) {
+      case "jpeg", "jpg" -> ImageEncoding.JPEG;
+      case "png" -> ImageEncoding.PNG;
+      default -> throw new IllegalArgumentException("--encoding must be jpeg or png, not " + encoding);
+    };
+    ImageEncoder encoder = new ImageEncoder(format, maxWidth, jpegQuality);
     long[] sequence = new long[cameraIds.size()];
     long sent = 0;
     long start = System.nanoTime();

@@ -12,6 +12,7 @@ import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.schema.LabelScore;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
@@ -96,7 +97,7 @@ class ProcessorIT {
       EncodedImage image = photos.get(0);
       byte[] broken = image.bytes().clone();
       Arrays.fill(broken, 2, broken.length, (byte) 0);
-      corrupt = TestFrames.frame("cam-1", 2, new EncodedImage(broken, "JPEG", image.width(), image.height(), "corrupt"));
+      corrupt = TestFrames.frame("cam-1", 2, new EncodedImage(broken, ImageEncoding.JPEG, image.width(), image.height(), "corrupt"));
       for (int i = 0; i < good.size(); i++) {
         producer.send(good.get(i)).get();
         if (i == 3) {
