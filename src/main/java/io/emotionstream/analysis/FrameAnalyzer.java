@@ -56,7 +56,7 @@ public final class FrameAnalyzer {
       List<DetectedFace> faces = detector.detect(image);
       long detected = System.nanoTime();
       if (faces.isEmpty()) {
-        return new FrameResult(List.of(), decoded - start, detected - decoded, 0);
+        return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(frame, clock.instant()));
       }
       List<EmotionPrediction> predictions = classify(image, faces);
       long classified = System.nanoTime();
@@ -66,7 +66,8 @@ public final class FrameAnalyzer {
       for (int i = 0; i < faces.size(); i++) {
         events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now));
       }
-      return new FrameResult(events, decoded - start, detected - decoded, classified - detected);
+      return new FrameResult(events, decoded - start, detected - decoded, classified - detected,
+          latencyMillis(frame, now));
     }
   }
 
@@ -144,9 +145,13 @@ public final class FrameAnalyzer {
         .setModelName(prediction.modelName())
         .setModelVersion(prediction.modelVersion())
         .setProcessingTimeMs(processingMs)
-        .setLatencyMs(now.toEpochMilli() - frame.getCaptureTime().toEpochMilli())
+        .setLatencyMs(latencyMillis(frame, now))
         .setSiteId(frame.getSiteId())
         .build();
+  }
+
+  private static long latencyMillis(CameraFrame frame, Instant now) {
+    return now.toEpochMilli() - frame.getCaptureTime().toEpochMilli();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

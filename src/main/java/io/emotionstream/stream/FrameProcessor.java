@@ -50,7 +50,6 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Fac
     for (FaceEmotion event : result.events()) {
       context.forward(record.withKey(frame.getCameraId()).withValue(event));
     }
-    long latency = result.events().isEmpty() ? 0 : result.events().get(0).getLatencyMs();
-    stats.recordFrame(result, latency);
+    stats.recordFrame(result);
   }
 }
