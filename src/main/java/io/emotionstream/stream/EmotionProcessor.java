@@ -12,7 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -22,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running processor instance: the topology on Kafka Streams, with its counters. Instances that
- * share {@code application.id} split the frames topic's partitions between them.
+ * The topology on Kafka Streams, with its counters: the streaming part of a processor instance
+ * (the {@code processor} package assembles the rest around it). Instances that share
+ * {@code application.id} split the frames topic's partitions between them. Nothing touches the
+ * cluster before {@link #start()}.
  */
 public final class EmotionProcessor implements AutoCloseable {
 
@@ -35,7 +39,7 @@ public final class EmotionProcessor implements AutoCloseable {
   private final FrameStats stats;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final KafkaStreamsMetrics streamsMetrics;
-  private final java.util.List<KafkaStreams.State> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
 
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
     this(settings, analyzer, new SimpleMeterRegistry());
@@ -110,8 +114,8 @@ public final class EmotionProcessor implements AutoCloseable {
   }
 
   /** Every state the instance went through since it started, in order. */
-  public java.util.List<KafkaStreams.State> stateHistory() {
-    return java.util.List.copyOf(states);
+  public List<KafkaStreams.State> stateHistory() {
+    return List.copyOf(states);
   }
 
   /** The running Kafka Streams instance, for interactive queries. */
