@@ -6,7 +6,6 @@ import io.emotionstream.train.ModelEvaluation;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,10 +76,5 @@ public final class EvaluateCommand implements Callable<Integer> {
       s.append('\n');
     }
     return s.toString();
-  }
-
-  /** Runs this command alone (the root command registers it as {@code emotion-stream evaluate}). */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new EvaluateCommand()).execute(args));
   }
 }

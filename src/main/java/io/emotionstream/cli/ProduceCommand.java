@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,7 +84,7 @@ public final class ProduceCommand implements Callable<Integer> {
     try (FrameProducer producer = new FrameProducer(settings)) {
       boolean more = true;
       while (more) {
-        for (java.util.function.Supplier<FrameSource> opener : sources(encoder)) {
+        for (Supplier<FrameSource> opener : sources(encoder)) {
           try (FrameSource source = opener.get()) {
             Optional<EncodedImage> image;
             while ((image = source.next()).isPresent()) {
@@ -130,8 +131,8 @@ public final class ProduceCommand implements Callable<Integer> {
    * Consecutive image files and folders form one source; each video or URL is a source of its own,
    * opened only when its turn comes.
    */
-  private List<java.util.function.Supplier<FrameSource>> sources(ImageEncoder encoder) {
-    List<java.util.function.Supplier<FrameSource>> out = new ArrayList<>();
+  private List<Supplier<FrameSource>> sources(ImageEncoder encoder) {
+    List<Supplier<FrameSource>> out = new ArrayList<>();
     List<Path> images = new ArrayList<>();
     for (String s : sources) {
       Path path = Path.of(s);

@@ -1,6 +1,7 @@
 package io.emotionstream.kafka;
 
 import io.emotionstream.config.Settings;
+import java.util.List;
 
 /**
  * The processor's topic names ({@code topic.frames}, {@code topic.events}, {@code topic.dead-letter},
@@ -13,7 +14,7 @@ public record Topics(String frames, String events, String deadLetter, String sta
         settings.string("topic.dead-letter"), settings.string("topic.stats"));
   }
 
-  public java.util.List<String> all() {
-    return java.util.List.of(frames, events, deadLetter, stats);
+  public List<String> all() {
+    return List.of(frames, events, deadLetter, stats);
   }
 }

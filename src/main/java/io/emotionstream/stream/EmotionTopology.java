@@ -6,6 +6,7 @@ import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -40,7 +41,7 @@ public final class EmotionTopology {
 
   /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
   public static Topology build(Topics topics, TopologySerdes serdes, Duration window, Duration grace,
-      FrameAnalyzer analyzer, FrameStats stats, java.util.Properties streamsConfig) {
+      FrameAnalyzer analyzer, FrameStats stats, Properties streamsConfig) {
     StreamsBuilder builder = new StreamsBuilder(
         new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
     KStream<String, FaceEmotion> events = builder
