@@ -69,7 +69,8 @@ RUN mkdir -p /app/cache \
  && { { java -cp "/app/lib/*" io.emotionstream.cli.Main classify --model faceapi-expression /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null \
         && java -cp "/app/lib/*" io.emotionstream.cli.Main classify /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null; } \
       || [ "$FLAVOR" = gpu ]; } \
- && chown -R emotion /app/cache /app/assets
+ && mkdir -p /app/state \
+ && chown -R emotion /app/cache /app/assets /app/state
 USER 10001
 EXPOSE 9400
 HEALTHCHECK --interval=15s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]

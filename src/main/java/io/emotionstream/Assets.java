@@ -1,5 +1,7 @@
 package io.emotionstream;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -42,8 +44,8 @@ public final class Assets {
     Path path = dir().resolve(name);
     try {
       Files.createDirectories(path);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create " + path, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + path, e);
     }
     return path;
   }

@@ -4,7 +4,6 @@ import io.emotionstream.detect.DetectedFace;
 import io.emotionstream.detect.FaceDetector;
 import io.emotionstream.emotion.EmotionClassifier;
 import io.emotionstream.emotion.EmotionPrediction;
-import io.emotionstream.frame.CropSpec;
 import io.emotionstream.frame.FaceCropping;
 import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageHeader;
@@ -57,7 +56,7 @@ public final class FrameAnalyzer {
       List<DetectedFace> faces = detector.detect(image);
       long detected = System.nanoTime();
       if (faces.isEmpty()) {
-        return new FrameResult(List.of(), decoded - start, detected - decoded, 0);
+        return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(frame, clock.instant()));
       }
       List<EmotionPrediction> predictions = classify(image, faces);
       long classified = System.nanoTime();
@@ -67,7 +66,8 @@ public final class FrameAnalyzer {
       for (int i = 0; i < faces.size(); i++) {
         events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now));
       }
-      return new FrameResult(events, decoded - start, detected - decoded, classified - detected);
+      return new FrameResult(events, decoded - start, detected - decoded, classified - detected,
+          latencyMillis(frame, now));
     }
   }
 
@@ -80,21 +80,13 @@ public final class FrameAnalyzer {
   }
 
   private List<EmotionPrediction> classify(Mat image, List<DetectedFace> faces) {
-    CropSpec spec = classifier.cropSpec();
-    List<Mat> crops = new ArrayList<>(faces.size());
-    try {
-      for (DetectedFace face : faces) {
-        crops.add(cropping.crop(image, face, spec));
-      }
-      List<EmotionPrediction> predictions = classifier.classify(crops);
-      if (predictions.size() != faces.size()) {
-        throw new IllegalStateException("classifier returned " + predictions.size() + " predictions for "
-            + faces.size() + " faces");
-      }
-      return predictions;
-    } finally {
-      crops.forEach(Mat::close);
+    // the classifier frames the faces itself: crop spec and model from one snapshot (hot reload)
+    List<EmotionPrediction> predictions = classifier.classify(image, faces, cropping);
+    if (predictions.size() != faces.size()) {
+      throw new IllegalStateException("classifier returned " + predictions.size() + " predictions for "
+          + faces.size() + " faces");
     }
+    return predictions;
   }
 
   private void check(CameraFrame frame, byte[] bytes) {
@@ -118,7 +110,7 @@ public final class FrameAnalyzer {
           + header.width() + "x" + header.height() + " (declared " + frame.getWidth() + "x" + frame.getHeight()
           + "), frame.max-pixels is " + limits.maxPixels());
     }
-    if (!header.format().equals(frame.getEncoding().name())) {
+    if (header.format() != frame.getEncoding()) {
       throw new FrameRejectedException(RejectReason.ENCODING_MISMATCH, describe(frame) + ": frame declares "
           + frame.getEncoding() + " but the bytes are " + header.format());
     }
@@ -153,9 +145,13 @@ public final class FrameAnalyzer {
         .setModelName(prediction.modelName())
         .setModelVersion(prediction.modelVersion())
         .setProcessingTimeMs(processingMs)
-        .setLatencyMs(now.toEpochMilli() - frame.getCaptureTime().toEpochMilli())
+        .setLatencyMs(latencyMillis(frame, now))
         .setSiteId(frame.getSiteId())
         .build();
+  }
+
+  private static long latencyMillis(CameraFrame frame, Instant now) {
+    return now.toEpochMilli() - frame.getCaptureTime().toEpochMilli();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

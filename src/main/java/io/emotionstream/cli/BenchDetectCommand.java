@@ -10,6 +10,7 @@ import io.emotionstream.Assets;
 import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.frame.ImageDecoding;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,6 @@ import java.util.concurrent.Callable;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,7 +67,7 @@ public final class BenchDetectCommand implements Callable<Integer> {
     String preload = System.getenv("LD_PRELOAD");
     report.put("ldPreload", preload == null ? "" : preload);
     // wall-clock times on a shared machine mean little without the load they were taken under
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var os = ManagementFactory.getOperatingSystemMXBean();
     report.put("processors", os.getAvailableProcessors());
     report.put("loadAverageBefore", Math.round(os.getSystemLoadAverage() * 100) / 100.0);
     ArrayNode results = report.putArray("results");
@@ -86,7 +86,7 @@ public final class BenchDetectCommand implements Callable<Integer> {
               double[] ms = new double[runs];
               double[] cpu = new double[runs];
               double[] threadCpu = new double[runs];
-              var threadBean = java.lang.management.ManagementFactory.getThreadMXBean();
+              var threadBean = ManagementFactory.getThreadMXBean();
               for (int i = 0; i < runs; i++) {
                 long c0 = processCpuNanos();
                 long tc0 = threadBean.getCurrentThreadCpuTime();
@@ -137,7 +137,7 @@ public final class BenchDetectCommand implements Callable<Integer> {
 
   /** CPU time of the whole process (all threads), to see through a busy machine. */
   private static long processCpuNanos() {
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var os = ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
@@ -150,9 +150,5 @@ public final class BenchDetectCommand implements Callable<Integer> {
 
   private static double round(double v) {
     return Math.round(v * 10) / 10.0;
-  }
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchDetectCommand()).execute(args));
   }
 }

@@ -11,9 +11,11 @@ import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.FaceApiExpressionModel;
 import io.emotionstream.emotion.ModelRuntime;
 import io.emotionstream.emotion.UntrainedModels;
+import io.emotionstream.inference.DevicePlan;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.inference.WorkerSlot;
 import io.emotionstream.model.ModelArtifact;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -86,10 +87,6 @@ public final class BenchInferenceCommand implements Callable<Integer> {
 
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchInferenceCommand()).execute(args));
-  }
-
   @Override
   public Integer call() throws Exception {
     Path scratch = Files.createTempDirectory("bench-models");
@@ -103,7 +100,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
     env.put("statistic", "median");
     env.put("cpu_workers", cpuWorkers);
     env.put("cpu_threads", cpuThreads == 0 ? Runtime.getRuntime().availableProcessors() : cpuThreads);
-    env.put("load_average_at_start", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    env.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     InferenceConfig base = InferenceConfig.defaults().withDevices(devices).withCpuWorkers(cpuWorkers)
         .withCpuThreads(cpuThreads);
 
@@ -115,7 +112,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
       row.put("input", artifact.metadata().inputWidth() + "x" + artifact.metadata().inputHeight()
           + "x" + artifact.metadata().channels());
       // one worker with the thread share it has in the pool: figures are per worker
-      WorkerSlot slot = io.emotionstream.inference.DevicePlan.resolve(base).get(0);
+      WorkerSlot slot = DevicePlan.resolve(base).get(0);
       row.put("device", slot.device().toString());
       row.put("intra_op_threads", slot.intraOpThreads());
       try (ClassifierWorker worker = new ClassifierWorker(artifact, slot)) {
@@ -181,7 +178,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
     List<Load> runs = new ArrayList<>();
     try (BatchingEmotionClassifier classifier = new BatchingEmotionClassifier(ModelRuntime.start(artifact, config))) {
       Mat crop = randomCrop(artifact, 2);
-      List<Mat> call = java.util.Collections.nCopies(facesPerCall, crop);
+      List<Mat> call = Collections.nCopies(facesPerCall, crop);
       for (int i = 0; i < 20; i++) {
         classifier.classify(call);
       }

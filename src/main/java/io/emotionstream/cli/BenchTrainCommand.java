@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.train.TrainingOptions;
 import io.emotionstream.train.TrainingThroughput;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,10 +43,5 @@ public final class BenchTrainCommand implements Callable<Integer> {
     System.out.println(new ObjectMapper().writeValueAsString(
         TrainingThroughput.measure(inputSize, batchSize, classes, kind, warmupSteps, steps, repeats)));
     return 0;
-  }
-
-  /** Runs this command alone (the root command registers it under {@code bench}). */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchTrainCommand()).execute(args));
   }
 }

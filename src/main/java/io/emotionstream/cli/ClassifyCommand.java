@@ -14,7 +14,6 @@ import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.inference.InferenceConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -68,19 +67,11 @@ public final class ClassifyCommand implements Callable<Integer> {
       for (Path image : images) {
         try (Mat bgr = ImageDecoding.readBgr(image)) {
           List<DetectedFace> faces = detector.detect(bgr);
-          List<Mat> crops = new ArrayList<>(faces.size());
-          try {
-            for (DetectedFace f : faces) {
-              crops.add(cropper.crop(bgr, f, classifier.cropSpec()));
-            }
-            List<EmotionPrediction> predictions = classifier.classify(crops);
-            if (json) {
-              out.println(toJson(mapper, image, faces, predictions));
-            } else {
-              printText(image, faces, predictions);
-            }
-          } finally {
-            crops.forEach(Mat::close);
+          List<EmotionPrediction> predictions = classifier.classify(bgr, faces, cropper::crop);
+          if (json) {
+            out.println(toJson(mapper, image, faces, predictions));
+          } else {
+            printText(image, faces, predictions);
           }
         } catch (RuntimeException e) {
           System.err.println("classify: " + image + ": " + e.getMessage());

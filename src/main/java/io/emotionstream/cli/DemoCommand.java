@@ -8,7 +8,8 @@ import io.emotionstream.frame.ImageFilesSource;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
-import io.emotionstream.ops.Operations;
+import io.emotionstream.processor.ProcessorInstance;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.EventJson;
 import io.emotionstream.stream.EventReader;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -68,14 +71,14 @@ public final class DemoCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   private volatile boolean stopping;
-  private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch finished = new CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping = true; // Ctrl-C: leave the event loop, close the processor and the broker
       try {
-        finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        finished.await(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -97,17 +100,13 @@ public final class DemoCommand implements Callable<Integer> {
           "application.id", "emotion-stream-demo",
           "topics.partitions", Integer.toString(Math.max(1, cameras))), "demo");
       TopicCreator.ensure(settings, Topics.from(settings));
-      try (Operations ops = Operations.start(settings, true);
-          Pipeline pipeline = Pipeline.open(settings, ops.registry());
-          EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
+      try (ProcessorInstance instance = ProcessorInstance.open(settings, true);
           EventReader reader = new EventReader(settings, true)) {
-        ops.status().model(pipeline::modelInService);
-        ops.status().processor(processor);
-        pipeline.startHotReload(settings, ops.registry());
-        processor.start();
-        ops.startFeed();
-        if (ops.port() > 0) {
-          System.err.printf("dashboard: http://localhost:%d/   metrics: http://localhost:%d/metrics%n", ops.port(), ops.port());
+        instance.start();
+        EmotionProcessor processor = instance.processor();
+        int port = instance.operations().port();
+        if (port > 0) {
+          System.err.printf("dashboard: http://localhost:%d/   metrics: http://localhost:%d/metrics%n", port, port);
         }
         if (!processor.awaitRunning(Duration.ofSeconds(60))) {
           System.err.println("error: the processor did not start (state " + processor.state() + ")");
@@ -191,7 +190,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private List<EncodedImage> load(List<Path> inputs) {
-    ImageEncoder encoder = new ImageEncoder("JPEG", maxWidth, 90);
+    ImageEncoder encoder = new ImageEncoder(ImageEncoding.JPEG, maxWidth, 90);
     List<EncodedImage> out = new ArrayList<>();
     try (ImageFilesSource source = new ImageFilesSource(inputs, encoder, false)) {
       Optional<EncodedImage> image;

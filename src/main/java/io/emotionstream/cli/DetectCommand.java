@@ -25,7 +25,6 @@ import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -166,9 +165,5 @@ public final class DetectCommand implements Callable<Integer> {
 
   private static double round(float v) {
     return Math.round(v * 10) / 10.0;
-  }
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new DetectCommand()).execute(args));
   }
 }

@@ -11,9 +11,9 @@ import io.emotionstream.train.ModelEvaluation;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code evaluate}: accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix of a
@@ -122,10 +122,5 @@ public final class EvaluateCommand implements Callable<Integer> {
       s.append('\n');
     }
     return s.toString();
-  }
-
-  /** Runs this command alone (the root command registers it as {@code emotion-stream evaluate}). */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new EvaluateCommand()).execute(args));
   }
 }

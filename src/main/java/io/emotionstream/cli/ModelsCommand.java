@@ -9,6 +9,7 @@ import io.emotionstream.model.ModelStore;
 import io.emotionstream.schema.ModelRelease;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -41,7 +42,7 @@ public final class ModelsCommand implements Runnable {
     String store;
 
     Settings settings() {
-      return settings.settings().with(java.util.Collections.singletonMap("model.store", store), "--store");
+      return settings.settings().with(Collections.singletonMap("model.store", store), "--store");
     }
   }
 

@@ -1,10 +1,12 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.config.Settings;
-import io.emotionstream.ops.Operations;
-import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.inference.DevicePlan;
 import io.emotionstream.inference.DeviceUnavailableException;
+import io.emotionstream.inference.InferenceConfig;
+import io.emotionstream.ops.Operations;
+import io.emotionstream.processor.ProcessorInstance;
+import io.emotionstream.stream.EmotionProcessor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -39,18 +41,25 @@ public final class ProcessCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    try (Operations ops = Operations.start(settings, true)) {
-      Pipeline pipeline;
+    try (ProcessorInstance instance = ProcessorInstance.create(settings, true)) {
       try {
-        DevicePlan.requireRequestedGpus(Pipeline.inferenceConfig(settings));
-        pipeline = Pipeline.open(settings, ops.registry());
+        DevicePlan.requireRequestedGpus(InferenceConfig.from(settings));
+        instance.load();
       } catch (DeviceUnavailableException e) {
-        return unavailable(ops, e);
+        return unavailable(instance.operations(), e);
       }
-      return run(settings, ops, pipeline, ticker);
+      EmotionProcessor processor = instance.processor();
+      Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "shutdown"));
+      instance.start();
+      if (statsInterval > 0) {
+        ticker.scheduleAtFixedRate(() -> LOG.info("{}", processor.stats()), statsInterval, statsInterval, TimeUnit.SECONDS);
+      }
+      processor.awaitStop();
+      LOG.info("stopped: {}", processor.stats());
     } finally {
       ticker.shutdownNow();
     }
+    return 0;
   }
 
   /**
@@ -77,26 +86,5 @@ public final class ProcessCommand implements Callable<Integer> {
       }
     }
     return 2;
-  }
-
-  private Integer run(Settings settings, Operations ops, Pipeline opened, ScheduledExecutorService ticker)
-      throws Exception {
-    try (Pipeline pipeline = opened;
-        EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry())) {
-      ops.status().model(pipeline::modelInService);
-      ops.status().processor(processor);
-      pipeline.startHotReload(settings, ops.registry());
-      Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "shutdown"));
-      processor.start();
-      ops.startFeed();
-      LOG.info("processing {} -> {} on {}", settings.string("topic.frames"), settings.string("topic.events"),
-          settings.string("bootstrap.servers"));
-      if (statsInterval > 0) {
-        ticker.scheduleAtFixedRate(() -> LOG.info("{}", processor.stats()), statsInterval, statsInterval, TimeUnit.SECONDS);
-      }
-      processor.awaitStop();
-      LOG.info("stopped: {}", processor.stats());
-    }
-    return 0;
   }
 }

@@ -6,6 +6,7 @@ import io.emotionstream.frame.FrameSource;
 import io.emotionstream.frame.ImageEncoder;
 import io.emotionstream.frame.ImageFilesSource;
 import io.emotionstream.frame.VideoSource;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.FrameProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,14 +72,19 @@ public final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = options.settings();
-    ImageEncoder encoder = new ImageEncoder(encoding.toUpperCase(Locale.ROOT).replace("JPG", "JPEG"), maxWidth, jpegQuality);
+    ImageEncoding format = switch (encoding.toLowerCase(Locale.ROOT)) {
+      case "jpeg", "jpg" -> ImageEncoding.JPEG;
+      case "png" -> ImageEncoding.PNG;
+      default -> throw new IllegalArgumentException("--encoding must be jpeg or png, not " + encoding);
+    };
+    ImageEncoder encoder = new ImageEncoder(format, maxWidth, jpegQuality);
     long[] sequence = new long[cameraIds.size()];
     long sent = 0;
     long start = System.nanoTime();
     try (FrameProducer producer = new FrameProducer(settings)) {
       boolean more = true;
       while (more) {
-        for (java.util.function.Supplier<FrameSource> opener : sources(encoder)) {
+        for (Supplier<FrameSource> opener : sources(encoder)) {
           try (FrameSource source = opener.get()) {
             Optional<EncodedImage> image;
             while ((image = source.next()).isPresent()) {
@@ -124,8 +131,8 @@ public final class ProduceCommand implements Callable<Integer> {
    * Consecutive image files and folders form one source; each video or URL is a source of its own,
    * opened only when its turn comes.
    */
-  private List<java.util.function.Supplier<FrameSource>> sources(ImageEncoder encoder) {
-    List<java.util.function.Supplier<FrameSource>> out = new ArrayList<>();
+  private List<Supplier<FrameSource>> sources(ImageEncoder encoder) {
+    List<Supplier<FrameSource>> out = new ArrayList<>();
     List<Path> images = new ArrayList<>();
     for (String s : sources) {
       Path path = Path.of(s);

@@ -6,12 +6,15 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The configuration of every command, layered (later wins): the bundled
@@ -115,7 +118,7 @@ public final class Settings {
 
   /** {@code topic.frames} becomes {@code EMOTION_STREAM_TOPIC_FRAMES}. */
   public static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   public String string(String key) {
@@ -173,7 +176,7 @@ public final class Settings {
         return e;
       }
     }
-    throw invalid(key, "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase());
+    throw invalid(key, "one of " + Arrays.toString(type.getEnumConstants()).toLowerCase());
   }
 
   /**
@@ -208,7 +211,7 @@ public final class Settings {
   }
 
 
-  private <T extends Number> T number(String key, java.util.function.Function<String, T> parser) {
+  private <T extends Number> T number(String key, Function<String, T> parser) {
     try {
       return parser.apply(string(key).trim());
     } catch (NumberFormatException e) {

@@ -1,5 +1,7 @@
 package io.emotionstream.detect;
 
+import io.emotionstream.config.Settings;
+
 /**
  * Settings of {@link MtcnnDetector}; {@link #defaults()} are those of Zhang et al. 2016 and
  * facenet-pytorch.
@@ -37,6 +39,20 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
   /** Minimum face 20 px, factor 0.709, thresholds 0.6 / 0.7 / 0.7, CPU. */
   public static MtcnnConfig defaults() {
     return new MtcnnConfig(DEFAULT_MIN_FACE, DEFAULT_SCALE_FACTOR, 0.6f, 0.7f, 0.7f, "cpu");
+  }
+
+  /**
+   * The {@code detect.*} settings ({@code detect.min-face}, {@code detect.scale-factor},
+   * {@code detect.thresholds}: P-Net, R-Net, O-Net) on the device of {@link #defaults()}.
+   */
+  public static MtcnnConfig from(Settings settings) {
+    double[] t = settings.decimals("detect.thresholds");
+    if (t.length != 3) {
+      throw new IllegalArgumentException("setting 'detect.thresholds' from " + settings.source("detect.thresholds")
+          + " needs three numbers (P-Net, R-Net, O-Net), got " + t.length);
+    }
+    return new MtcnnConfig(settings.integer("detect.min-face"), settings.decimal("detect.scale-factor"),
+        (float) t[0], (float) t[1], (float) t[2], defaults().device());
   }
 
   public MtcnnConfig withMinFaceSize(int size) {

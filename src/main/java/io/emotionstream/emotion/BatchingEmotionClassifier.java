@@ -1,6 +1,8 @@
 package io.emotionstream.emotion;
 
+import io.emotionstream.detect.DetectedFace;
 import io.emotionstream.frame.CropSpec;
+import io.emotionstream.frame.FaceCropping;
 import io.emotionstream.model.ModelMetadata;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,17 +58,50 @@ public final class BatchingEmotionClassifier implements EmotionClassifier {
       for (Mat crop : crops) {
         inputs.add(runtime.preprocessor().toInput(crop));
       }
-      List<CompletableFuture<float[]>> futures;
-      try {
-        futures = runtime.batcher().submitAll(inputs);
-      } catch (RejectedExecutionException e) {
-        if (current.get() != runtime) {
-          continue; // swapped while submitting: use the new model
-        }
-        throw new EmotionInferenceException("cannot queue " + crops.size() + " face(s): " + e.getMessage(), e);
+      List<EmotionPrediction> out = submit(runtime, inputs);
+      if (out != null) {
+        return out;
       }
-      return collect(runtime.artifact().metadata(), futures);
     }
+  }
+
+  /**
+   * Crop spec, pre-processing and inference all from one runtime snapshot: when a swap closes the
+   * snapshot before its batch is queued, the faces are cut again for the new model.
+   */
+  @Override
+  public List<EmotionPrediction> classify(Mat bgrFrame, List<DetectedFace> faces, FaceCropping cropping) {
+    if (faces.isEmpty()) {
+      return List.of();
+    }
+    while (true) {
+      ModelRuntime runtime = current.get();
+      CropSpec spec = runtime.artifact().metadata().crop();
+      List<float[]> inputs = new ArrayList<>(faces.size());
+      for (DetectedFace face : faces) {
+        try (Mat crop = cropping.crop(bgrFrame, face, spec)) {
+          inputs.add(runtime.preprocessor().toInput(crop));
+        }
+      }
+      List<EmotionPrediction> out = submit(runtime, inputs);
+      if (out != null) {
+        return out;
+      }
+    }
+  }
+
+  /** The predictions of {@code runtime}, or null when it was swapped out before taking the inputs. */
+  private List<EmotionPrediction> submit(ModelRuntime runtime, List<float[]> inputs) {
+    List<CompletableFuture<float[]>> futures;
+    try {
+      futures = runtime.batcher().submitAll(inputs);
+    } catch (RejectedExecutionException e) {
+      if (current.get() != runtime) {
+        return null; // swapped while submitting: use the new model
+      }
+      throw new EmotionInferenceException("cannot queue " + inputs.size() + " face(s): " + e.getMessage(), e);
+    }
+    return collect(runtime.artifact().metadata(), futures);
   }
 
   private static List<EmotionPrediction> collect(ModelMetadata m, List<CompletableFuture<float[]>> futures) {

@@ -2,6 +2,7 @@ package io.emotionstream.emotion;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.inference.InferenceConfig;
+import io.emotionstream.kafka.TopicReader;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelArtifactException;
@@ -17,14 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,26 +105,17 @@ public final class HotReloader implements AutoCloseable {
 
   private void run() {
     String topic = settings.string("topic.model-releases");
-    Map<String, Object> props = settings.kafkaClientConfig();
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     while (running) {
-      try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-          AvroSerdes.from(settings).serde(ModelRelease.class).deserializer())) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+      try (TopicReader<ModelRelease> releases = new TopicReader<>(settings, topic,
+          AvroSerdes.from(settings).serde(ModelRelease.class).deserializer(), TopicReader.Start.BEGINNING)) {
+        releases.onUndecodable(e -> fail(null, "undecodable record at " + e.topicPartition() + "@" + e.offset()
+            + ": " + e.getMessage()));
         while (running) {
           ModelRelease latest = null;
-          try {
-            for (ConsumerRecord<String, ModelRelease> r : consumer.poll(Duration.ofMillis(500))) {
-              if (modelName.equals(r.key()) && r.value() != null) {
-                latest = r.value();
-              }
+          for (ConsumerRecord<String, ModelRelease> r : releases.poll(Duration.ofMillis(500))) {
+            if (modelName.equals(r.key()) && r.value() != null) {
+              latest = r.value();
             }
-          } catch (RecordDeserializationException e) {
-            fail(null, "undecodable record at " + e.topicPartition() + "@" + e.offset() + ": " + e.getMessage());
-            consumer.seek(e.topicPartition(), e.offset() + 1);
           }
           if (latest != null) {
             offer(latest);
@@ -253,7 +243,7 @@ public final class HotReloader implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during warm-up", e);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("warm-up failed: " + (e.getCause() == null ? e : e.getCause()), e);
     }
   }

@@ -1,14 +1,16 @@
 package io.emotionstream.frame;
 
+import io.emotionstream.schema.ImageEncoding;
+
 /**
  * Format and dimensions read from the first bytes of a JPEG or PNG, without decoding it. Lets the
  * processor refuse oversized images (decompression bombs) and images whose header disagrees with
  * the frame's declared size before spending any decode time. OpenCV offers no header-only probe
  * through JavaCV, hence these few lines of our own.
  *
- * @param format "JPEG" or "PNG"
+ * @param format JPEG or PNG
  */
-public record ImageHeader(String format, int width, int height) {
+public record ImageHeader(ImageEncoding format, int width, int height) {
 
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
@@ -16,7 +18,7 @@ public record ImageHeader(String format, int width, int height) {
   public static ImageHeader read(byte[] bytes) {
     if (bytes.length >= 24 && startsWith(bytes, PNG_MAGIC)) {
       // IHDR is always the first chunk: length(4) "IHDR"(4) width(4) height(4)
-      return new ImageHeader("PNG", int32(bytes, 16), int32(bytes, 20));
+      return new ImageHeader(ImageEncoding.PNG, int32(bytes, 16), int32(bytes, 20));
     }
     if (bytes.length >= 4 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8) {
       return readJpeg(bytes);
@@ -44,7 +46,7 @@ public record ImageHeader(String format, int width, int height) {
       if (startOfFrame) {
         int height = ((b[i + 5] & 0xff) << 8) | (b[i + 6] & 0xff);
         int width = ((b[i + 7] & 0xff) << 8) | (b[i + 8] & 0xff);
-        return new ImageHeader("JPEG", width, height);
+        return new ImageHeader(ImageEncoding.JPEG, width, height);
       }
       if (length < 2) {
         return null;

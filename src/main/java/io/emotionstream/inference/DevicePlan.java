@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Turns {@code inference.devices} into the list of workers to start. */
 public final class DevicePlan {
@@ -53,7 +54,7 @@ public final class DevicePlan {
    * @param cpuThreads threads to share out among the CPU workers (each gets at least one)
    */
   public static List<WorkerSlot> resolve(String spec, int gpuCount, int cpuWorkers, int cpuThreads) {
-    String s = spec.trim().toLowerCase(java.util.Locale.ROOT);
+    String s = spec.trim().toLowerCase(Locale.ROOT);
     List<WorkerSlot> slots = new ArrayList<>();
     if (s.equals("auto") && gpuCount > 0) {
       for (int i = 0; i < gpuCount; i++) {

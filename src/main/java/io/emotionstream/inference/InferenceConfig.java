@@ -1,6 +1,9 @@
 package io.emotionstream.inference;
 
+import io.emotionstream.config.Settings;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -31,19 +34,26 @@ public record InferenceConfig(
     Duration requestTimeout) {
 
   /**
-   * Defaults chosen from the inference bench on a shared 2-core CPU: one CPU worker with one
-   * intra-op thread. A worker with two intra-op threads collapsed to ~1 image/s whenever other
-   * processes kept the cores busy (OpenMP threads spin at barriers while their partner is
-   * descheduled), and the processor always shares its cores with detection and stream threads; one
-   * worker also gets the largest batches (8 callers: mean batch 6, 4.5x the faces/s of unbatched
-   * calls with ResNet-18 at 48 px; two workers split them into batches of ~4). On a dedicated
-   * many-core machine raise {@code inference.cpu.workers} and {@code inference.cpu.threads}.
-   * Batches up to 32 faces, 2 ms wait for a batch to fill, a queue of 1024 faces, 1 s blocking on
-   * a full queue, 10 s per request. GPUs (when present) get one worker each regardless.
+   * The bundled defaults ({@code inference.*} in {@code config/emotion-stream.properties}, where
+   * the measurements behind them are noted): one CPU worker with one intra-op thread, batches up to
+   * 32 faces, 2 ms wait for a batch to fill, a queue of 1024 faces, 1 s blocking on a full queue,
+   * 10 s per request. GPUs (when present) get one worker each regardless.
    */
   public static InferenceConfig defaults() {
-    return new InferenceConfig("auto", 1, 1, 32, Duration.ofMillis(2), 1024,
-        Duration.ofSeconds(1), Duration.ofSeconds(10));
+    return from(Settings.defaults());
+  }
+
+  /** The {@code inference.*} settings; an invalid value is reported with its key and source. */
+  public static InferenceConfig from(Settings settings) {
+    return new InferenceConfig(
+        settings.string("inference.devices"),
+        settings.integer("inference.cpu.workers"),
+        settings.integer("inference.cpu.threads"),
+        settings.integer("inference.batch.max-size"),
+        Duration.ofMillis(settings.longValue("inference.batch.max-wait-ms")),
+        settings.integer("inference.queue.capacity"),
+        Duration.ofMillis(settings.longValue("inference.queue.offer-timeout-ms")),
+        Duration.ofMillis(settings.longValue("inference.request.timeout-ms")));
   }
 
   public InferenceConfig {
@@ -61,28 +71,9 @@ public record InferenceConfig(
 
   /** Defaults overridden by the {@code inference.*} properties present in {@code p}. */
   public static InferenceConfig fromProperties(Properties p) {
-    InferenceConfig d = defaults();
-    return new InferenceConfig(
-        p.getProperty("inference.devices", d.devices),
-        intProp(p, "inference.cpu.workers", d.cpuWorkers),
-        intProp(p, "inference.cpu.threads", d.cpuThreads),
-        intProp(p, "inference.batch.max-size", d.maxBatchSize),
-        Duration.ofMillis(intProp(p, "inference.batch.max-wait-ms", (int) d.maxWait.toMillis())),
-        intProp(p, "inference.queue.capacity", d.queueCapacity),
-        Duration.ofMillis(intProp(p, "inference.queue.offer-timeout-ms", (int) d.enqueueTimeout.toMillis())),
-        Duration.ofMillis(intProp(p, "inference.request.timeout-ms", (int) d.requestTimeout.toMillis())));
-  }
-
-  private static int intProp(Properties p, String key, int fallback) {
-    String v = p.getProperty(key);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("property " + key + " must be an integer: '" + v + "'", e);
-    }
+    Map<String, String> values = new HashMap<>();
+    p.stringPropertyNames().stream().filter(k -> k.startsWith("inference.")).forEach(k -> values.put(k, p.getProperty(k)));
+    return from(Settings.defaults().with(values, "properties"));
   }
 
   public InferenceConfig withDevices(String value) {

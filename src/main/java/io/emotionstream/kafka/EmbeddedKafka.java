@@ -1,5 +1,6 @@
 package io.emotionstream.kafka;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -43,7 +44,7 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setDeleteOnClose(true)
           .build();
       // Kafka's storage formatter reports on System.out, which carries our commands' output
-      java.io.PrintStream out = System.out;
+      PrintStream out = System.out;
       System.setOut(System.err);
       try {
         cluster.format();

@@ -2,10 +2,10 @@ package io.emotionstream.model;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.kafka.TopicCreator;
+import io.emotionstream.kafka.TopicReader;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.ModelRelease;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,14 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -63,26 +60,19 @@ public final class ModelReleases {
     }
   }
 
-  /** The current release of every model name, read to the end of the topic. */
+  /**
+   * The current release of every model name, read to the end of the topic; an undecodable record
+   * is logged and skipped.
+   */
   public static Map<String, ModelRelease> current(Settings settings) {
     ensureTopic(settings);
-    Map<String, Object> config = settings.kafkaClientConfig();
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     Map<String, ModelRelease> latest = new LinkedHashMap<>();
-    String topic = settings.string("topic.model-releases");
-    try (KafkaConsumer<String, ModelRelease> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-        AvroSerdes.from(settings).serde(ModelRelease.class).deserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value() != null) {
-            latest.put(r.key(), r.value());
-          }
-        });
+    try (TopicReader<ModelRelease> reader = new TopicReader<>(settings, settings.string("topic.model-releases"),
+        AvroSerdes.from(settings).serde(ModelRelease.class).deserializer(), TopicReader.Start.BEGINNING)) {
+      for (ConsumerRecord<String, ModelRelease> r : reader.readToEnd()) {
+        if (r.value() != null) {
+          latest.put(r.key(), r.value());
+        }
       }
     }
     return latest;

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -319,8 +320,8 @@ public final class OpsServer implements AutoCloseable {
       int eq = pair.indexOf('=');
       if (eq > 0) {
         try {
-          out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+          out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
           throw new BadRequest("malformed query parameter '" + pair + "': " + e.getMessage());
         }

@@ -8,6 +8,7 @@ import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.EmotionTopology;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -82,7 +83,7 @@ final class StatsQuery {
     o.put("windowStart", Instant.ofEpochMilli(windowStart).toString());
     o.put("faces", stats.getFaces());
     ObjectNode counts = o.putObject("counts");
-    for (Map.Entry<String, Long> e : new java.util.TreeMap<>(stats.getCounts()).entrySet()) {
+    for (Map.Entry<String, Long> e : new TreeMap<>(stats.getCounts()).entrySet()) {
       counts.put(e.getKey(), e.getValue());
     }
     if (stats.getModelVersion() != null) {

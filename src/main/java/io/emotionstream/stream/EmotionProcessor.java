@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,19 +25,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running processor instance: the topology on Kafka Streams, with its counters. Instances that
- * share {@code application.id} split the frames topic's partitions between them.
+ * The topology on Kafka Streams, with its counters: the streaming part of a processor instance
+ * (the {@code processor} package assembles the rest around it). Instances that share
+ * {@code application.id} split the frames topic's partitions between them. Nothing touches the
+ * cluster before {@link #start()}.
  */
 public final class EmotionProcessor implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmotionProcessor.class);
 
+  private final Settings settings;
+  private final Topics topics;
   private final KafkaStreams streams;
   private final FrameStats stats;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final KafkaStreamsMetrics streamsMetrics;
   private volatile long runningSince;
-  private final java.util.List<KafkaStreams.State> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
 
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
     this(settings, analyzer, new SimpleMeterRegistry());
@@ -43,7 +49,8 @@ public final class EmotionProcessor implements AutoCloseable {
 
   /** @param registry where the frame counters and Kafka Streams' client metrics are registered */
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
-    Topics topics = Topics.from(settings);
+    this.settings = settings;
+    this.topics = Topics.from(settings);
     AvroSerdes serdes = AvroSerdes.from(settings);
     this.stats = new FrameStats(registry);
     Properties streamsConfig = StreamsProperties.from(settings, stats);
@@ -53,9 +60,6 @@ public final class EmotionProcessor implements AutoCloseable {
         Duration.ofSeconds(settings.longValue("stats.window-seconds")),
         Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats, TrackSettings.from(settings),
         streamsConfig);
-    if (settings.bool("topics.create")) {
-      TopicCreator.ensure(settings, topics);
-    }
     LOG.info("topology:\n{}", topology.describe());
     this.streams = new KafkaStreams(topology, streamsConfig);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -78,7 +82,11 @@ public final class EmotionProcessor implements AutoCloseable {
     });
   }
 
+  /** Creates the missing topics when {@code topics.create} is on, then starts the streams. */
   public void start() {
+    if (settings.bool("topics.create")) {
+      TopicCreator.ensure(settings, topics);
+    }
     streams.start();
   }
 
@@ -134,8 +142,8 @@ public final class EmotionProcessor implements AutoCloseable {
   }
 
   /** Every state the instance went through since it started, in order. */
-  public java.util.List<KafkaStreams.State> stateHistory() {
-    return java.util.List.copyOf(states);
+  public List<KafkaStreams.State> stateHistory() {
+    return List.copyOf(states);
   }
 
   /** The running Kafka Streams instance, for interactive queries. */

@@ -2,13 +2,14 @@ package io.emotionstream.stream;
 
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.kafka.Topics;
+import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
-import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.TrackerState;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,7 +47,7 @@ public final class EmotionTopology {
 
   /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
   public static Topology build(Topics topics, TopologySerdes serdes, Duration window, Duration grace,
-      FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, java.util.Properties streamsConfig) {
+      FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, Properties streamsConfig) {
     StreamsBuilder builder = new StreamsBuilder(
         new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
     // the tracker store: camera id -> its tracks, with a changelog topic so a restarted or

@@ -85,7 +85,6 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     for (FaceEmotion event : events) {
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));
     }
-    long latency = result.events().isEmpty() ? 0 : result.events().get(0).getLatencyMs();
-    stats.recordFrame(result, latency);
+    stats.recordFrame(result);
   }
 }

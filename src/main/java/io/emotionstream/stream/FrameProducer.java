@@ -40,7 +40,7 @@ public final class FrameProducer implements AutoCloseable {
         .setCameraId(cameraId)
         .setSequence(sequence)
         .setCaptureTime(captureTime)
-        .setEncoding(ImageEncoding.valueOf(image.format()))
+        .setEncoding(image.format())
         .setWidth(image.width())
         .setHeight(image.height())
         .setImage(ByteBuffer.wrap(image.bytes()))

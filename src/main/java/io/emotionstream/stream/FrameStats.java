@@ -64,7 +64,7 @@ public final class FrameStats {
     received.increment();
   }
 
-  void recordFrame(FrameResult result, long latencyMillis) {
+  void recordFrame(FrameResult result) {
     processed.increment();
     int count = result.events().size();
     faces.increment(count);
@@ -76,7 +76,7 @@ public final class FrameStats {
     detect.record(Duration.ofNanos(result.detectNanos()));
     if (count > 0) {
       classify.record(Duration.ofNanos(result.classifyNanos()));
-      latency.record(Duration.ofMillis(Math.max(0, latencyMillis)));
+      latency.record(Duration.ofMillis(Math.max(0, result.latencyMillis())));
     }
   }
 

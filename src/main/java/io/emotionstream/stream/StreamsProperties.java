@@ -1,6 +1,8 @@
 package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -32,7 +34,7 @@ public final class StreamsProperties {
     // A frame takes tens to hundreds of milliseconds: fetch few at a time so that a poll loop
     // never comes near max.poll.interval.ms.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings.string("application.id")));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings));
     // Static membership: a member that comes back under the same id (a container restarted after
     // kill -9 or OOM keeps its pod name) takes its partitions back at once, without a rebalance and
     // without the group waiting out the dead member's session. Kafka Streams appends "-<thread>".
@@ -50,11 +52,19 @@ public final class StreamsProperties {
     return p;
   }
 
-  private static String stateDir(String applicationId) {
+  /**
+   * {@code stream.state-dir}, created when missing: Kafka Streams keeps the window store there
+   * (under the application id), so a restarted instance reuses its local state instead of
+   * restoring it from the changelog topic.
+   */
+  static String stateDir(Settings settings) {
+    Path dir = Path.of(settings.string("stream.state-dir")).toAbsolutePath().normalize();
     try {
-      return Files.createTempDirectory(applicationId + "-state").toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create a Kafka Streams state directory", e);
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Kafka Streams state directory " + dir + " (setting"
+          + " 'stream.state-dir' from " + settings.source("stream.state-dir") + "): " + e, e);
     }
+    return dir.toString();
   }
 }

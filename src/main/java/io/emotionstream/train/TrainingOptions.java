@@ -1,14 +1,24 @@
 package io.emotionstream.train;
 
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * Everything a training run is configured with; the {@code train} command fills it from its options.
- * Defaults suit ResNet-18 on FER2013 at 48x48.
+ * Everything a training run is configured with, declared once: each field is a {@code train}
+ * option (a picocli mixin) and its initial value is the default, which {@code --help} shows
+ * through {@link Defaults}. Defaults suit ResNet-18 on FER2013 at 48x48.
  */
 public final class TrainingOptions {
 
@@ -16,15 +26,37 @@ public final class TrainingOptions {
   public enum OptimizerKind { SGD, ADAMW }
 
   // data
+  @Option(names = "--data", required = true, paramLabel = "PATH",
+      description = "FER2013 Kaggle CSV (.csv or .csv.gz) or a folder tree <split>/<class>/*.png|jpg.")
   public Path data;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Run directory (created).")
+  public Path output;
+
   /** Comma-separated class names in output order; null = all classes of the data. */
+  @Option(names = "--classes", paramLabel = "LIST",
+      description = "Classes in output order, e.g. angry,happy,sad,neutral (default: all, FER2013 order).")
   public String classes;
+
+  @Option(names = "--train-usage", paramLabel = "NAME",
+      description = "Usage value (CSV) or split folder for training (default: ${DEFAULT-VALUE}).")
   public String trainUsage = "Training";
+
+  @Option(names = "--val-usage", paramLabel = "NAME",
+      description = "Usage value or split folder for validation (default: ${DEFAULT-VALUE}).")
   public String valUsage = "PublicTest";
+
   /** When set, validation is this stratified share of the training split instead of {@link #valUsage}. */
+  @Option(names = "--val-fraction", paramLabel = "F",
+      description = "Instead of --val-usage: hold out this stratified share of the training split (with --seed).")
   public Double valFraction;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed of split, shuffle, augmentation, init (default: ${DEFAULT-VALUE}).")
   public long seed = 42;
+
   /** When positive, train on a stratified random subset of this many training samples (quick trials). */
+  @Option(names = "--train-limit", paramLabel = "N",
+      description = "Train on a stratified random subset of N training samples; 0 = all (quick trials).")
   public int trainLimit;
 
   /**
@@ -34,51 +66,144 @@ public final class TrainingOptions {
   public String commandLine;
 
   // model
-  public Path output;
+  @Option(names = "--name", paramLabel = "NAME", description = "Model name (default: ${DEFAULT-VALUE}).")
   public String name = "fer-resnet18";
+
   /** Null = a UTC timestamp. */
+  @Option(names = "--model-version", paramLabel = "V",
+      description = "Model version (default: UTC timestamp, e.g. 20261128T101500Z).")
   public String version;
+
+  @Option(names = "--input-size", paramLabel = "PX",
+      description = "Network input side in pixels, e.g. 48 or 64 (default: ${DEFAULT-VALUE}).")
   public int inputSize = 48;
+
   /** torchvision/timm ResNet-18 weights as safetensors; {@code fc.*} is skipped when the class count differs. */
+  @Option(names = "--init-weights", paramLabel = "FILE",
+      description = "Start from torchvision/timm ResNet-18 weights (.safetensors); fc.* skipped when the class count differs.")
   public Path initWeights;
+
   /** An earlier model artifact to start from (transfer learning). */
+  @Option(names = "--init-model", paramLabel = "DIR",
+      description = "Start from an earlier model artifact (transfer learning); classifier rows kept for shared labels.")
   public Path initModel;
+
   /**
    * Extra border of the crop as a fraction of the face size, recorded in the crop spec; null: none
    * when the framing is measured on the training faces, else {@link #DEFAULT_CROP_MARGIN}.
    */
+  @Option(names = "--crop-margin", paramLabel = "F",
+      description = {"Extra crop border, fraction of the face size, recorded in the artifact (default: 0 when the",
+          "framing is measured, else 0.1 around the built-in template)."})
   public Double cropMargin;
+
   /** Default margin around the built-in landmark template, when the framing is not measured. */
   public static final double DEFAULT_CROP_MARGIN = 0.1;
+
   /** Training faces the detector measures the framing on; 0: use the built-in template. */
+  @Option(names = "--framing-sample", paramLabel = "N",
+      description = {"Training faces to measure the landmark framing on (MTCNN), recorded in the artifact so the",
+          "processor cuts camera faces alike; 0: the built-in template (default: ${DEFAULT-VALUE})."})
   public int framingSample = 500;
 
   // optimisation
+  @Option(names = "--optimizer", paramLabel = "sgd|adamw", converter = OptimizerConverter.class,
+      description = "SGD with momentum or AdamW (default: ${DEFAULT-VALUE}).")
   public OptimizerKind optimizer = OptimizerKind.SGD;
+
   /** Null = 0.05 for SGD, 0.001 for AdamW. */
+  @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 0.05 SGD, 0.001 AdamW).")
   public Float learningRate;
+
+  @Option(names = "--min-lr", paramLabel = "LR", description = "Final learning rate of the cosine schedule.")
   public float minLearningRate = 0f;
+
+  @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
   public float momentum = 0.9f;
+
   /** Null = 5e-4 for SGD (coupled L2), 0.05 for AdamW (decoupled). */
+  @Option(names = "--weight-decay", paramLabel = "WD",
+      description = "Weight decay (default: 5e-4 SGD, 0.05 AdamW).")
   public Float weightDecay;
+
+  @Option(names = "--schedule", paramLabel = "cosine|step|plateau|constant", converter = ScheduleConverter.class,
+      description = "Learning-rate schedule after warm-up (default: ${DEFAULT-VALUE}).")
   public LearningRateSchedule.Kind schedule = LearningRateSchedule.Kind.COSINE;
+
+  @Option(names = "--warmup-epochs", paramLabel = "E", description = "Linear warm-up length (default: ${DEFAULT-VALUE}).")
   public double warmupEpochs = 1;
+
+  @Option(names = "--step-epochs", paramLabel = "E", description = "Epochs between step decays (default: ${DEFAULT-VALUE}).")
   public int stepEpochs = 10;
+
+  @Option(names = "--lr-decay", paramLabel = "F", description = "Step and plateau decay factor (default: ${DEFAULT-VALUE}).")
   public float gamma = 0.1f;
+
+  @Option(names = "--plateau-patience", paramLabel = "N",
+      description = "Epochs without improvement before a plateau decay (default: ${DEFAULT-VALUE}).")
   public int plateauPatience = 3;
+
+  @Option(names = "--label-smoothing", paramLabel = "F", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
   public float labelSmoothing = 0.1f;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
   public int epochs = 30;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
   public int batchSize = 64;
+
   /** Stop when validation accuracy has not improved for this many epochs; 0 = never. */
+  @Option(names = "--early-stopping", paramLabel = "N",
+      description = "Stop after N epochs without a better validation accuracy; 0 = off (default: ${DEFAULT-VALUE}).")
   public int earlyStoppingPatience = 0;
-  public Augmentation augmentation = Augmentation.DEFAULT;
+
+  // augmentation (see augmentation())
+  @Option(names = "--no-augment", description = "Train without augmentation.")
+  public boolean noAugment;
+
+  @Option(names = "--aug-shift", paramLabel = "F", description = "Largest shift, fraction of the side (default: ${DEFAULT-VALUE}).")
+  public double augShift = Augmentation.DEFAULT.shift();
+
+  @Option(names = "--aug-flip", negatable = true, fallbackValue = "true",
+      description = "Random horizontal flip (default: ${DEFAULT-VALUE}).")
+  public boolean augFlip = Augmentation.DEFAULT.flip();
+
+  @Option(names = "--aug-rotate", paramLabel = "DEG", description = "Largest rotation in degrees (default: ${DEFAULT-VALUE}).")
+  public double augRotate = Augmentation.DEFAULT.rotationDegrees();
+
+  @Option(names = "--aug-scale", paramLabel = "F", description = "Largest zoom change (default: ${DEFAULT-VALUE}).")
+  public double augScale = Augmentation.DEFAULT.scale();
+
+  @Option(names = "--aug-brightness", paramLabel = "F", description = "Largest brightness change (default: ${DEFAULT-VALUE}).")
+  public double augBrightness = Augmentation.DEFAULT.brightness();
+
+  @Option(names = "--aug-contrast", paramLabel = "F", description = "Largest contrast change (default: ${DEFAULT-VALUE}).")
+  public double augContrast = Augmentation.DEFAULT.contrast();
 
   // run control
+  @Option(names = "--resume", description = "Continue the interrupted run in --output from its checkpoint.")
   public boolean resume;
+
   /** Stop (as if interrupted) after this many epochs of this invocation; 0 = run to the end. */
+  @Option(names = "--stop-after", paramLabel = "N", hidden = true,
+      description = "Stop after N epochs of this invocation, as an interruption would (tests).")
   public int stopAfterEpochs;
+
   public int evalBatchSize = 256;
+
+  /** Whether to draw a progress bar ({@code --no-progress} turns it off). */
   public boolean progress = true;
+
+  @Option(names = "--no-progress", description = "No progress bar.")
+  void noProgress(boolean off) {
+    progress = !off;
+  }
+
+  /** The random changes of training samples: none with {@code --no-augment}. */
+  public Augmentation augmentation() {
+    return noAugment ? Augmentation.NONE
+        : new Augmentation(augShift, augFlip, augRotate, augScale, augBrightness, augContrast);
+  }
 
   public float effectiveLearningRate() {
     return learningRate != null ? learningRate : optimizer == OptimizerKind.SGD ? 0.05f : 0.001f;
@@ -144,10 +269,58 @@ public final class TrainingOptions {
     f.put("schedule", schedule.name());
     f.put("epochs", Integer.toString(epochs));
     f.put("batch_size", Integer.toString(batchSize));
-    f.put("augmentation", augmentation.toString());
+    f.put("augmentation", augmentation().toString());
     f.put("label_smoothing", Float.toString(labelSmoothing));
     f.put("weight_decay", Float.toString(effectiveWeightDecay()));
     f.put("train_limit", Integer.toString(trainLimit));
     return f;
+  }
+
+  /**
+   * Shows each option's default as its initial value above, written as it is typed: {@code 1}, not
+   * {@code 1.0}; {@code sgd}, not {@code SGD}. Options of other classes keep their own defaults.
+   */
+  public static final class Defaults implements IDefaultValueProvider {
+    @Override
+    public String defaultValue(ArgSpec arg) {
+      if (!(arg instanceof OptionSpec option && option.userObject() instanceof Field field
+          && field.getDeclaringClass() == TrainingOptions.class)) {
+        return null;
+      }
+      Object value = option.initialValue();
+      if (value == null) {
+        return null;
+      }
+      if (value instanceof Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+      }
+      String text = value.toString();
+      return (value instanceof Double || value instanceof Float) && text.endsWith(".0")
+          ? text.substring(0, text.length() - 2) : text;
+    }
+  }
+
+  private static <E extends Enum<E>> E enumOption(String option, Class<E> type, String value) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    throw new TypeConversionException(option + " must be one of " + Arrays.toString(type.getEnumConstants())
+        .toLowerCase(Locale.ROOT) + ", got '" + value + "'");
+  }
+
+  static final class OptimizerConverter implements ITypeConverter<OptimizerKind> {
+    @Override
+    public OptimizerKind convert(String value) {
+      return enumOption("--optimizer", OptimizerKind.class, value);
+    }
+  }
+
+  static final class ScheduleConverter implements ITypeConverter<LearningRateSchedule.Kind> {
+    @Override
+    public LearningRateSchedule.Kind convert(String value) {
+      return enumOption("--schedule", LearningRateSchedule.Kind.class, value);
+    }
   }
 }

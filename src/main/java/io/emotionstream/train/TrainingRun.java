@@ -278,8 +278,8 @@ public final class TrainingRun {
       int[] truth = new int[b];
       for (int i = 0; i < b; i++) {
         int sample = order[first + i];
-        Augmentation.Draw draw = o.augmentation.isNone() ? Augmentation.Draw.IDENTITY
-            : o.augmentation.draw(new SplittableRandom(Seeds.mix(o.seed, Seeds.AUGMENT, epoch, sample)));
+        Augmentation.Draw draw = o.augmentation().isNone() ? Augmentation.Draw.IDENTITY
+            : o.augmentation().draw(new SplittableRandom(Seeds.mix(o.seed, Seeds.AUGMENT, epoch, sample)));
         encoder.encode(train.image(sample), draw, x, i * len);
         truth[i] = train.label(sample);
         for (int c = 0; c < classes; c++) {

@@ -6,6 +6,9 @@
  * {@link io.emotionstream.train.LabelledFaces}; {@link io.emotionstream.train.ClassSelection} picks
  * and orders the classes; {@link io.emotionstream.train.StratifiedSplit} carves a validation set.
  *
+ * <p>Options: {@link io.emotionstream.train.TrainingOptions} declares every option of {@code train}
+ * once, with its default (a picocli mixin).
+ *
  * <p>Training: {@link io.emotionstream.train.TrainingRun} runs the epochs (ResNet-18,
  * {@link io.emotionstream.train.MomentumSgd} or AdamW, {@link io.emotionstream.train.LearningRateSchedule},
  * label smoothing, early stopping, {@link io.emotionstream.train.Checkpoint}s for {@code --resume}),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ public final class TfjsReader {
         default -> throw new WeightsException(manifest + ": tensor " + name
             + " uses quantisation " + stored + "; supported: uint8, uint16, none");
       }
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new WeightsException(manifest + ": shards end inside tensor " + name, e);
     }
     return new TfjsTensor(name, shape, data);

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class TfliteReader {
     int expected = info.size() * Float.BYTES;
     if (data.remaining() != expected) {
       throw new IllegalArgumentException("tensor '" + name + "' in " + file + " holds "
-          + data.remaining() + " bytes, shape " + java.util.Arrays.toString(info.shape)
+          + data.remaining() + " bytes, shape " + Arrays.toString(info.shape)
           + " needs " + expected);
     }
     float[] out = new float[info.size()];

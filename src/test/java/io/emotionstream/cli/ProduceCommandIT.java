@@ -8,6 +8,7 @@ import io.emotionstream.frame.ImageHeader;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class ProduceCommandIT {
         assertEquals(640, f.getWidth());
         byte[] image = new byte[f.getImage().remaining()];
         f.getImage().duplicate().get(image);
-        assertEquals(new ImageHeader("JPEG", f.getWidth(), f.getHeight()), ImageHeader.read(image));
+        assertEquals(new ImageHeader(ImageEncoding.JPEG, f.getWidth(), f.getHeight()), ImageHeader.read(image));
         assertEquals("store-9", f.getSiteId());
         assertEquals("front", f.getTags().get("zone"));
         seen.add(f.getCameraId() + "/" + f.getSequence());

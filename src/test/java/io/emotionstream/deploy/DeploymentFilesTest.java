@@ -99,6 +99,18 @@ class DeploymentFilesTest {
         "static membership: the pod name is the group instance id");
     assertTrue(env(c, Settings.envName("ops.auth.token")).path("valueFrom").path("secretKeyRef").path("optional")
         .asBoolean(), "the ops token comes from an optional Secret, never from the command line");
+    String stateMount = null;
+    for (JsonNode m : c.path("volumeMounts")) {
+      if (m.path("mountPath").asText().equals("/app/" + Path.of(Settings.defaults().string("stream.state-dir")).normalize())) {
+        stateMount = m.path("name").asText();
+      }
+    }
+    assertTrue(stateMount != null, "the Kafka Streams state directory (/app/state) is a volume");
+    boolean emptyDir = false;
+    for (JsonNode v : processor.path("spec").path("template").path("spec").path("volumes")) {
+      emptyDir |= v.path("name").asText().equals(stateMount) && v.has("emptyDir");
+    }
+    assertTrue(emptyDir, "the state volume is an emptyDir");
 
     JsonNode pdb = find(docs, "PodDisruptionBudget", "processor");
     assertEquals(labels, pdb.path("spec").path("selector").path("matchLabels"));

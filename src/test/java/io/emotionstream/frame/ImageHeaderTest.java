@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.emotionstream.schema.ImageEncoding;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -16,8 +17,8 @@ class ImageHeaderTest {
     try (Mat image = new Mat(123, 321, opencv_core.CV_8UC3, new Scalar(10, 200, 30, 0))) {
       ImageHeader jpeg = ImageHeader.read(ImageCodec.encode(image, ".jpg", 90));
       ImageHeader png = ImageHeader.read(ImageCodec.encode(image, ".png", 0));
-      assertEquals(new ImageHeader("JPEG", 321, 123), jpeg);
-      assertEquals(new ImageHeader("PNG", 321, 123), png);
+      assertEquals(new ImageHeader(ImageEncoding.JPEG, 321, 123), jpeg);
+      assertEquals(new ImageHeader(ImageEncoding.PNG, 321, 123), png);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.emotionstream.schema.ImageEncoding;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.bytedeco.ffmpeg.global.avcodec;
@@ -34,14 +35,14 @@ class VideoSourceTest {
       }
       recorder.stop();
     }
-    ImageEncoder encoder = new ImageEncoder("JPEG", 0, 90);
+    ImageEncoder encoder = new ImageEncoder(ImageEncoding.JPEG, 0, 90);
     int frames = 0;
     try (VideoSource source = new VideoSource(video.toString(), encoder, false)) {
       assertEquals(10.0, source.nativeFps(), 0.01);
       Optional<EncodedImage> image;
       while ((image = source.next()).isPresent()) {
         assertEquals(160, image.get().width());
-        assertEquals(new ImageHeader("JPEG", 160, 120), ImageHeader.read(image.get().bytes()));
+        assertEquals(new ImageHeader(ImageEncoding.JPEG, 160, 120), ImageHeader.read(image.get().bytes()));
         frames++;
       }
     }
@@ -56,7 +57,7 @@ class VideoSourceTest {
   @Test
   void missingVideoIsNamedInTheError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new VideoSource("/nonexistent/clip.mp4", new ImageEncoder("JPEG", 0, 90), false));
+        () -> new VideoSource("/nonexistent/clip.mp4", new ImageEncoder(ImageEncoding.JPEG, 0, 90), false));
     assertTrue(e.getMessage().contains("/nonexistent/clip.mp4"), e.getMessage());
   }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.emotionstream.config.Settings;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +50,16 @@ class DevicePlanTest {
     p.setProperty("inference.queue.capacity", "lots");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceConfig.fromProperties(p));
     assertTrue(e.getMessage().contains("inference.queue.capacity"));
+  }
+
+  @Test
+  void settingsGiveTheConfigAndNameABadValue() {
+    Settings defaults = Settings.defaults();
+    assertEquals(defaults.integer("inference.cpu.threads"), InferenceConfig.defaults().cpuThreads());
+    InferenceConfig c = InferenceConfig.from(defaults.with(Map.of("inference.cpu.threads", "3"), "test"));
+    assertEquals(3, c.cpuThreads());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceConfig.from(
+        defaults.with(Map.of("inference.batch.max-size", "many"), "--set")));
+    assertTrue(e.getMessage().contains("inference.batch.max-size") && e.getMessage().contains("--set"), e.getMessage());
   }
 }

@@ -3,9 +3,9 @@ package io.emotionstream.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
 import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.TestFrames;
@@ -50,21 +50,20 @@ class OperationsIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
           "application.id", "it-ops", "ops.port", Integer.toString(port), "topics.partitions", "2", "commit.interval.ms", "200",
-          "model.dir", "faceapi-expression"), "test");
-      try (Operations ops = Operations.start(settings, false)) {
+          "model.dir", "faceapi-expression", "stream.state-dir", ProcessorRun.freshStateDir()), "test");
+      try (ProcessorInstance instance = ProcessorInstance.create(settings, false)) {
+        Operations ops = instance.operations();
         assertEquals(port, ops.port());
         HttpResponse<String> before = get(ops.port(), "/health/ready");
         assertEquals(503, before.statusCode());
         assertTrue(before.body().contains("model not loaded"), before.body());
         assertEquals(200, get(ops.port(), "/health/live").statusCode());
 
-        try (Pipeline pipeline = Pipeline.open(settings, ops.registry());
-            EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
-            FrameProducer producer = new FrameProducer(settings)) {
-          ops.status().model(pipeline::modelInService);
-          ops.status().processor(processor);
+        instance.load();
+        try (FrameProducer producer = new FrameProducer(settings)) {
+          EmotionProcessor processor = instance.processor();
           assertEquals(503, get(ops.port(), "/health/ready").statusCode(), "model loaded, streams not running yet");
-          processor.start();
+          instance.start();
           assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
           HttpResponse<String> after = get(ops.port(), "/health/ready");
           assertEquals(200, after.statusCode(), after.body());

@@ -3,9 +3,9 @@ package io.emotionstream.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
 import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.processor.Pipeline;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.testing.ProcessorRun;
 import java.net.URI;

@@ -20,6 +20,8 @@ import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
+import io.emotionstream.schema.ImageEncoding;
+import io.emotionstream.testing.ProcessorRun;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -102,7 +104,7 @@ class EmotionTopologyTest {
 
   @BeforeEach
   void start() {
-    Settings settings = Settings.defaults();
+    Settings settings = Settings.defaults().with(Map.of("stream.state-dir", ProcessorRun.freshStateDir()), "test");
     Topics topics = Topics.from(settings);
     FrameAnalyzer analyzer = new FrameAnalyzer(new StripeDetector(),
         (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),
@@ -208,9 +210,9 @@ class EmotionTopologyTest {
     EncodedImage good = TestFrames.jpeg(100, 50);
     byte[] corrupt = good.bytes().clone();
     java.util.Arrays.fill(corrupt, 2, corrupt.length, (byte) 0x00);
-    send(TestFrames.frame("cam", 0, new EncodedImage(corrupt, "JPEG", 100, 50, "corrupt")));
-    send(TestFrames.frame("cam", 1, new EncodedImage(good.bytes(), "JPEG", 640, 480, "lies about its size")));
-    send(TestFrames.frame("cam", 2, new EncodedImage(good.bytes(), "PNG", 100, 50, "wrong encoding")));
+    send(TestFrames.frame("cam", 0, new EncodedImage(corrupt, ImageEncoding.JPEG, 100, 50, "corrupt")));
+    send(TestFrames.frame("cam", 1, new EncodedImage(good.bytes(), ImageEncoding.JPEG, 640, 480, "lies about its size")));
+    send(TestFrames.frame("cam", 2, new EncodedImage(good.bytes(), ImageEncoding.PNG, 100, 50, "wrong encoding")));
     EncodedImage big = TestFrames.jpeg(1600, 1300); // 2.08 Mpx > 2 Mpx limit
     send(TestFrames.frame("cam", 3, big));
     CameraFrame huge = TestFrames.frame("cam", 4, good);
@@ -228,7 +230,7 @@ class EmotionTopologyTest {
 
   @Test
   void deadLetterKeepsOriginalBytesOfRejectedFrames() {
-    CameraFrame frame = TestFrames.frame("cam", 9, new EncodedImage(new byte[] {1, 2, 3}, "JPEG", 10, 10, "x"));
+    CameraFrame frame = TestFrames.frame("cam", 9, new EncodedImage(new byte[] {1, 2, 3}, ImageEncoding.JPEG, 10, 10, "x"));
     byte[] original = frameSerde.serializer().serialize("f", frame);
     frames.pipeInput("cam", original);
     TestRecord<byte[], byte[]> dead = deadLetters.readRecord();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
 import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.HotReloader;
@@ -14,6 +13,7 @@ import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelCopies;
 import io.emotionstream.model.ModelReleases;
 import io.emotionstream.model.ModelStore;
+import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.testing.ProcessorRun;
@@ -53,18 +53,20 @@ class HotReloadIT {
           "topics.partitions", "2",
           "commit.interval.ms", "200",
           "model.dir", v1.directory().toString(),
+          "ops.port", "0",
+          "stream.state-dir", ProcessorRun.freshStateDir(),
           "model.store", tmp.resolve("store").toUri().toString()), "test");
       ModelStore store = ModelStore.open(settings.string("model.store"));
       List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3, 5);
       List<CameraFrame> sent = new ArrayList<>();
       AtomicBoolean sending = new AtomicBoolean(true);
 
-      try (Pipeline pipeline = Pipeline.open(settings);
-          EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
+      try (ProcessorInstance instance = ProcessorInstance.open(settings, false);
           FrameProducer producer = new FrameProducer(settings)) {
-        HotReloader reloader = pipeline.startHotReload(settings, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        instance.start();
+        HotReloader reloader = instance.reloader();
         assertNotNull(reloader);
-        processor.start();
+        EmotionProcessor processor = instance.processor();
         assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
         int statesAtStart = processor.stateHistory().size();
         Thread cameras = new Thread(() -> {

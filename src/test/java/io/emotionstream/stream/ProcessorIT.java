@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.analysis.RejectReason;
-import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
+import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.schema.LabelScore;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
@@ -71,6 +72,7 @@ class ProcessorIT {
         "topics.partitions", "3",
         "commit.interval.ms", "200",
         "model.dir", "faceapi-expression"));
+    values.put("stream.state-dir", ProcessorRun.freshStateDir());
     values.putAll(extra);
     return Settings.defaults().with(values, "test");
   }
@@ -97,7 +99,7 @@ class ProcessorIT {
       EncodedImage image = photos.get(0);
       byte[] broken = image.bytes().clone();
       Arrays.fill(broken, 2, broken.length, (byte) 0);
-      corrupt = TestFrames.frame("cam-1", 2, new EncodedImage(broken, "JPEG", image.width(), image.height(), "corrupt"));
+      corrupt = TestFrames.frame("cam-1", 2, new EncodedImage(broken, ImageEncoding.JPEG, image.width(), image.height(), "corrupt"));
       for (int i = 0; i < good.size(); i++) {
         producer.send(good.get(i)).get();
         if (i == 3) {

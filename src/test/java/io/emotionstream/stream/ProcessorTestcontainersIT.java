@@ -3,8 +3,8 @@ package io.emotionstream.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
+import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.testing.ProcessorRun;
@@ -30,13 +30,14 @@ class ProcessorTestcontainersIT {
   @Test
   void processesFramesThroughAContainerBroker() throws Exception {
     Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", KAFKA.getBootstrapServers(),
-        "application.id", "it-container", "topics.partitions", "2", "model.dir", "faceapi-expression"), "test");
+        "application.id", "it-container", "topics.partitions", "2", "ops.port", "0", "model.dir", "faceapi-expression",
+        "stream.state-dir", ProcessorRun.freshStateDir()), "test");
     CameraFrame frame = TestFrames.frame("cam-c", 0, SamplePhotos.encoded(960, 1).get(0));
-    try (Pipeline pipeline = Pipeline.open(settings);
-        EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
+    try (ProcessorInstance instance = ProcessorInstance.open(settings, false);
         FrameProducer producer = new FrameProducer(settings)) {
-      int faces = pipeline.analyzer().analyze(frame).events().size();
-      processor.start();
+      int faces = instance.analyzer().analyze(frame).events().size();
+      instance.start();
+      EmotionProcessor processor = instance.processor();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
       producer.send(frame).get();
       ProcessorRun.await("frame processed", () -> processor.stats().framesProcessed() >= 1, Duration.ofMinutes(2));

@@ -3,6 +3,7 @@ package io.emotionstream.stream;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageCodec;
 import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.ImageEncoding;
 import java.time.Instant;
 import java.util.Map;
 import org.bytedeco.opencv.global.opencv_core;
@@ -16,7 +17,7 @@ public final class TestFrames {
 
   public static EncodedImage jpeg(int width, int height) {
     try (Mat image = new Mat(height, width, opencv_core.CV_8UC3, new Scalar(90, 120, 150, 0))) {
-      return new EncodedImage(ImageCodec.encode(image, ".jpg", 90), "JPEG", width, height, "synthetic");
+      return new EncodedImage(ImageCodec.encode(image, ".jpg", 90), ImageEncoding.JPEG, width, height, "synthetic");
     }
   }
 

@@ -3,10 +3,10 @@ package io.emotionstream.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.cli.Pipeline;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.testing.ProcessorRun;
@@ -36,7 +36,7 @@ class TrackRestartIT {
   @BeforeAll
   static void start() {
     kafka = EmbeddedKafka.start();
-    pipeline = Pipeline.open(Settings.defaults());
+    pipeline = Pipeline.open(Settings.defaults().with(Map.of("model.dir", "faceapi-expression"), "test"));
   }
 
   @AfterAll
@@ -61,11 +61,14 @@ class TrackRestartIT {
         "topics.partitions", "2",
         "commit.interval.ms", "200",
         // the test pauses between the two halves: the camera must not count as gone meanwhile
-        "track.max-gap-ms", "600000"), "test");
+        "track.max-gap-ms", "600000",
+        "model.dir", "faceapi-expression"), "test");
     EncodedImage photo = SamplePhotos.encoded(960, 5).get(0);
     Instant t0 = Instant.now();
     int frames = 6;
-    try (EmotionProcessor first = new EmotionProcessor(settings, pipeline.analyzer());
+    // each processor gets a fresh local state directory, so the second one can only know the tracks
+    // from the tracker store's changelog topic
+    try (EmotionProcessor first = new EmotionProcessor(fresh(settings), pipeline.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       first.start();
       assertTrue(first.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
@@ -74,7 +77,7 @@ class TrackRestartIT {
       }
       ProcessorRun.await("first half processed", () -> first.stats().framesProcessed() >= frames, Duration.ofMinutes(3));
     }
-    try (EmotionProcessor second = new EmotionProcessor(settings, pipeline.analyzer());
+    try (EmotionProcessor second = new EmotionProcessor(fresh(settings), pipeline.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       second.start();
       assertTrue(second.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING after the restart");
@@ -100,6 +103,10 @@ class TrackRestartIT {
       assertEquals(1, before.size(), "face " + face.getKey() + " before the restart: " + before);
       assertEquals(before, after, "face " + face.getKey() + " after the restart");
     }
+  }
+
+  private static Settings fresh(Settings settings) {
+    return settings.with(Map.of("stream.state-dir", ProcessorRun.freshStateDir()), "test");
   }
 
   private static CameraFrame frame(int i, EncodedImage photo, Instant t0) {

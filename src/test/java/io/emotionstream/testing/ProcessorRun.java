@@ -3,7 +3,10 @@ package io.emotionstream.testing;
 import io.emotionstream.config.Settings;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.stream.EventReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +27,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ProcessorRun {
 
   private ProcessorRun() {}
+
+  /** A new temporary Kafka Streams state directory ({@code stream.state-dir}) for one test instance. */
+  public static String freshStateDir() {
+    try {
+      return Files.createTempDirectory("emotion-stream-state").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /** Sends raw bytes (e.g. garbage) to a topic, keyed by {@code key}. */
   public static void sendRaw(Settings settings, String topic, String key, byte[] value) throws Exception {

@@ -4,6 +4,7 @@ import io.emotionstream.Assets;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageEncoder;
 import io.emotionstream.frame.ImageFilesSource;
+import io.emotionstream.schema.ImageEncoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class SamplePhotos {
       paths.add(path(n));
     }
     List<EncodedImage> out = new ArrayList<>();
-    try (ImageFilesSource source = new ImageFilesSource(paths, new ImageEncoder("JPEG", maxWidth, 90), false)) {
+    try (ImageFilesSource source = new ImageFilesSource(paths, new ImageEncoder(ImageEncoding.JPEG, maxWidth, 90), false)) {
       Optional<EncodedImage> image;
       while ((image = source.next()).isPresent()) {
         out.add(image.get());

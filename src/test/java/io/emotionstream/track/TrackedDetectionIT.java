@@ -9,6 +9,7 @@ import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageEncoder;
 import io.emotionstream.frame.VideoSource;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.TrackVideos;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class TrackedDetectionIT {
     List<Double> times = new ArrayList<>();
     int full = 0;
     int frame = 0;
-    try (VideoSource source = new VideoSource(video.toString(), new ImageEncoder("JPEG", 0, 90), false)) {
+    try (VideoSource source = new VideoSource(video.toString(), new ImageEncoder(ImageEncoding.JPEG, 0, 90), false)) {
       Optional<EncodedImage> image;
       while ((image = source.next()).isPresent()) {
         long t = frame * 100L;

@@ -9,6 +9,7 @@ import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageEncoder;
 import io.emotionstream.frame.VideoSource;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.TrackVideos;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class TrackerVideosIT {
     CameraTracker tracker = new CameraTracker(TrackerConfig.defaults(LABELS));
     TrackingScore score = new TrackingScore(0.5);
     int frame = 0;
-    try (VideoSource source = new VideoSource(video.toString(), new ImageEncoder("JPEG", 0, 90), false)) {
+    try (VideoSource source = new VideoSource(video.toString(), new ImageEncoder(ImageEncoding.JPEG, 0, 90), false)) {
       Optional<EncodedImage> image;
       while ((image = source.next()).isPresent()) {
         List<FaceObservation> faces = new ArrayList<>();

@@ -207,7 +207,7 @@ class TrainingEndToEndTest {
     TrainingOptions o = tiny(csv, tmp.resolve("run"));
     o.epochs = 5;
     o.inputSize = 32; // the 48 px patterns resized: a quarter less work, same task
-    o.augmentation = Augmentation.NONE;
+    o.noAugment = true;
     o.learningRate = 0.02f;
     o.warmupEpochs = 1;
     o.labelSmoothing = 0;

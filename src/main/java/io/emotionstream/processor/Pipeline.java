@@ -1,4 +1,4 @@
-package io.emotionstream.cli;
+package io.emotionstream.processor;
 
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameLimits;
@@ -18,13 +18,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The real detector (MTCNN), cropper and emotion classifier (dynamic batcher over the device
- * worker pool), wired from the settings into a {@link FrameAnalyzer}.
+ * worker pool), wired from the settings into a {@link FrameAnalyzer}, with the inference metrics
+ * and the hot reloader of its classifier. {@link ProcessorInstance} owns one; tests that drive
+ * several streams processors over one loaded model use it directly.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -63,13 +64,13 @@ public final class Pipeline implements AutoCloseable {
     return open(settings, new SimpleMeterRegistry());
   }
 
-  /** Loads the detector and the model named by the settings (the bundled one by default). */
+  /** Loads the detector and the model named by {@code model.dir}. */
   public static Pipeline open(Settings settings, MeterRegistry registry) {
     long t0 = System.nanoTime();
-    MtcnnDetector detector = new MtcnnDetector(detectorConfig(settings));
+    MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.from(settings));
     try {
       String dir = settings.string("model.dir", "");
-      InferenceConfig inference = inferenceConfig(settings);
+      InferenceConfig inference = InferenceConfig.from(settings);
       BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir, inference);
       Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings), inference, registry);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
@@ -79,27 +80,6 @@ public final class Pipeline implements AutoCloseable {
       detector.close();
       throw e;
     }
-  }
-
-  static MtcnnConfig detectorConfig(Settings settings) {
-    double[] t = settings.decimals("detect.thresholds");
-    if (t.length != 3) {
-      throw new IllegalArgumentException("setting 'detect.thresholds' from " + settings.source("detect.thresholds")
-          + " needs three numbers (P-Net, R-Net, O-Net), got " + t.length);
-    }
-    MtcnnConfig d = MtcnnConfig.defaults();
-    return new MtcnnConfig(settings.integer("detect.min-face"), settings.decimal("detect.scale-factor"),
-        (float) t[0], (float) t[1], (float) t[2], d.device());
-  }
-
-  static InferenceConfig inferenceConfig(Settings settings) {
-    Properties p = new Properties();
-    settings.asMap().forEach((k, v) -> {
-      if (k.startsWith("inference.")) {
-        p.setProperty(k, v);
-      }
-    });
-    return InferenceConfig.fromProperties(p);
   }
 
   public FrameAnalyzer analyzer() {
@@ -129,7 +109,7 @@ public final class Pipeline implements AutoCloseable {
   @Override
   public void close() {
     try (detector; classifier; HotReloader r = reloader) {
-      // both closed, even if one fails
+      // closed in reverse order (reloader, classifier, detector), each even if another fails
     }
   }
 }

@@ -1,0 +1,123 @@
+package io.emotionstream.processor;
+
+import io.emotionstream.analysis.FrameAnalyzer;
+import io.emotionstream.config.Settings;
+import io.emotionstream.emotion.HotReloader;
+import io.emotionstream.ops.Operations;
+import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.FrameStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle of one processor instance, as {@code process} and {@code demo} run it: the
+ * operations server first (so that probes answer "not ready" while the model loads), then the
+ * pipeline and the Kafka Streams processor with the status wired to them, then on {@link #start()}
+ * hot reload, the streams and the dashboard's event feed. {@link #close()} closes them in reverse
+ * order, also after a failed start.
+ *
+ * <pre>{@code
+ * try (ProcessorInstance instance = ProcessorInstance.open(settings, true)) {
+ *   instance.start();
+ *   instance.processor().awaitStop();
+ * }
+ * }</pre>
+ */
+public final class ProcessorInstance implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorInstance.class);
+
+  private final Settings settings;
+  private final Operations ops;
+  private Pipeline pipeline;
+  private EmotionProcessor processor;
+  private HotReloader reloader;
+
+  private ProcessorInstance(Settings settings, Operations ops) {
+    this.settings = settings;
+    this.ops = ops;
+  }
+
+  /**
+   * Starts only the operations server ({@code ops.port}); readiness says "model not loaded" until
+   * {@link #load()}.
+   *
+   * @param withFeed whether the dashboard follows the events topic (from {@link #start()} on)
+   */
+  public static ProcessorInstance create(Settings settings, boolean withFeed) {
+    return new ProcessorInstance(settings, Operations.start(settings, withFeed));
+  }
+
+  /** {@link #create} and {@link #load()}: the instance ready to {@link #start()}. */
+  public static ProcessorInstance open(Settings settings, boolean withFeed) {
+    ProcessorInstance instance = create(settings, withFeed);
+    try {
+      return instance.load();
+    } catch (RuntimeException e) {
+      instance.close();
+      throw e;
+    }
+  }
+
+  /** Loads the detector and the model and builds the (not yet started) streams processor. */
+  public ProcessorInstance load() {
+    if (pipeline != null) {
+      throw new IllegalStateException("the pipeline is already loaded");
+    }
+    pipeline = Pipeline.open(settings, ops.registry());
+    processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
+    ops.status().model(pipeline::modelInService);
+    ops.status().processor(processor);
+    return this;
+  }
+
+  /**
+   * Follows model releases (when {@code model.hot-reload} is on), starts the streams (creating
+   * missing topics when {@code topics.create} is on) and the dashboard's event feed.
+   */
+  public ProcessorInstance start() {
+    if (pipeline == null) {
+      load();
+    }
+    reloader = pipeline.startHotReload(settings, ops.registry());
+    processor.start();
+    ops.startFeed();
+    LOG.info("processing {} -> {} on {}", settings.string("topic.frames"), settings.string("topic.events"),
+        settings.string("bootstrap.servers"));
+    return this;
+  }
+
+  public Operations operations() {
+    return ops;
+  }
+
+  public EmotionProcessor processor() {
+    return processor;
+  }
+
+  public FrameAnalyzer analyzer() {
+    return pipeline.analyzer();
+  }
+
+  public FrameStats stats() {
+    return processor.stats();
+  }
+
+  /** The hot reloader, or null before {@link #start()} or when {@code model.hot-reload} is off. */
+  public HotReloader reloader() {
+    return reloader;
+  }
+
+  /** Name and version of the model in service, or null before {@link #load()}. */
+  public String modelInService() {
+    return pipeline == null ? null : pipeline.modelInService();
+  }
+
+  /** Closes the streams, then the pipeline (hot reload, classifier, detector), then the operations server. */
+  @Override
+  public void close() {
+    try (ops; Pipeline p = pipeline; EmotionProcessor s = processor) {
+      // closed in reverse order of opening, each even if a later one fails
+    }
+  }
+}
