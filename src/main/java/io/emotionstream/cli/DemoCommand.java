@@ -15,11 +15,14 @@ import io.emotionstream.stream.EventJson;
 import io.emotionstream.stream.EventReader;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.FrameStats;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,10 +97,14 @@ public final class DemoCommand implements Callable<Integer> {
     List<Path> inputs = photos != null ? photos : samplePhotos();
     List<EncodedImage> images = load(inputs);
     List<String> cameraIds = IntStream.rangeClosed(1, cameras).mapToObj(i -> "demo-camera-" + i).toList();
+    Path state = Files.createTempDirectory("emotion-stream-demo-state");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      // the broker is new on every run, so local state from an earlier run would describe topics
+      // that no longer exist: the demo keeps its state beside its broker, for this run only
       Settings settings = options.settings().with(Map.of(
           "bootstrap.servers", kafka.bootstrapServers(),
           "application.id", "emotion-stream-demo",
+          "stream.state-dir", state.toString(),
           "topics.partitions", Integer.toString(Math.max(1, cameras))), "demo");
       TopicCreator.ensure(settings, Topics.from(settings));
       try (ProcessorInstance instance = ProcessorInstance.open(settings, true);
@@ -119,6 +126,16 @@ public final class DemoCommand implements Callable<Integer> {
         producerThread.start();
         return printEvents(processor.stats(), reader, producerThread, produced, producerError);
       }
+    } finally {
+      deleteTree(state);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("note: could not remove the demo's state directory " + dir + ": " + e.getMessage());
     }
   }
 

@@ -272,8 +272,14 @@ public final class HotReloader implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
     try {
+      // the loop sees the flag within one poll (0.5 s) and closes its consumer itself; interrupting
+      // a Kafka consumer mid-poll makes it log a failed close at ERROR, so interrupt only a thread
+      // that is still busy after that (a load, a warm-up, the retry pause)
+      thread.join(2_000);
+      if (thread.isAlive()) {
+        thread.interrupt();
+      }
       thread.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
