@@ -2,6 +2,7 @@ package io.emotionstream.analysis;
 
 import io.emotionstream.detect.DetectedFace;
 import io.emotionstream.detect.FaceDetector;
+import io.emotionstream.detect.FaceRegion;
 import io.emotionstream.emotion.EmotionClassifier;
 import io.emotionstream.emotion.EmotionPrediction;
 import io.emotionstream.frame.FaceCropping;
@@ -41,9 +42,22 @@ public final class FrameAnalyzer {
   }
 
   /**
+   * Analyses the frame with a full face search.
+   *
    * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
    */
   public FrameResult analyze(CameraFrame frame) {
+    return analyze(frame, null);
+  }
+
+  /**
+   * Analyses the frame, searching for faces only around {@code expected} when it is given (tracked
+   * detection: the faces a tracker follows, {@link FaceDetector#detectAround}), else everywhere.
+   *
+   * @param expected where the camera's known faces should be, or null for a full search
+   * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
+   */
+  public FrameResult analyze(CameraFrame frame, List<FaceRegion> expected) {
     long start = System.nanoTime();
     byte[] bytes = bytes(frame.getImage());
     check(frame, bytes);
@@ -53,7 +67,8 @@ public final class FrameAnalyzer {
         throw new FrameRejectedException(RejectReason.DIMENSION_MISMATCH, describe(frame) + ": decoded image is "
             + image.cols() + "x" + image.rows() + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
       }
-      List<DetectedFace> faces = detector.detect(image);
+      List<DetectedFace> faces = expected == null ? detector.detect(image)
+          : expected.isEmpty() ? List.of() : detector.detectAround(image, expected);
       long detected = System.nanoTime();
       if (faces.isEmpty()) {
         return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(frame, clock.instant()));

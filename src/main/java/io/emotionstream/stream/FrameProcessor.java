@@ -4,6 +4,7 @@ import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameRejectedException;
 import io.emotionstream.analysis.FrameResult;
 import io.emotionstream.analysis.RejectReason;
+import io.emotionstream.detect.FaceRegion;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
@@ -67,8 +68,10 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
       throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + record.key() + " has no value");
     }
     FrameResult result;
+    // between full searches, only the faces this camera's tracks expect are looked for
+    List<FaceRegion> plan = tracks == null ? null : tracks.searchPlan(frame.getCameraId(), frame.getCaptureTime());
     try {
-      result = analyzer.analyze(frame);
+      result = analyzer.analyze(frame, plan);
     } catch (FrameRejectedException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -81,6 +84,7 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
           context.currentSystemTimeMs());
       forwardEnded(tracked.ended(), record.timestamp());
       events = tracked.events();
+      tracks.searched(frame.getCameraId(), plan, events.size());
     }
     for (FaceEmotion event : events) {
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));

@@ -1,5 +1,6 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.detect.FaceRegion;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.LabelChange;
@@ -7,6 +8,7 @@ import io.emotionstream.schema.LabelScore;
 import io.emotionstream.schema.TrackLabelScore;
 import io.emotionstream.schema.TrackerState;
 import io.emotionstream.track.CameraTracker;
+import io.emotionstream.track.DetectionSchedule;
 import io.emotionstream.track.FaceBox;
 import io.emotionstream.track.FaceObservation;
 import io.emotionstream.track.TrackAssignment;
@@ -40,6 +42,7 @@ final class FrameTracks {
 
   private static final class Camera {
     CameraTracker tracker;
+    DetectionSchedule schedule;
     List<String> labels;
     String siteId;
     String modelVersion;
@@ -50,6 +53,39 @@ final class FrameTracks {
   FrameTracks(TrackSettings settings, KeyValueStore<String, TrackerState> store) {
     this.settings = settings;
     this.store = store;
+  }
+
+  /**
+   * Where to look for the faces of the camera's next frame: null for a full search (the schedule's
+   * turn, a face lost, a camera not seen yet), else the boxes the camera's tracks expect (empty when
+   * it has none: nothing to refine until the next full search).
+   */
+  List<FaceRegion> searchPlan(String cameraId, Instant captureTime) {
+    if (settings.fullSearchEvery() <= 1) {
+      return null;
+    }
+    Camera camera = cameras.get(cameraId);
+    if (camera == null || camera.schedule.fullSearchNext()) {
+      return null;
+    }
+    List<FaceRegion> regions = new ArrayList<>();
+    for (FaceBox b : camera.tracker.expectedBoxes(captureTime.toEpochMilli())) {
+      regions.add(new FaceRegion((float) b.x1(), (float) b.y1(), (float) b.x2(), (float) b.y2()));
+    }
+    return regions;
+  }
+
+  /** Tells the camera's schedule what the search of {@link #searchPlan} found. */
+  void searched(String cameraId, List<FaceRegion> plan, int found) {
+    Camera camera = cameras.get(cameraId);
+    if (camera == null) {
+      return;
+    }
+    if (plan == null) {
+      camera.schedule.searched();
+    } else {
+      camera.schedule.refined(plan.size(), found);
+    }
   }
 
   /** The result of one frame: its events with their tracks, and the tracks that ended. */
@@ -133,6 +169,7 @@ final class FrameTracks {
         var kv = it.next();
         if (!cameras.containsKey(kv.key)) {
           Camera camera = restore(kv.value);
+          camera.schedule = new DetectionSchedule(Math.max(1, settings.fullSearchEvery()));
           camera.lastWallMs = wallMs;
           cameras.put(kv.key, camera);
         }
@@ -143,6 +180,7 @@ final class FrameTracks {
   private Camera camera(String cameraId, List<String> labels) {
     Camera camera = cameras.get(cameraId);
     if (camera == null) {
+      // a camera new to this task (or to this process) starts with a full search
       TrackerState state = store.get(cameraId);
       if (state != null) {
         camera = restore(state);
@@ -152,6 +190,7 @@ final class FrameTracks {
         camera.tracker = new CameraTracker(settings.trackerConfig(camera.labels));
         camera.lastFrameMs = -1;
       }
+      camera.schedule = new DetectionSchedule(Math.max(1, settings.fullSearchEvery()));
       cameras.put(cameraId, camera);
     }
     return camera;

@@ -13,8 +13,11 @@ import java.util.List;
  * @param smoothing time constant of the smoothed emotion
  * @param confirmFrames frames before a track counts
  * @param minOverlap least IoU that matches a detection to a track on its own
+ * @param fullSearchEvery a full face search every this many frames of a camera, the tracked faces
+ *     refined in between ({@code track.full-search-every}); 1: a full search on every frame
  */
-public record TrackSettings(boolean enabled, Duration maxGap, Duration smoothing, int confirmFrames, double minOverlap) {
+public record TrackSettings(boolean enabled, Duration maxGap, Duration smoothing, int confirmFrames, double minOverlap,
+    int fullSearchEvery) {
 
   /** Centre distance, in face sizes, that matches boxes of similar size where they overlap less. */
   private static final double MAX_CENTRE_DISTANCE = 0.6;
@@ -23,12 +26,12 @@ public record TrackSettings(boolean enabled, Duration maxGap, Duration smoothing
   public static TrackSettings from(Settings settings) {
     return new TrackSettings(settings.bool("track.enabled"), Duration.ofMillis(settings.longValue("track.max-gap-ms")),
         Duration.ofMillis(settings.longValue("track.smoothing-ms")), settings.integer("track.confirm-frames"),
-        settings.decimal("track.min-overlap"));
+        settings.decimal("track.min-overlap"), settings.integer("track.full-search-every"));
   }
 
   /** The built-in defaults (those of the bundled properties), for tests and tools. */
   public static TrackSettings defaults() {
-    return new TrackSettings(true, Duration.ofSeconds(2), Duration.ofMillis(1500), 2, 0.3);
+    return new TrackSettings(true, Duration.ofSeconds(2), Duration.ofMillis(1500), 2, 0.3, 3);
   }
 
   public TrackerConfig trackerConfig(List<String> labels) {

@@ -57,6 +57,7 @@ class EmotionTopologyTest {
   private final SingleObjectAvroSerde<FaceEmotion> eventSerde = new SingleObjectAvroSerde<>(FaceEmotion.class);
   private final SingleObjectAvroSerde<EmotionStats> statsSerde = new SingleObjectAvroSerde<>(EmotionStats.class);
   private final FrameStats stats = new FrameStats();
+  private final StripeDetector detector = new StripeDetector();
   private final SingleObjectAvroSerde<FaceTrack> trackSerde = new SingleObjectAvroSerde<>(FaceTrack.class);
   private TestOutputTopic<String, EmotionStats> statsTopic;
   private TestOutputTopic<String, FaceTrack> tracksTopic;
@@ -65,10 +66,21 @@ class EmotionTopologyTest {
   private TestOutputTopic<String, FaceEmotion> events;
   private TestOutputTopic<byte[], byte[]> deadLetters;
 
-  /** Finds one face per 100 px of image width, side by side. */
+  /** Finds one face per 100 px of image width, side by side; counts full and tracked searches. */
   private static final class StripeDetector implements FaceDetector {
+    final java.util.concurrent.atomic.AtomicInteger full = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger around = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public List<DetectedFace> detectAround(Mat bgr, List<io.emotionstream.detect.FaceRegion> expected) {
+      around.incrementAndGet();
+      full.decrementAndGet();
+      return detect(bgr);
+    }
+
     @Override
     public List<DetectedFace> detect(Mat bgr) {
+      full.incrementAndGet();
       List<DetectedFace> faces = new ArrayList<>();
       for (int x = 0; x + 100 <= bgr.cols(); x += 100) {
         float[] lm = {x + 30, 30, x + 70, 30, x + 50, 50, x + 35, 70, x + 65, 70};
@@ -106,7 +118,7 @@ class EmotionTopologyTest {
   void start() {
     Settings settings = Settings.defaults().with(Map.of("stream.state-dir", ProcessorRun.freshStateDir()), "test");
     Topics topics = Topics.from(settings);
-    FrameAnalyzer analyzer = new FrameAnalyzer(new StripeDetector(),
+    FrameAnalyzer analyzer = new FrameAnalyzer(detector,
         (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),
         new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC());
     Properties props = StreamsProperties.from(settings, stats);
@@ -127,6 +139,17 @@ class EmotionTopologyTest {
 
   private void send(CameraFrame frame) {
     frames.pipeInput(frame.getCameraId(), frameSerde.serializer().serialize("f", frame));
+  }
+
+  @Test
+  void betweenFullSearchesOnlyTheTrackedFacesAreLookedFor() {
+    for (int seq = 0; seq < 6; seq++) {
+      send(TestFrames.frame("cam-a", seq * 100L, TestFrames.jpeg(300, 120)));
+    }
+    assertEquals(18, events.readValuesToList().size());
+    // track.full-search-every=3: a full search on frames 0 and 3, the tracked faces refined on the rest
+    assertEquals(2, detector.full.get());
+    assertEquals(4, detector.around.get());
   }
 
   @Test
