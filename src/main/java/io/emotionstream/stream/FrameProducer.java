@@ -2,6 +2,7 @@ package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.kafka.RecordSizes;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.ImageEncoding;
@@ -27,7 +28,7 @@ public final class FrameProducer implements AutoCloseable {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 20 * 1024 * 1024);
+    config.putAll(RecordSizes.producer(settings));
     config.putAll(settings.kafkaClientConfig());
     AvroSerdes serdes = AvroSerdes.from(settings);
     this.producer = new KafkaProducer<>(config, new StringSerializer(), serdes.serde(CameraFrame.class).serializer());
