@@ -42,9 +42,20 @@ public final class FrameAnalyzer {
   }
 
   /**
+   * Latency of the events is measured from the frame's capture time.
+   *
    * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
    */
   public FrameResult analyze(CameraFrame frame) {
+    return analyze(frame, frame.getCaptureTime());
+  }
+
+  /**
+   * @param since where the events' latency is measured from: the capture time, or the record's
+   *     timestamp when the camera's clock is not to be trusted; events keep the frame's capture time
+   * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
+   */
+  public FrameResult analyze(CameraFrame frame, Instant since) {
     long start = System.nanoTime();
     byte[] bytes = bytes(frame.getImage());
     check(frame, bytes);
@@ -65,7 +76,7 @@ public final class FrameAnalyzer {
       Instant now = clock.instant();
       List<FaceEmotion> events = new ArrayList<>(faces.size());
       for (int i = 0; i < faces.size(); i++) {
-        events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now));
+        events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now, since));
       }
       return new FrameResult(events, decoded - start, detected - decoded, classified - detected);
     }
@@ -129,7 +140,7 @@ public final class FrameAnalyzer {
   }
 
   private static FaceEmotion event(CameraFrame frame, int index, int count, DetectedFace face,
-      EmotionPrediction prediction, float processingMs, Instant now) {
+      EmotionPrediction prediction, float processingMs, Instant now, Instant since) {
     List<Point> landmarks = new ArrayList<>(DetectedFace.LANDMARKS);
     for (int i = 0; i < DetectedFace.LANDMARKS; i++) {
       landmarks.add(new Point(face.landmarkX(i), face.landmarkY(i)));
@@ -153,7 +164,7 @@ public final class FrameAnalyzer {
         .setModelName(prediction.modelName())
         .setModelVersion(prediction.modelVersion())
         .setProcessingTimeMs(processingMs)
-        .setLatencyMs(now.toEpochMilli() - frame.getCaptureTime().toEpochMilli())
+        .setLatencyMs(now.toEpochMilli() - since.toEpochMilli())
         .setSiteId(frame.getSiteId())
         .build();
   }

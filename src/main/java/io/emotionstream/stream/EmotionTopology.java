@@ -41,11 +41,13 @@ public final class EmotionTopology {
   /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
   public static Topology build(Topics topics, TopologySerdes serdes, Duration window, Duration grace,
       FrameAnalyzer analyzer, FrameStats stats, java.util.Properties streamsConfig) {
+    Object skew = streamsConfig.get(FrameProcessor.MAX_CLOCK_SKEW_CONFIG);
+    long maxClockSkew = skew == null ? Long.MAX_VALUE : Long.parseLong(skew.toString());
     StreamsBuilder builder = new StreamsBuilder(
         new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
     KStream<String, FaceEmotion> events = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats), Named.as("analyze-frame"));
+        .process(() -> new FrameProcessor(analyzer, stats, maxClockSkew), Named.as("analyze-frame"));
     events.to(topics.events(), Produced.with(Serdes.String(), serdes.events()).withName("face-emotions"));
     events.groupByKey(Grouped.with("by-camera", Serdes.String(), serdes.events()))
         .windowedBy(TimeWindows.ofSizeAndGrace(window, grace))

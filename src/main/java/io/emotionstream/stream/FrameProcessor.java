@@ -6,6 +6,7 @@ import io.emotionstream.analysis.FrameResult;
 import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
+import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,13 +18,19 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class FrameProcessor implements Processor<String, CameraFrame, String, FaceEmotion> {
 
+  /** Streams config key: {@code frame.max-clock-skew-ms}. */
+  static final String MAX_CLOCK_SKEW_CONFIG = "emotionstream.frame.max-clock-skew-ms";
+
   private final FrameAnalyzer analyzer;
   private final FrameStats stats;
+  private final long maxClockSkewMillis;
   private ProcessorContext<String, FaceEmotion> context;
 
-  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats) {
+  /** @param maxClockSkewMillis how far a capture time may lie from the record's timestamp and still be believed */
+  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats, long maxClockSkewMillis) {
     this.analyzer = analyzer;
     this.stats = stats;
+    this.maxClockSkewMillis = maxClockSkewMillis;
   }
 
   @Override
@@ -40,7 +47,7 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Fac
     }
     FrameResult result;
     try {
-      result = analyzer.analyze(frame);
+      result = analyzer.analyze(frame, latencyOrigin(frame, record.timestamp()));
     } catch (FrameRejectedException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -52,5 +59,20 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Fac
     }
     long latency = result.events().isEmpty() ? 0 : result.events().get(0).getLatencyMs();
     stats.recordFrame(result, latency);
+  }
+
+  /**
+   * The capture time, unless it lies more than {@code frame.max-clock-skew-ms} from the record's
+   * timestamp (set by the producer or the broker): a camera stamping its frames in 2999 or 1970 made
+   * latencies of +-10^12 ms that stayed in the latency metric's max and sum. Such frames are
+   * counted per camera and their latency is measured from the record's timestamp.
+   */
+  private Instant latencyOrigin(CameraFrame frame, long recordTimestamp) {
+    Instant capture = frame.getCaptureTime();
+    if (recordTimestamp < 0 || Math.abs(capture.toEpochMilli() - recordTimestamp) <= maxClockSkewMillis) {
+      return capture;
+    }
+    stats.recordClockSkew(frame.getCameraId());
+    return Instant.ofEpochMilli(recordTimestamp);
   }
 }

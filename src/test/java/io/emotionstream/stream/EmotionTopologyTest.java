@@ -220,6 +220,31 @@ class EmotionTopologyTest {
     }
   }
 
+  @Test
+  void implausibleCaptureTimesAreCountedPerCameraAndLatencyIsMeasuredFromTheRecordTimestamp() {
+    long now = System.currentTimeMillis();
+    CameraFrame future = TestFrames.frame("cam-f", 0, TestFrames.jpeg(100, 50));
+    future.setCaptureTime(java.time.Instant.parse("2999-01-01T00:00:00Z"));
+    CameraFrame past = TestFrames.frame("cam-p", 0, TestFrames.jpeg(100, 50));
+    past.setCaptureTime(java.time.Instant.EPOCH);
+    CameraFrame honest = TestFrames.frame("cam-h", 0, TestFrames.jpeg(100, 50));
+    honest.setCaptureTime(java.time.Instant.ofEpochMilli(now - 1_500));
+    pipe(future, now);
+    pipe(past, now);
+    pipe(honest, now);
+    List<FaceEmotion> out = events.readValuesToList();
+    assertEquals(3, out.size());
+    assertEquals(future.getCaptureTime(), out.get(0).getCaptureTime(), "events keep the capture time they were given");
+    assertEquals(java.time.Instant.EPOCH, out.get(1).getCaptureTime());
+    for (FaceEmotion e : out.subList(0, 2)) {
+      assertTrue(e.getLatencyMs() >= 0 && e.getLatencyMs() < 60_000, e.getCameraId() + " latency " + e.getLatencyMs());
+    }
+    assertTrue(out.get(2).getLatencyMs() >= 1_500, "a plausible capture time is believed: " + out.get(2).getLatencyMs());
+    assertEquals(1, stats.clockSkewed("cam-f"));
+    assertEquals(1, stats.clockSkewed("cam-p"));
+    assertEquals(0, stats.clockSkewed("cam-h"));
+  }
+
   private void pipe(CameraFrame frame, long timestamp) {
     frames.pipeInput(frame.getCameraId(), frameSerde.serializer().serialize("f", frame), timestamp);
   }
