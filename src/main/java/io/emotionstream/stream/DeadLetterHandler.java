@@ -17,6 +17,7 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,13 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
   @Override
   public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
       Exception exception) {
+    if (isEarlierSendFailure(exception)) {
+      // a write that failed for an earlier record, surfacing now: this record is not to blame, so
+      // the thread fails (and is replaced) and the records since the last commit are processed again
+      LOG.error("a write failed for an earlier record; not dead-lettering {}-{}@{} for it", context.topic(),
+          context.partition(), context.offset(), exception);
+      return ProcessingExceptionHandler.Response.fail();
+    }
     RejectReason reason = exception instanceof FrameRejectedException r ? r.reason() : RejectReason.PROCESSING_FAILED;
     ProducerRecord<byte[], byte[]> dead = deadLetter(context, context.sourceRawKey(), context.sourceRawValue(),
         context.headers(), reason, exception);
@@ -114,6 +122,10 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
       ProducerRecord<byte[], byte[]> record, Exception exception) {
     if (exception instanceof RetriableException) {
       return ProductionExceptionHandler.Response.retry();
+    }
+    if (record.topic().endsWith("-changelog") || record.topic().endsWith("-repartition")) {
+      // Kafka Streams' own topics: skipping a write would corrupt state, so the thread fails
+      return ProductionExceptionHandler.Response.fail();
     }
     if (topic.equals(record.topic())) {
       byte[] value = record.value();
@@ -145,6 +157,14 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         context.headers(), RejectReason.WRITE_FAILED, new IllegalStateException("cannot serialize the " + origin
             + " of a record for topic " + record.topic() + ": " + exception, exception));
     return ProductionExceptionHandler.Response.resume(List.of(dead));
+  }
+
+  /**
+   * Kafka Streams keeps a failed send and throws it, as a {@link StreamsException} with this message,
+   * from the next send of the task: while another record is being processed.
+   */
+  static boolean isEarlierSendFailure(Exception exception) {
+    return exception instanceof StreamsException && String.valueOf(exception.getMessage()).startsWith("Error encountered sending record");
   }
 
   private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,

@@ -1,10 +1,10 @@
 package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.RecordSizes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import io.emotionstream.kafka.RecordSizes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;

@@ -162,6 +162,25 @@ class DeadLetterHandlerTest {
   }
 
   @Test
+  void aSendFailureLeftByAnEarlierRecordIsNotChargedToTheRecordBeingProcessed() {
+    var leftover = new org.apache.kafka.streams.errors.StreamsException("Error encountered sending record to topic dlq"
+        + " for task 0_0 due to:\norg.apache.kafka.common.errors.RecordTooLargeException: too large",
+        new RecordTooLargeException("too large"));
+    var response = handler(MAX).handleError(context("cam".getBytes(StandardCharsets.UTF_8), bytes(10)),
+        new Record<>("cam", null, 0L), leftover);
+    assertEquals(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.FAIL, response.result());
+    assertEquals(0, stats.deadLettered(RejectReason.PROCESSING_FAILED));
+  }
+
+  @Test
+  void failedWritesToKafkaStreamsOwnTopicsFailTheThread() {
+    var response = handler(MAX).handleError(context(null, null),
+        new ProducerRecord<>("app-emotion-stats-store-changelog", new byte[1], new byte[1]),
+        new RecordTooLargeException("x"));
+    assertEquals(ProductionExceptionHandler.Result.FAIL, response.result());
+  }
+
+  @Test
   void retriableErrorsAreRetried() {
     var response = handler(MAX).handleError(context(null, null), new ProducerRecord<>("events", new byte[1], new byte[1]),
         new NotEnoughReplicasException("one replica"));
