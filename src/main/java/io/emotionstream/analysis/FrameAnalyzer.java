@@ -42,22 +42,29 @@ public final class FrameAnalyzer {
   }
 
   /**
-   * Analyses the frame with a full face search.
+   * Analyses the frame with a full face search; latency is measured from its capture time.
    *
    * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
    */
   public FrameResult analyze(CameraFrame frame) {
-    return analyze(frame, null);
+    return analyze(frame, frame.getCaptureTime(), null);
+  }
+
+  /** Analyses the frame with a full face search, latency measured from {@code since}. */
+  public FrameResult analyze(CameraFrame frame, Instant since) {
+    return analyze(frame, since, null);
   }
 
   /**
    * Analyses the frame, searching for faces only around {@code expected} when it is given (tracked
    * detection: the faces a tracker follows, {@link FaceDetector#detectAround}), else everywhere.
    *
+   * @param since where the events' latency is measured from: the capture time, or the record's
+   *     timestamp when the camera's clock is not to be trusted; events keep the frame's capture time
    * @param expected where the camera's known faces should be, or null for a full search
    * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
    */
-  public FrameResult analyze(CameraFrame frame, List<FaceRegion> expected) {
+  public FrameResult analyze(CameraFrame frame, Instant since, List<FaceRegion> expected) {
     long start = System.nanoTime();
     byte[] bytes = bytes(frame.getImage());
     check(frame, bytes);
@@ -71,7 +78,7 @@ public final class FrameAnalyzer {
           : expected.isEmpty() ? List.of() : detector.detectAround(image, expected);
       long detected = System.nanoTime();
       if (faces.isEmpty()) {
-        return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(frame, clock.instant()));
+        return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(since, clock.instant()));
       }
       List<EmotionPrediction> predictions = classify(image, faces);
       long classified = System.nanoTime();
@@ -79,10 +86,10 @@ public final class FrameAnalyzer {
       Instant now = clock.instant();
       List<FaceEmotion> events = new ArrayList<>(faces.size());
       for (int i = 0; i < faces.size(); i++) {
-        events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now));
+        events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now, since));
       }
       return new FrameResult(events, decoded - start, detected - decoded, classified - detected,
-          latencyMillis(frame, now));
+          latencyMillis(since, now));
     }
   }
 
@@ -136,7 +143,7 @@ public final class FrameAnalyzer {
   }
 
   private static FaceEmotion event(CameraFrame frame, int index, int count, DetectedFace face,
-      EmotionPrediction prediction, float processingMs, Instant now) {
+      EmotionPrediction prediction, float processingMs, Instant now, Instant since) {
     List<Point> landmarks = new ArrayList<>(DetectedFace.LANDMARKS);
     for (int i = 0; i < DetectedFace.LANDMARKS; i++) {
       landmarks.add(new Point(face.landmarkX(i), face.landmarkY(i)));
@@ -160,13 +167,13 @@ public final class FrameAnalyzer {
         .setModelName(prediction.modelName())
         .setModelVersion(prediction.modelVersion())
         .setProcessingTimeMs(processingMs)
-        .setLatencyMs(latencyMillis(frame, now))
+        .setLatencyMs(now.toEpochMilli() - since.toEpochMilli())
         .setSiteId(frame.getSiteId())
         .build();
   }
 
-  private static long latencyMillis(CameraFrame frame, Instant now) {
-    return now.toEpochMilli() - frame.getCaptureTime().toEpochMilli();
+  private static long latencyMillis(Instant since, Instant now) {
+    return now.toEpochMilli() - since.toEpochMilli();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

@@ -21,7 +21,9 @@ public enum RejectReason {
   /** The image bytes do not decode. */
   UNDECODABLE_IMAGE,
   /** Detection or classification failed on a valid frame. */
-  PROCESSING_FAILED;
+  PROCESSING_FAILED,
+  /** The frame's output (an event) could not be written to its topic. */
+  WRITE_FAILED;
 
   /** Lower-case, dash-separated name, e.g. {@code undecodable-image}. */
   public String code() {

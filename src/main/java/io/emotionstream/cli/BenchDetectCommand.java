@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.Assets;
+import io.emotionstream.detect.DownscalingDetector;
+import io.emotionstream.detect.FaceDetector;
 import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.frame.ImageDecoding;
@@ -48,6 +50,10 @@ public final class BenchDetectCommand implements Callable<Integer> {
       description = "frame sizes WxH, comma separated (default ${DEFAULT-VALUE})")
   List<String> sizes;
 
+  @Option(names = "--max-side", split = ",", defaultValue = "0",
+      description = "detect.max-side values to compare, comma separated; 0 = detect on the frame as it is (default ${DEFAULT-VALUE})")
+  List<Integer> maxSides;
+
   @Option(names = "--image", description = "photo to cut frames from (default: face-api's demo/sample1.jpg)")
   Path image;
 
@@ -73,7 +79,9 @@ public final class BenchDetectCommand implements Callable<Integer> {
     ArrayNode results = report.putArray("results");
     try (Mat source = ImageDecoding.readBgr(photo)) {
       for (int minFace : minFaces) {
-        try (MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(minFace))) {
+        try (MtcnnDetector mtcnn = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(minFace))) {
+          for (int maxSide : maxSides) {
+          FaceDetector detector = maxSide > 0 ? new DownscalingDetector(mtcnn, maxSide) : mtcnn;
           for (String size : sizes) {
             String[] wh = size.toLowerCase().split("x");
             int w = Integer.parseInt(wh[0].trim());
@@ -102,13 +110,16 @@ public final class BenchDetectCommand implements Callable<Integer> {
               r.put("width", w);
               r.put("height", h);
               r.put("minFace", minFace);
+              r.put("maxSide", maxSide);
               r.put("faces", faces);
               r.put("medianMs", round(percentile(ms, 0.5)));
               r.put("minMs", round(ms[0]));
               r.put("p90Ms", round(percentile(ms, 0.9)));
               r.put("meanCpuMs", round(Arrays.stream(cpu).sum() / runs));
               r.put("medianCallerThreadCpuMs", round(percentile(threadCpu, 0.5)));
+              r.put("rssMb", BenchFramesCommand.statusMb("VmRSS"));
             }
+          }
           }
         }
       }

@@ -113,6 +113,10 @@ public final class ProduceCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     System.err.printf("sent %d frames per camera, %d cameras, to %s in %.1f s%n", sent, cameraIds.size(),
         producer.topic(), seconds);
+    if (producer.failed() > 0) {
+      System.err.printf("%d frames could not be sent (see the errors above)%n", producer.failed());
+      return 1;
+    }
     return 0;
   }
 

@@ -3,6 +3,7 @@ package io.emotionstream.processor;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameLimits;
 import io.emotionstream.config.Settings;
+import io.emotionstream.detect.DownscalingDetector;
 import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.emotion.BatchingEmotionClassifier;
@@ -38,8 +39,8 @@ public final class Pipeline implements AutoCloseable {
   private final ModelInfoMetric modelInfo;
   private HotReloader reloader;
 
-  private Pipeline(MtcnnDetector detector, BatchingEmotionClassifier classifier, FrameLimits limits,
-      InferenceConfig inferenceConfig, MeterRegistry registry) {
+  private Pipeline(MtcnnDetector detector, int detectMaxSide, BatchingEmotionClassifier classifier,
+      FrameLimits limits, InferenceConfig inferenceConfig, MeterRegistry registry) {
     this.detector = detector;
     this.classifier = classifier;
     this.inferenceConfig = inferenceConfig;
@@ -57,7 +58,8 @@ public final class Pipeline implements AutoCloseable {
         c -> c.runtime().batcher().stats().meanBatchSize()).description("mean faces per batch").register(registry);
     Gauge.builder("emotionstream.inference.batch.size.max", classifier,
         c -> c.runtime().batcher().stats().largestBatch()).description("largest batch so far").register(registry);
-    this.analyzer = new FrameAnalyzer(detector, new FaceCropper()::crop, classifier, limits, Clock.systemUTC());
+    this.analyzer = new FrameAnalyzer(new DownscalingDetector(detector, detectMaxSide), new FaceCropper()::crop,
+        classifier, limits, Clock.systemUTC());
   }
 
   public static Pipeline open(Settings settings) {
@@ -72,7 +74,8 @@ public final class Pipeline implements AutoCloseable {
       String dir = settings.string("model.dir", "");
       InferenceConfig inference = InferenceConfig.from(settings);
       BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir, inference);
-      Pipeline pipeline = new Pipeline(detector, classifier, FrameLimits.from(settings), inference, registry);
+      Pipeline pipeline = new Pipeline(detector, settings.integer("detect.max-side"), classifier,
+          FrameLimits.from(settings), inference, registry);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
           detector.config().minFaceSize(), pipeline.modelInService());
       return pipeline;

@@ -2,6 +2,7 @@ package io.emotionstream.stream;
 
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.RecordSizes;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.serde.AvroSerdes;
@@ -60,6 +61,11 @@ public final class EmotionProcessor implements AutoCloseable {
         Duration.ofSeconds(settings.longValue("stats.window-seconds")),
         Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats, TrackSettings.from(settings),
         streamsConfig);
+    // a dead letter must fit the dead-letter topic as it is, which may predate this instance (a topic
+    // that does not exist yet is created by start() with the record limit)
+    int recordLimit = RecordSizes.recordLimit(settings);
+    streamsConfig.put(DeadLetterHandler.MAX_RECORD_BYTES_CONFIG,
+        Math.min(recordLimit, TopicCreator.maxMessageBytes(settings, topics.deadLetter(), recordLimit)));
     LOG.info("topology:\n{}", topology.describe());
     this.streams = new KafkaStreams(topology, streamsConfig);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);

@@ -48,6 +48,8 @@ public final class EmotionTopology {
   /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
   public static Topology build(Topics topics, TopologySerdes serdes, Duration window, Duration grace,
       FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, Properties streamsConfig) {
+    Object skew = streamsConfig.get(FrameProcessor.MAX_CLOCK_SKEW_CONFIG);
+    long maxClockSkew = skew == null ? Long.MAX_VALUE : Long.parseLong(skew.toString());
     StreamsBuilder builder = new StreamsBuilder(
         new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
     // the tracker store: camera id -> its tracks, with a changelog topic so a restarted or
@@ -57,7 +59,7 @@ public final class EmotionTopology {
         Serdes.String(), new SingleObjectAvroSerde<>(TrackerState.class)));
     KStream<String, SpecificRecord> out = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats, tracking), Named.as("analyze-frame"), FrameTracks.STORE);
+        .process(() -> new FrameProcessor(analyzer, stats, tracking, maxClockSkew), Named.as("analyze-frame"), FrameTracks.STORE);
     out.filter((camera, value) -> value instanceof FaceTrack, Named.as("ended-tracks"))
         .mapValues(value -> (FaceTrack) value, Named.as("as-track"))
         .to(topics.tracks(), Produced.with(Serdes.String(), serdes.tracks()).withName("face-tracks"));

@@ -10,6 +10,7 @@ import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.TrackerState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,16 +31,22 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
   /** How often tracks of cameras that fell silent are checked for their end (wall clock). */
   private static final Duration SILENCE_CHECK = Duration.ofSeconds(1);
 
+  /** Streams config key: {@code frame.max-clock-skew-ms}. */
+  static final String MAX_CLOCK_SKEW_CONFIG = "emotionstream.frame.max-clock-skew-ms";
+
   private final FrameAnalyzer analyzer;
   private final FrameStats stats;
   private final TrackSettings tracking;
+  private final long maxClockSkewMillis;
   private ProcessorContext<String, SpecificRecord> context;
   private FrameTracks tracks;
 
-  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking) {
+  /** @param maxClockSkewMillis how far a capture time may lie from the record's timestamp and still be believed */
+  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, long maxClockSkewMillis) {
     this.analyzer = analyzer;
     this.stats = stats;
     this.tracking = tracking;
+    this.maxClockSkewMillis = maxClockSkewMillis;
   }
 
   @Override
@@ -69,9 +76,11 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     }
     FrameResult result;
     // between full searches, only the faces this camera's tracks expect are looked for
-    List<FaceRegion> plan = tracks == null ? null : tracks.searchPlan(frame.getCameraId(), frame.getCaptureTime());
+    // the frame's time: its capture time, unless the camera's clock is off (then the record's timestamp)
+    Instant since = latencyOrigin(frame, record.timestamp());
+    List<FaceRegion> plan = tracks == null ? null : tracks.searchPlan(frame.getCameraId(), since);
     try {
-      result = analyzer.analyze(frame, plan);
+      result = analyzer.analyze(frame, since, plan);
     } catch (FrameRejectedException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -80,7 +89,7 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     }
     List<FaceEmotion> events = result.events();
     if (tracks != null) {
-      FrameTracks.Tracked tracked = tracks.track(frame.getCameraId(), frame.getCaptureTime(), events,
+      FrameTracks.Tracked tracked = tracks.track(frame.getCameraId(), since, events,
           context.currentSystemTimeMs());
       forwardEnded(tracked.ended(), record.timestamp());
       events = tracked.events();
@@ -90,5 +99,20 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));
     }
     stats.recordFrame(result);
+  }
+
+  /**
+   * The capture time, unless it lies more than {@code frame.max-clock-skew-ms} from the record's
+   * timestamp (set by the producer or the broker): a camera stamping its frames in 2999 or 1970 made
+   * latencies of +-10^12 ms that stayed in the latency metric's max and sum. Such frames are
+   * counted per camera and their latency is measured from the record's timestamp.
+   */
+  private Instant latencyOrigin(CameraFrame frame, long recordTimestamp) {
+    Instant capture = frame.getCaptureTime();
+    if (recordTimestamp < 0 || Math.abs(capture.toEpochMilli() - recordTimestamp) <= maxClockSkewMillis) {
+      return capture;
+    }
+    stats.recordClockSkew(frame.getCameraId());
+    return Instant.ofEpochMilli(recordTimestamp);
   }
 }

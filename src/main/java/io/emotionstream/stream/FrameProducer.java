@@ -2,6 +2,7 @@ package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.kafka.RecordSizes;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.ImageEncoding;
@@ -10,24 +11,30 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Sends {@link CameraFrame}s to the frames topic, keyed by camera id, in the configured wire format. */
 public final class FrameProducer implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(FrameProducer.class);
+
   private final KafkaProducer<String, CameraFrame> producer;
   private final String topic;
+  private final AtomicLong failed = new AtomicLong();
 
   public FrameProducer(Settings settings) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 20 * 1024 * 1024);
+    config.putAll(RecordSizes.producer(settings));
     config.putAll(settings.kafkaClientConfig());
     AvroSerdes serdes = AvroSerdes.from(settings);
     this.producer = new KafkaProducer<>(config, new StringSerializer(), serdes.serde(CameraFrame.class).serializer());
@@ -49,8 +56,20 @@ public final class FrameProducer implements AutoCloseable {
         .build();
   }
 
+  /** Sends asynchronously; a frame that cannot be sent (e.g. too large for the topic) is logged and counted in {@link #failed()}. */
   public Future<RecordMetadata> send(CameraFrame frame) {
-    return producer.send(new ProducerRecord<>(topic, frame.getCameraId(), frame));
+    return producer.send(new ProducerRecord<>(topic, frame.getCameraId(), frame), (metadata, e) -> {
+      if (e != null) {
+        failed.incrementAndGet();
+        LOG.error("camera {} frame {} ({} image bytes) was not sent to {}: {}", frame.getCameraId(),
+            frame.getSequence(), frame.getImage().remaining(), topic, e.toString());
+      }
+    });
+  }
+
+  /** Frames whose send failed so far. */
+  public long failed() {
+    return failed.get();
   }
 
   public String topic() {

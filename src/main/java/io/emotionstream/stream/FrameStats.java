@@ -28,12 +28,14 @@ public final class FrameStats {
   private final Timer classify;
   private final Timer latency;
   private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
+  private final MeterRegistry registry;
 
   public FrameStats() {
     this(new SimpleMeterRegistry());
   }
 
   public FrameStats(MeterRegistry registry) {
+    this.registry = registry;
     received = Counter.builder("emotionstream.frames.received").description("frames read from the frames topic")
         .register(registry);
     processed = Counter.builder("emotionstream.frames.processed").description("frames turned into events")
@@ -78,6 +80,22 @@ public final class FrameStats {
       classify.record(Duration.ofNanos(result.classifyNanos()));
       latency.record(Duration.ofMillis(Math.max(0, result.latencyMillis())));
     }
+  }
+
+  /** A frame whose capture time lies beyond {@code frame.max-clock-skew-ms} of its record's timestamp. */
+  void recordClockSkew(String camera) {
+    clockSkew(camera).increment();
+  }
+
+  private Counter clockSkew(String camera) {
+    return Counter.builder("emotionstream.clock.skew")
+        .description("frames whose capture time lies beyond frame.max-clock-skew-ms of the record timestamp")
+        .tag("camera", String.valueOf(camera)).register(registry);
+  }
+
+  /** Frames of {@code camera} whose capture time was not believed. */
+  public long clockSkewed(String camera) {
+    return (long) clockSkew(camera).count();
   }
 
   void recordDeadLetter(RejectReason reason) {

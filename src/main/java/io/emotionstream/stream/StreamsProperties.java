@@ -1,12 +1,14 @@
 package io.emotionstream.stream;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.RecordSizes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Kafka Streams configuration from the project's settings. */
@@ -29,8 +31,26 @@ public final class StreamsProperties {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // Kafka's default handler fails the send, and the stored error then surfaces while the *next*
+    // record is processed: under at-least-once that record was dead-lettered instead; under
+    // exactly_once_v2 the task never got past it. Ours settles each failed write for its own record.
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(DeadLetterHandler.TOPIC_CONFIG, settings.string("topic.dead-letter"));
+    p.put(DeadLetterHandler.MAX_RECORD_BYTES_CONFIG, RecordSizes.recordLimit(settings));
+    RecordSizes.producer(settings).forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
+    RecordSizes.consumer(settings).forEach((k, v) -> p.put(StreamsConfig.mainConsumerPrefix(k), v));
+    // Kafka Streams keeps up to 1000 records per partition by default: with frames of up to
+    // frame.max-bytes that alone could hold gigabytes. A frame takes tens of milliseconds at least,
+    // so a few buffered frames per partition keep every thread busy.
+    p.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, settings.integer("stream.buffered-frames-per-partition"));
+    if (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+      // a transaction spans commit.interval.ms plus the frames in flight; Kafka Streams' 10 s
+      // default left no room for the slowest allowed frame on a busy instance (see README)
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+          settings.integer("transaction.timeout.ms"));
+    }
     p.put(DeadLetterHandler.STATS_CONFIG, stats);
+    p.put(FrameProcessor.MAX_CLOCK_SKEW_CONFIG, settings.longValue("frame.max-clock-skew-ms"));
     // A frame takes tens to hundreds of milliseconds: fetch few at a time so that a poll loop
     // never comes near max.poll.interval.ms.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);

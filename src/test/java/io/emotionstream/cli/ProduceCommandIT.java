@@ -48,4 +48,24 @@ class ProduceCommandIT {
       assertTrue(seen.containsAll(List.of("door/0", "door/1", "door/2", "till/0", "till/1", "till/2")), seen.toString());
     }
   }
+
+  @Test
+  void aFrameTooLargeToSendIsReportedAndTheCommandFails(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    // noise, re-encoded by the command as a JPEG of quality 100: well above frame.max-bytes plus
+    // headroom, so the producer must refuse it
+    byte[] pixels = new byte[4000 * 3000 * 3];
+    new java.util.Random(3).nextBytes(pixels);
+    java.nio.file.Path big = dir.resolve("noise.png");
+    try (org.bytedeco.opencv.opencv_core.Mat image = new org.bytedeco.opencv.opencv_core.Mat(3000, 4000,
+        org.bytedeco.opencv.global.opencv_core.CV_8UC3)) {
+      image.data().put(pixels, 0, pixels.length);
+      java.nio.file.Files.write(big, io.emotionstream.frame.ImageCodec.encode(image, ".png", 0));
+    }
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      int code = new CommandLine(new ProduceCommand()).execute("-b", kafka.bootstrapServers(), "--fps", "0",
+          "--jpeg-quality", "100", "--quiet", big.toString());
+      assertEquals(1, code, "a frame that could not be sent fails the command");
+    }
+  }
 }

@@ -154,10 +154,13 @@ class EmotionTopologyTest {
 
   @Test
   void facesKeepTheirTrackFromFrameToFrameAndEndedTracksAreSummarised() {
+    // record timestamps as a producer would set them: the capture times (the tracks' clock)
     for (int seq = 0; seq < 5; seq++) {
-      send(TestFrames.frame("cam-a", seq * 100L, TestFrames.jpeg(300, 120)));
+      CameraFrame frame = TestFrames.frame("cam-a", seq * 100L, TestFrames.jpeg(300, 120));
+      pipe(frame, frame.getCaptureTime().toEpochMilli());
     }
-    send(TestFrames.frame("cam-b", 0, TestFrames.jpeg(100, 120)));
+    CameraFrame other = TestFrames.frame("cam-b", 0, TestFrames.jpeg(100, 120));
+    pipe(other, other.getCaptureTime().toEpochMilli());
     List<FaceEmotion> out = events.readValuesToList();
     assertEquals(16, out.size());
     Map<Integer, java.util.Set<String>> idsByFace = new java.util.HashMap<>();
@@ -283,6 +286,31 @@ class EmotionTopologyTest {
       it.forEachRemaining(kv -> faces.add(kv.value.getFaces()));
       assertEquals(List.of(4L, 2L), faces);
     }
+  }
+
+  @Test
+  void implausibleCaptureTimesAreCountedPerCameraAndLatencyIsMeasuredFromTheRecordTimestamp() {
+    long now = System.currentTimeMillis();
+    CameraFrame future = TestFrames.frame("cam-f", 0, TestFrames.jpeg(100, 50));
+    future.setCaptureTime(java.time.Instant.parse("2999-01-01T00:00:00Z"));
+    CameraFrame past = TestFrames.frame("cam-p", 0, TestFrames.jpeg(100, 50));
+    past.setCaptureTime(java.time.Instant.EPOCH);
+    CameraFrame honest = TestFrames.frame("cam-h", 0, TestFrames.jpeg(100, 50));
+    honest.setCaptureTime(java.time.Instant.ofEpochMilli(now - 1_500));
+    pipe(future, now);
+    pipe(past, now);
+    pipe(honest, now);
+    List<FaceEmotion> out = events.readValuesToList();
+    assertEquals(3, out.size());
+    assertEquals(future.getCaptureTime(), out.get(0).getCaptureTime(), "events keep the capture time they were given");
+    assertEquals(java.time.Instant.EPOCH, out.get(1).getCaptureTime());
+    for (FaceEmotion e : out.subList(0, 2)) {
+      assertTrue(e.getLatencyMs() >= 0 && e.getLatencyMs() < 60_000, e.getCameraId() + " latency " + e.getLatencyMs());
+    }
+    assertTrue(out.get(2).getLatencyMs() >= 1_500, "a plausible capture time is believed: " + out.get(2).getLatencyMs());
+    assertEquals(1, stats.clockSkewed("cam-f"));
+    assertEquals(1, stats.clockSkewed("cam-p"));
+    assertEquals(0, stats.clockSkewed("cam-h"));
   }
 
   private void pipe(CameraFrame frame, long timestamp) {
