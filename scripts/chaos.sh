@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Longer chaos runs of ChaosIT: the processor as separate JVMs killed with SIGKILL and restarted,
 # broker restarts and scale-out handovers, repeated for --minutes, then the committed events are
-# audited face by face. Prints a table per run; processor logs are under target/chaos/.
+# audited face by face. Prints a table per run (appended to target/chaos/summary.txt);
+# processor logs are under target/chaos/.
 #
 #   scripts/chaos.sh [--minutes M] [--kills N] [--seed S] [--guarantee exactly_once_v2|at_least_once|both]
 #                    [--cameras C] [--fps F] [--photo-width W]

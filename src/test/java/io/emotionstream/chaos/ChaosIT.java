@@ -9,6 +9,7 @@ import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.testing.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,9 +48,15 @@ class ChaosIT {
         }
       }
     }
-    System.out.println("[chaos] " + ChaosReport.HEADER);
-    reports.forEach(r -> System.out.println("[chaos] " + r.row()));
-    failures.forEach((g, e) -> System.out.println("[chaos] " + g + " did not finish: " + e));
+    List<String> table = new ArrayList<>();
+    table.add("seed " + options.seed());
+    table.add(ChaosReport.HEADER);
+    reports.forEach(r -> table.add(r.row()));
+    failures.forEach((g, e) -> table.add(g + " did not finish: " + e));
+    table.forEach(line -> System.out.println("[chaos] " + line));
+    Path summary = Path.of("target", "chaos", "summary.txt");
+    Files.createDirectories(summary.getParent());
+    Files.write(summary, table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     if (!failures.isEmpty()) {
       throw new AssertionError("chaos run did not finish: " + failures.keySet(), failures.values().iterator().next());
     }
