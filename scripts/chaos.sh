@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --cameras) cameras="$2"; shift 2 ;;
     --fps) fps="$2"; shift 2 ;;
     --photo-width) width="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "chaos.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
