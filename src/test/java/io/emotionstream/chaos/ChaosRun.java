@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,10 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * One chaos run for one processing guarantee: cameras stream frames at a steady rate while the
@@ -135,11 +130,12 @@ final class ChaosRun {
         await("no open transaction on the events topic", List.of(), probe::eventsStable);
         EventAudit.Result audit = EventAudit.audit(broker.bootstrapServers(), events, streamer.acknowledged(),
             streamer.failed(), Duration.ofMinutes(2));
-        int deadLettered = count(deadLetter);
+        int deadLettered = EventAudit.records(broker.bootstrapServers(), deadLetter, "read_committed");
+        int aborted = EventAudit.records(broker.bootstrapServers(), events, "read_uncommitted") - audit.events();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         say("audit: %s", audit);
         return new ChaosReport(guarantee, seed, streamer.acknowledged().size(), streamer.failed().size(), audit,
-            deadLettered, kills, brokerRestarts, handovers, elapsed, started.stream().map(p -> p.log().toString()).toList());
+            deadLettered, aborted, kills, brokerRestarts, handovers, elapsed, started.stream().map(p -> p.log().toString()).toList());
       } finally {
         streamer.close();
         for (ProcessorProcess p : started) {
@@ -206,31 +202,6 @@ final class ChaosRun {
 
   private void pause(int minMillis, int maxMillis) throws InterruptedException {
     Thread.sleep(minMillis + random.nextInt(maxMillis - minMillis + 1));
-  }
-
-  /** Committed records on a topic (none when it does not exist). */
-  private int count(String topic) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      var info = consumer.listTopics().get(topic);
-      if (info == null) {
-        return 0;
-      }
-      List<TopicPartition> partitions = info.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      // transaction markers take offsets too: read the records rather than subtract offsets
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      int records = 0;
-      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        records += consumer.poll(Duration.ofMillis(500)).count();
-      }
-      return records;
-    }
   }
 
   private static String names(List<ProcessorProcess> processes) {

@@ -129,6 +129,36 @@ final class EventAudit {
         outOfOrder, undecodable, List.copyOf(problems));
   }
 
+  /**
+   * Records on a topic (0 when it does not exist) at an isolation level; counted by reading them,
+   * since transaction markers take offsets too.
+   */
+  static int records(String bootstrapServers, String topic, String isolationLevel) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      var info = consumer.listTopics().get(topic);
+      if (info == null) {
+        return 0;
+      }
+      List<TopicPartition> partitions = info.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      int records = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read " + topic + " up to " + end + " within a minute");
+        }
+        records += consumer.poll(Duration.ofMillis(500)).count();
+      }
+      return records;
+    }
+  }
+
   private static void note(List<String> problems, String problem) {
     if (problems.size() < MAX_PROBLEMS) {
       problems.add(problem);

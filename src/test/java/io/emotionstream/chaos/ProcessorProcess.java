@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +19,16 @@ import java.util.concurrent.TimeUnit;
 final class ProcessorProcess implements AutoCloseable {
 
   private static final Path JEMALLOC = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
+
+  /**
+   * Processors still running when the test JVM exits (a timeout, an interrupted build): without
+   * their broker they would retry forever, so they are killed with the JVM.
+   */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-processors"));
+  }
 
   private final String name;
   private final Process process;
@@ -55,7 +67,10 @@ final class ProcessorProcess implements AutoCloseable {
       env.putIfAbsent("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1");
     }
     env.put("OMP_WAIT_POLICY", "PASSIVE");
-    return new ProcessorProcess(name, builder.start(), log);
+    Process process = builder.start();
+    LIVE.add(process);
+    process.onExit().thenAccept(LIVE::remove);
+    return new ProcessorProcess(name, process, log);
   }
 
   /** The test's runtime classpath; Surefire and Failsafe run tests from a manifest-only jar. */
