@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -141,6 +143,7 @@ final class ChaosRun {
         for (ProcessorProcess p : started) {
           p.close();
         }
+        deleteStateDirectories();
       }
     }
   }
@@ -155,6 +158,21 @@ final class ChaosRun {
     started.add(p);
     say("started %s (pid %d)", p.name(), p.pid());
     return p;
+  }
+
+  /** The instances' RocksDB stores take tens of MB each; the logs stay. Never hides the run's own failure. */
+  private void deleteStateDirectories() {
+    try (Stream<Path> states = Files.list(dir)) {
+      for (Path state : states.filter(p -> p.getFileName().toString().startsWith("state-")).toList()) {
+        try (Stream<Path> files = Files.walk(state)) {
+          for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(f);
+          }
+        }
+      }
+    } catch (IOException e) {
+      say("could not delete the state directories under %s: %s", dir, e);
+    }
   }
 
   /** Waits until the events topic grows, i.e. a live instance is processing. */
