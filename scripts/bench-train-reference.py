@@ -16,7 +16,8 @@ and measured no different). Neither times data reading or augmentation.
 Each step: forward, loss, backward, loss.item() and argmax (the project's step also reads the
 loss and the predicted classes), optimizer.step(), zero_grad(set_to_none=True) (PyTorch 2's
 default). The JSON holds the milliseconds per step of each phase and the process CPU time per step
-(a steadier figure than images/s where other processes share the cores), as `bench train` does.
+and of the stepping thread (steadier figures than images/s where other processes share the cores;
+with one thread the stepping thread does all of the engine's work), as `bench train` does.
 
 Install (Debian 12; a manual comparison, not part of the build or CI):
     apt-get update
@@ -85,13 +86,16 @@ def main():
     phases.update(dict.fromkeys(phases, 0.0))
     rates = []
     cpu = []
+    thread_cpu = []
     for _ in range(a.repeats):
         start = time.perf_counter()
         cpu_start = time.process_time()
+        thread_cpu_start = time.thread_time()
         for _ in range(a.steps):
             step()
         rates.append(a.steps * a.batch_size / (time.perf_counter() - start))
         cpu.append(1000 * (time.process_time() - cpu_start) / a.steps)
+        thread_cpu.append(1000 * (time.thread_time() - thread_cpu_start) / a.steps)
     median = statistics.median(rates)
     print(json.dumps({
         "input_size": a.input_size,
@@ -102,6 +106,7 @@ def main():
         "repeats": [round(r, 4) for r in rates],
         "steps_per_repeat": a.steps,
         "cpu_ms_per_step": round(statistics.median(cpu), 4),
+        "step_thread_cpu_ms_per_step": round(statistics.median(thread_cpu), 4),
         "phases_ms_per_step": {k: round(1000 * v / (a.repeats * a.steps), 4) for k, v in phases.items()},
         "threads": torch.get_num_threads(),
         "input": a.input,
