@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench train}: ResNet-18 training images/s (the training job's own step on random batches)
- * as one JSON object. Meant as a sub-command of {@code bench}.
+ * {@code bench train}: ResNet-18 training images/s (the training job's own step on a random batch,
+ * or with {@code --pipeline} on batches augmented and encoded as the job does) and the time per step
+ * of each phase, as one JSON object. Meant as a sub-command of {@code bench}.
+ * {@code scripts/bench-train-compare.sh} sets it side by side with a plain PyTorch loop.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Benchmark ResNet-18 training steps (images/s, median of repeats) and print JSON.")
@@ -36,12 +38,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
   int repeats;
 
+  @Option(names = "--pipeline", description = "prepare each batch as the training job does (default augmentation "
+      + "and encoding of 48x48 grey faces) inside the timed steps; without it one fixed random batch is used")
+  boolean pipeline;
+
   @Override
   public Integer call() throws Exception {
     TrainingOptions.OptimizerKind kind = "adamw".equalsIgnoreCase(optimizer)
         ? TrainingOptions.OptimizerKind.ADAMW : TrainingOptions.OptimizerKind.SGD;
     System.out.println(new ObjectMapper().writeValueAsString(
-        TrainingThroughput.measure(inputSize, batchSize, classes, kind, warmupSteps, steps, repeats)));
+        TrainingThroughput.measure(inputSize, batchSize, classes, kind, warmupSteps, steps, repeats, pipeline)));
     return 0;
   }
 }

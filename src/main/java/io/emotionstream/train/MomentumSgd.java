@@ -5,8 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.util.Pair;
 import io.emotionstream.weights.SafetensorsImporter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -37,8 +40,37 @@ public final class MomentumSgd extends Optimizer {
     this.momentum = momentum;
   }
 
+  /**
+   * Updates every trainable parameter of {@code block} from the gradient its last backward pass
+   * stored, then clears that gradient. This is the training step's path: DJL's
+   * {@code Trainer.step()} reaches {@link #update} with a copy of each gradient instead, one more
+   * pass over all 11 M weights per step.
+   */
+  public void updateAll(Block block) {
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      Parameter parameter = p.getValue();
+      if (parameter.requiresGradient()) {
+        NDArray weight = parameter.getArray();
+        try (NDArray grad = weight.getGradient()) {
+          apply(parameter.getId(), weight, grad);
+          clearGradient(weight);
+        }
+      }
+    }
+  }
+
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
+    apply(parameterId, weight, grad);
+    clearGradient(weight);
+  }
+
+  /**
+   * {@code v = momentum * v + rescale * grad + wd * w; w -= lr * v}, in this order of operations.
+   * Each NDArray operation is one pass over the tensor; the update is bound by memory traffic, so
+   * it uses as few as the API allows: in place where it can, one temporary per product.
+   */
+  private void apply(String parameterId, NDArray weight, NDArray grad) {
     float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
     float weightDecay = getWeightDecay();
     NDArray v = velocity.get(parameterId);
@@ -63,11 +95,15 @@ public final class MomentumSgd extends Optimizer {
     try (NDArray step = v.mul(lr)) {
       weight.subi(step);
     }
-    // PyTorch adds every backward pass to the stored gradient; DJL's built-in optimisers clear it
-    // in their native update, so this one must clear it too
-    try (NDArray stored = weight.getGradient()) {
-      stored.subi(stored);
-    }
+  }
+
+  /**
+   * PyTorch adds every backward pass to the stored gradient; DJL's built-in optimisers clear it in
+   * their native update, so this one must clear it too. {@code zero_()} writes the tensor once
+   * where {@code g.subi(g)} read it twice and wrote it (and turned an infinite gradient into NaN).
+   */
+  private static void clearGradient(NDArray weight) {
+    JniUtils.zeroGrad((PtNDArray) weight);
   }
 
   /** Writes the momentum buffers, named by the block's state-dict names, as safetensors. */

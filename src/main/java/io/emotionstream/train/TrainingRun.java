@@ -115,6 +115,7 @@ public final class TrainingRun {
       Optimizer optimizer = optimizer(schedule, state.updates);
       MomentumSgd sgd = optimizer instanceof MomentumSgd m ? m : null;
       try (Trainer trainer = TrainingStep.newTrainer(model, net, optimizer)) {
+        TrainingStep trainingStep = new TrainingStep(trainer, optimizer);
         trainer.initialize(new Shape(o.batchSize, 1, o.inputSize, o.inputSize));
         if (resumed != null) {
           Checkpoint.loadWeights(net, checkpoint.lastWeights(), model.getNDManager());
@@ -129,7 +130,7 @@ public final class TrainingRun {
         int epochsThisRun = 0;
         boolean stoppedEarly = false;
         for (int epoch = state.epoch + 1; epoch <= o.epochs; epoch++) {
-          EpochStats stats = trainEpoch(trainer, data, encoder, schedule, state, epoch);
+          EpochStats stats = trainEpoch(trainer, trainingStep, data, encoder, schedule, state, epoch);
           boolean best = stats.valAccuracy() > state.bestAccuracy;
           if (best) {
             state.bestAccuracy = stats.valAccuracy();
@@ -253,16 +254,13 @@ public final class TrainingRun {
     };
   }
 
-  private EpochStats trainEpoch(Trainer trainer, FaceDatasets.TrainValidation data, InputEncoder encoder,
-      LearningRateSchedule schedule, RunState state, int epoch) {
+  private EpochStats trainEpoch(Trainer trainer, TrainingStep trainingStep, FaceDatasets.TrainValidation data,
+      InputEncoder encoder, LearningRateSchedule schedule, RunState state, int epoch) {
     LabelledFaces train = data.train();
     int n = train.size();
     int classes = train.classes().size();
-    int len = encoder.sampleLength();
     int[] order = Predictions.identity(n);
     Seeds.shuffle(order, new SplittableRandom(Seeds.mix(o.seed, Seeds.SHUFFLE, epoch)));
-    float off = o.labelSmoothing / classes;
-    float on = 1 - o.labelSmoothing + off;
     ProgressBar progress = o.progress ? new ProgressBar(log, "epoch " + epoch + "/" + o.epochs, n) : null;
     double lossSum = 0;
     long correct = 0;
@@ -273,21 +271,11 @@ public final class TrainingRun {
       if (b < 2) {
         break; // batch normalisation cannot train on a single sample
       }
-      float[] x = new float[b * len];
-      float[] y = new float[b * classes];
-      int[] truth = new int[b];
-      for (int i = 0; i < b; i++) {
-        int sample = order[first + i];
-        Augmentation.Draw draw = o.augmentation().isNone() ? Augmentation.Draw.IDENTITY
-            : o.augmentation().draw(new SplittableRandom(Seeds.mix(o.seed, Seeds.AUGMENT, epoch, sample)));
-        encoder.encode(train.image(sample), draw, x, i * len);
-        truth[i] = train.label(sample);
-        for (int c = 0; c < classes; c++) {
-          y[i * classes + c] = c == truth[i] ? on : off;
-        }
-      }
-      TrainingStep.Outcome step = TrainingStep.run(trainer, x, new Shape(b, 1, encoder.size(), encoder.size()), y,
-          classes);
+      TrainingBatch batch = TrainingBatch.prepare(train, order, first, b, encoder, o.augmentation(), o.seed, epoch,
+          o.labelSmoothing);
+      int[] truth = batch.truth();
+      TrainingStep.Outcome step = trainingStep.run(batch.inputs(), new Shape(b, 1, encoder.size(), encoder.size()),
+          batch.targets(), classes);
       lossSum += step.loss() * b;
       for (int i = 0; i < b; i++) {
         if (step.predicted()[i] == truth[i]) {

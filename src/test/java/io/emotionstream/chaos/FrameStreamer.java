@@ -2,7 +2,6 @@ package io.emotionstream.chaos;
 
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.schema.CameraFrame;
-import io.emotionstream.schema.ImageEncoding;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
@@ -77,7 +76,7 @@ final class FrameStreamer implements AutoCloseable {
           .setCameraId(key.camera())
           .setSequence(s)
           .setCaptureTime(Instant.now())
-          .setEncoding(ImageEncoding.valueOf(image.format()))
+          .setEncoding(image.format())
           .setWidth(image.width())
           .setHeight(image.height())
           .setImage(ByteBuffer.wrap(image.bytes()))

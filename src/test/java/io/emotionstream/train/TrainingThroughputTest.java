@@ -20,4 +20,15 @@ class TrainingThroughputTest {
     assertEquals(3, ((List<?>) r.get("repeats")).size());
     assertEquals(32, r.get("input_size"));
   }
+
+  @Test
+  void pipelineTimesEachPhaseOfTheSgdStep() {
+    Map<String, Object> r = TrainingThroughput.measure(32, 4, 3, TrainingOptions.OptimizerKind.SGD, 1, 2, 1, true);
+    assertEquals(true, r.get("pipeline"));
+    Map<?, ?> phases = (Map<?, ?>) r.get("phases_ms_per_step");
+    for (String phase : List.of("prepare", "forward", "backward", "update", "total")) {
+      assertTrue(((Double) phases.get(phase)) > 0, phase + " in " + phases);
+    }
+    assertTrue((Double) r.get("cpu_ms_per_step") >= 0, r.toString());
+  }
 }
