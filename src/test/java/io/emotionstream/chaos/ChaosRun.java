@@ -153,7 +153,7 @@ final class ChaosRun {
     Path state = dir.resolve("state-" + n);
     List<String> all = new ArrayList<>(settings);
     // a fresh state directory, as a replaced pod without a volume has
-    all.add("kafka.state.dir=" + state);
+    all.add("stream.state-dir=" + state);
     ProcessorProcess p = ProcessorProcess.launch("p" + n, broker.bootstrapServers(), all, dir.resolve("p" + n + ".log"));
     started.add(p);
     say("started %s (pid %d)", p.name(), p.pid());
