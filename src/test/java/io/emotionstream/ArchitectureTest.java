@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   /** Top to bottom, as in the README. */
-  static final List<String> LAYERS = List.of("cli", "processor", "ops", "stream", "train", "analysis", "emotion",
+  static final List<String> LAYERS = List.of("cli", "processor", "ops", "stream", "train", "analysis", "track", "emotion",
       "model", "kafka", "inference", "frame", "detect", "weights", "config");
 
   private static JavaClasses classes;
