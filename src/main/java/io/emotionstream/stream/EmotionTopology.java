@@ -6,6 +6,7 @@ import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,7 +25,8 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * {@code frames topic -> analyze (decode, detect, crop, classify) -> events topic}, keyed by camera
  * id end to end so that each camera's events keep the order of its frames; and, for dashboards,
- * per-camera emotion counts per time window to the stats topic and a queryable store. Rejected
+ * per-camera emotion counts per time window to the stats topic and a queryable store. Frames
+ * older than {@code frame.max-age-ms} are shed ({@link FrameShedder}) and counted in those windows. Rejected
  * records go to the dead-letter topic through {@link DeadLetterHandler}, configured in
  * {@link StreamsProperties}.
  */
@@ -43,11 +45,19 @@ public final class EmotionTopology {
       FrameAnalyzer analyzer, FrameStats stats, java.util.Properties streamsConfig) {
     StreamsBuilder builder = new StreamsBuilder(
         new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
-    KStream<String, FaceEmotion> events = builder
+    FrameShedder shedder = FrameShedder.from(streamsConfig, java.time.Clock.systemUTC());
+    KStream<String, SpecificRecord> analysed = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats), Named.as("analyze-frame"));
+        .process(() -> new FrameProcessor(analyzer, stats, shedder), Named.as("analyze-frame"));
+    KStream<String, FaceEmotion> events = analysed
+        .filter((camera, out) -> out instanceof FaceEmotion, Named.as("events-only"))
+        .mapValues(out -> (FaceEmotion) out, Named.as("as-event"));
     events.to(topics.events(), Produced.with(Serdes.String(), serdes.events()).withName("face-emotions"));
-    events.groupByKey(Grouped.with("by-camera", Serdes.String(), serdes.events()))
+    // one tally per frame (faces per label, analysed or shed), so that the window counts also say
+    // how many of a camera's frames were looked at
+    analysed.filter((camera, out) -> out instanceof EmotionStats, Named.as("tallies-only"))
+        .mapValues(out -> (EmotionStats) out, Named.as("as-tally"))
+        .groupByKey(Grouped.with("frames-by-camera", Serdes.String(), serdes.stats()))
         .windowedBy(TimeWindows.ofSizeAndGrace(window, grace))
         .aggregate(EmotionStatsAggregator::empty, EmotionStatsAggregator::add, Named.as("count-emotions"),
             Materialized.<String, EmotionStats, WindowStore<Bytes, byte[]>>as(STATS_STORE)

@@ -6,28 +6,34 @@ import io.emotionstream.analysis.FrameResult;
 import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The topology's work step: each frame becomes one record per face, keyed by camera id. A frame
- * that cannot be processed raises {@link FrameRejectedException}; {@link DeadLetterHandler} sends
- * its original bytes to the dead-letter topic and the stream goes on.
+ * The topology's work step: each frame becomes one {@link FaceEmotion} per face, keyed by camera
+ * id, followed by one {@link io.emotionstream.schema.EmotionStats} tally of the frame (its faces
+ * per label, and whether it was analysed or shed) for the window counts. A frame older than
+ * {@code frame.max-age-ms} is shed before decoding ({@link FrameShedder}). A frame that cannot be
+ * processed raises {@link FrameRejectedException}; {@link DeadLetterHandler} sends its original
+ * bytes to the dead-letter topic and the stream goes on.
  */
-final class FrameProcessor implements Processor<String, CameraFrame, String, FaceEmotion> {
+final class FrameProcessor implements Processor<String, CameraFrame, String, SpecificRecord> {
 
   private final FrameAnalyzer analyzer;
   private final FrameStats stats;
-  private ProcessorContext<String, FaceEmotion> context;
+  private final FrameShedder shedder;
+  private ProcessorContext<String, SpecificRecord> context;
 
-  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats) {
+  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats, FrameShedder shedder) {
     this.analyzer = analyzer;
     this.stats = stats;
+    this.shedder = shedder;
   }
 
   @Override
-  public void init(ProcessorContext<String, FaceEmotion> context) {
+  public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
   }
 
@@ -37,6 +43,12 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Fac
     CameraFrame frame = record.value();
     if (frame == null) {
       throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + record.key() + " has no value");
+    }
+    String shed = shedder.shedReason(frame, record.timestamp());
+    if (shed != null) {
+      stats.recordShed(frame.getCameraId(), shed);
+      context.forward(record.withKey(frame.getCameraId()).withValue(EmotionStatsAggregator.shed(frame.getCameraId())));
+      return;
     }
     FrameResult result;
     try {
@@ -50,6 +62,8 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Fac
     for (FaceEmotion event : result.events()) {
       context.forward(record.withKey(frame.getCameraId()).withValue(event));
     }
+    context.forward(record.withKey(frame.getCameraId())
+        .withValue(EmotionStatsAggregator.analysed(frame.getCameraId(), result.events())));
     long latency = result.events().isEmpty() ? 0 : result.events().get(0).getLatencyMs();
     stats.recordFrame(result, latency);
   }

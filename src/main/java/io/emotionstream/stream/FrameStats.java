@@ -28,12 +28,15 @@ public final class FrameStats {
   private final Timer classify;
   private final Timer latency;
   private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
+  private final MeterRegistry registry;
+  private final Map<String, Counter> shed = new java.util.concurrent.ConcurrentHashMap<>();
 
   public FrameStats() {
     this(new SimpleMeterRegistry());
   }
 
   public FrameStats(MeterRegistry registry) {
+    this.registry = registry;
     received = Counter.builder("emotionstream.frames.received").description("frames read from the frames topic")
         .register(registry);
     processed = Counter.builder("emotionstream.frames.processed").description("frames turned into events")
@@ -80,6 +83,13 @@ public final class FrameStats {
     }
   }
 
+  /** A frame not analysed (load shedding), by camera and reason ({@link FrameShedder}). */
+  void recordShed(String camera, String reason) {
+    shed.computeIfAbsent(camera + '\n' + reason, k -> Counter.builder("emotionstream.frames.shed")
+        .description("frames not analysed because the instance was behind (load shedding)")
+        .tag("camera", camera).tag("reason", reason).register(registry)).increment();
+  }
+
   void recordDeadLetter(RejectReason reason) {
     deadLettered.get(reason).increment();
   }
@@ -92,6 +102,11 @@ public final class FrameStats {
   /** Frames that produced their events (possibly none). */
   public long framesProcessed() {
     return (long) processed.count();
+  }
+
+  /** Frames shed, all cameras and reasons. */
+  public long framesShed() {
+    return shed.values().stream().mapToLong(c -> (long) c.count()).sum();
   }
 
   public long framesWithoutFaces() {
@@ -126,6 +141,7 @@ public final class FrameStats {
   @Override
   public String toString() {
     return "frames processed=" + framesProcessed() + " (without faces=" + framesWithoutFaces() + "), faces="
-        + faces() + ", dead-lettered=" + deadLetteredByReason();
+        + faces() + ", shed=" + framesShed()
+        + ", dead-lettered=" + deadLetteredByReason();
   }
 }

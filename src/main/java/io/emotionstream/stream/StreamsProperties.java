@@ -29,6 +29,7 @@ public final class StreamsProperties {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(DeadLetterHandler.TOPIC_CONFIG, settings.string("topic.dead-letter"));
     p.put(DeadLetterHandler.STATS_CONFIG, stats);
+    p.put(FrameShedder.MAX_AGE_CONFIG, Long.toString(settings.longValue("frame.max-age-ms")));
     // A frame takes tens to hundreds of milliseconds: fetch few at a time so that a poll loop
     // never comes near max.poll.interval.ms.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);

@@ -49,7 +49,8 @@ class OperationsIT {
     }
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-          "application.id", "it-ops", "ops.port", Integer.toString(port), "topics.partitions", "2", "commit.interval.ms", "200"), "test");
+          "application.id", "it-ops", "ops.port", Integer.toString(port), "topics.partitions", "2", "commit.interval.ms", "200",
+          "frame.max-age-ms", "0"), "test"); // counts every frame: no shedding
       try (Operations ops = Operations.start(settings, false)) {
         assertEquals(port, ops.port());
         HttpResponse<String> before = get(ops.port(), "/health/ready");

@@ -52,6 +52,7 @@ class HotReloadIT {
           "application.id", "it-reload",
           "topics.partitions", "2",
           "commit.interval.ms", "200",
+          "frame.max-age-ms", "0", // counts every frame, however slow the machine: no shedding
           "model.store", tmp.resolve("store").toUri().toString()), "test");
       ModelStore store = ModelStore.open(settings.string("model.store"));
       List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3, 5);

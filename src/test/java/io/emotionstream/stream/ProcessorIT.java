@@ -68,7 +68,9 @@ class ProcessorIT {
         "topic.events", name + "-events",
         "topic.dead-letter", name + "-dlq",
         "topics.partitions", "3",
-        "commit.interval.ms", "200"));
+        "commit.interval.ms", "200",
+        // every frame must yield its events here, however slow the machine: shedding has its own tests
+        "frame.max-age-ms", "0"));
     values.putAll(extra);
     return Settings.defaults().with(values, "test");
   }

@@ -30,7 +30,8 @@ class ProcessorTestcontainersIT {
   @Test
   void processesFramesThroughAContainerBroker() throws Exception {
     Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", KAFKA.getBootstrapServers(),
-        "application.id", "it-container", "topics.partitions", "2"), "test");
+        "application.id", "it-container", "topics.partitions", "2",
+        "frame.max-age-ms", "0"), "test"); // every frame must yield its events: no shedding
     CameraFrame frame = TestFrames.frame("cam-c", 0, SamplePhotos.encoded(960, 1).get(0));
     try (Pipeline pipeline = Pipeline.open(settings);
         EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
