@@ -21,7 +21,9 @@ public final class ClassifierWorker implements BatchWorker<float[], float[]> {
     }
     this.model = artifact.load(slot.device());
     var m = artifact.metadata();
-    this.predictor = model.newPredictor(new ProbabilitiesTranslator(m.channels(), m.inputHeight(), m.inputWidth()));
+    boolean cpu = ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType());
+    this.predictor = model.newPredictor(new ProbabilitiesTranslator(m.channels(), m.inputHeight(), m.inputWidth(),
+        cpu ? artifact.architecture().smallestCpuBatch() : 1));
   }
 
   @Override
