@@ -33,6 +33,10 @@ public final class StreamsProperties {
     // A frame takes tens to hundreds of milliseconds: fetch few at a time so that a poll loop
     // never comes near max.poll.interval.ms.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
+    // Frames are large (a 1280 px JPEG is about 200 KB): with Kafka Streams' default of 1,000
+    // buffered records per partition, a backlog on 6 partitions holds about 1.2 GB of frames in the
+    // heap. 50 (one poll) keeps a backlog in Kafka and an overloaded instance's memory flat.
+    p.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 50);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings.string("application.id")));
     String advertised = settings.string("ops.advertised-address", "");
     if (!advertised.isBlank()) {
