@@ -53,7 +53,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = {"Benchmark the processor end to end under load (embedded Kafka; prints JSON per step).",
         "Either a fixed load (--cameras N --fps F), or --sweep of fractions of the capacity measured first",
-        "by offering far more than the instance can do (--probe seconds)."})
+        "by working off a queue of frames (--probe seconds, --probe-frames)."})
 public final class BenchStreamCommand implements Callable<Integer> {
 
   @Mixin
@@ -73,12 +73,13 @@ public final class BenchStreamCommand implements Callable<Integer> {
   int durationSeconds;
 
   @Option(names = "--probe", defaultValue = "20",
-      description = "Seconds of the capacity probe at --probe-fps per camera (default ${DEFAULT-VALUE}).")
+      description = "Seconds of the capacity probe (default ${DEFAULT-VALUE}).")
   int probeSeconds;
 
-  @Option(names = "--probe-fps", defaultValue = "10",
-      description = "Frames per second per camera offered while probing capacity (default ${DEFAULT-VALUE}).")
-  double probeFps;
+  @Option(names = "--probe-frames", defaultValue = "400",
+      description = "Frames queued before the probe starts, more than the instance can do in --probe seconds "
+          + "(default ${DEFAULT-VALUE}).")
+  int probeFrames;
 
   @Option(names = "--capacity", description = "Skip the probe and take this capacity (frames/s).")
   Double capacity;
@@ -137,8 +138,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
         if (capacity != null) {
           measured = capacity;
         } else {
-          ObjectNode probe = runStep(base, pipeline, images, step++, "probe", cameras * probeFps, Double.NaN, 0,
-              probeSeconds);
+          // capacity: a queue of frames worked off with nobody sending meanwhile (a producer at many
+          // times the capacity would take CPU from the processor), and nothing shed
+          ObjectNode probe = runStep(base.with(Map.of("frame.max-age-ms", "0"), "bench probe"), pipeline, images,
+              step++, "probe", 0, Double.NaN, 0, probeSeconds);
           measured = probe.get("capacityFps").asDouble();
           print(probe);
         }
@@ -176,6 +179,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
     try (EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), registry);
         KafkaConsumer<String, FaceEmotion> consumer = eventConsumer(settings);
         FrameProducer producer = new FrameProducer(settings)) {
+      if (kind.equals("probe")) {
+        for (int i = 0; i < probeFrames; i++) {
+          int camera = i % cameraIds.size();
+          producer.send(FrameProducer.frame(cameraIds.get(camera), i / cameraIds.size(),
+              images.get((i / cameraIds.size() + camera) % images.size()), Instant.now(), "bench", Map.of()));
+        }
+        producer.flush();
+      }
       processor.start();
       if (!processor.awaitRunning(Duration.ofSeconds(60))) {
         throw new IllegalStateException("the processor did not start (state " + processor.state() + ")");
@@ -193,7 +204,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
       Thread cameraThread = new Thread(() -> sendFrames(producer, images, cameraIds, offeredFps, loadEnd, recoveryFps,
           recoveryEnd, sent, sentDuringLoad, sendError), "bench-cameras");
       cameraThread.setDaemon(true);
-      cameraThread.start();
+      if (offeredFps > 0) {
+        cameraThread.start();
+      }
 
       List<Long> loadLatencies = new ArrayList<>();
       List<long[]> recoveryEvents = new ArrayList<>(); // {received millis, latency millis}
@@ -230,7 +243,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
       }
       long wall = System.nanoTime() - wall0;
       long cpu = processCpuNanos() - cpu0;
-      cameraThread.join(5_000);
+      if (offeredFps > 0) {
+        cameraThread.join(5_000);
+      }
       memory.stop();
 
       ObjectNode r = json.createObjectNode();
@@ -247,6 +262,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       if (kind.equals("probe")) {
         // the last two thirds of the probe, when the processor has been saturated for a while
         r.put("capacityFps", round((analysedAtLoadEnd - analysedAtSettled) / (seconds * 2 / 3.0)));
+        r.put("framesQueued", probeFrames);
       }
       r.put("facesPerSecond", round(eventsDuringLoad / (double) seconds));
       r.put("framesSent", sentDuringLoad.get());
