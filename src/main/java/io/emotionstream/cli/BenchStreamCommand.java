@@ -275,6 +275,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
       rss.put("start", memory.first / 1024);
       rss.put("end", memory.last / 1024);
       rss.put("max", memory.max / 1024);
+      ArrayNode every10s = rss.putArray("every10s");
+      memory.samples.forEach(v -> every10s.add(v / 1024));
       if (recoveryFps > 0) {
         ObjectNode rec = r.putObject("recovery");
         rec.put("offeredFps", round(recoveryFps));
@@ -444,8 +446,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
     return Math.round(v * 100) / 100.0;
   }
 
-  /** Resident memory (VmRSS, KiB) every 200 ms: first, last and largest value. */
+  /** Resident memory (VmRSS, KiB) every 200 ms: first, last and largest value, and one every 10 s. */
   private static final class MemorySampler {
+    private final List<Long> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long first;
     private volatile long last;
     private volatile long max;
@@ -456,10 +459,13 @@ public final class BenchStreamCommand implements Callable<Integer> {
       last = first;
       max = first;
       thread = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
+        for (long n = 0; !Thread.currentThread().isInterrupted(); n++) {
           long v = rssKib();
           last = v;
           max = Math.max(max, v);
+          if (n % 50 == 0) {
+            samples.add(v);
+          }
           try {
             Thread.sleep(200);
           } catch (InterruptedException e) {
