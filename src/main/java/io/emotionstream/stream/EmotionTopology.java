@@ -26,9 +26,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * {@code frames topic -> analyze (decode, detect, crop, classify) -> events topic}, keyed by camera
  * id end to end so that each camera's events keep the order of its frames; and, for dashboards,
  * per-camera emotion counts per time window to the stats topic and a queryable store. Frames
- * older than {@code frame.max-age-ms} are shed ({@link FrameShedder}) and counted in those windows. Rejected
- * records go to the dead-letter topic through {@link DeadLetterHandler}, configured in
- * {@link StreamsProperties}.
+ * older than {@code frame.max-age-ms} are shed ({@link FrameShedder}) and counted in those
+ * windows. Rejected records go to the dead-letter topic through {@link DeadLetterHandler},
+ * configured in {@link StreamsProperties}.
  */
 public final class EmotionTopology {
 
@@ -54,7 +54,8 @@ public final class EmotionTopology {
         .mapValues(out -> (FaceEmotion) out, Named.as("as-event"));
     events.to(topics.events(), Produced.with(Serdes.String(), serdes.events()).withName("face-emotions"));
     // one tally per frame (faces per label, analysed or shed), so that the window counts also say
-    // how many of a camera's frames were looked at
+    // how many of a camera's frames were looked at; it replaced the per-face "by-camera"
+    // repartition topic, which an upgraded application no longer reads (it can be deleted)
     analysed.filter((camera, out) -> out instanceof EmotionStats, Named.as("tallies-only"))
         .mapValues(out -> (EmotionStats) out, Named.as("as-tally"))
         .groupByKey(Grouped.with("frames-by-camera", Serdes.String(), serdes.stats()))
