@@ -160,7 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         continue;
       }
-      long done = stats.framesProcessed() + stats.deadLettered();
+      long done = stats.framesProcessed() + stats.deadLettered() + stats.framesShed();
       if (!producerThread.isAlive() && done >= produced.get() && printed >= stats.faces()) {
         System.err.printf("demo: %d frames from %d cameras, %d face events printed; %s%n", produced.get(),
             cameras, printed, stats);

@@ -69,6 +69,7 @@ public final class MtcnnDetector implements FaceDetector {
   public MtcnnDetector(MtcnnConfig config) {
     this.config = config;
     this.manager = NDManager.newBaseManager(Device.fromName(config.device()), "PyTorch");
+    io.emotionstream.inference.NativeTorch.disableNnpack(); // no NNPACK warnings per convolution
     try {
       this.pnet = load(MtcnnNetworks.pnet());
       this.rnet = load(MtcnnNetworks.rnet());

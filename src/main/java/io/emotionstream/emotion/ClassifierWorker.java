@@ -19,9 +19,12 @@ public final class ClassifierWorker implements BatchWorker<float[], float[]> {
       // PyTorch's intra-op thread count; every CPU worker gets the same share of the cores
       JniUtils.setNumThreads(slot.intraOpThreads());
     }
+    io.emotionstream.inference.NativeTorch.disableNnpack();
     this.model = artifact.load(slot.device());
     var m = artifact.metadata();
-    this.predictor = model.newPredictor(new ProbabilitiesTranslator(m.channels(), m.inputHeight(), m.inputWidth()));
+    boolean cpu = ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType());
+    this.predictor = model.newPredictor(new ProbabilitiesTranslator(m.channels(), m.inputHeight(), m.inputWidth(),
+        cpu ? artifact.architecture().smallestCpuBatch() : 1));
   }
 
   @Override

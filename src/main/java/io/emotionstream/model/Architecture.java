@@ -16,4 +16,13 @@ public interface Architecture {
 
   /** The weights tensor whose first dimension is the number of classes, e.g. {@code fc.bias}. */
   String classCountTensor();
+
+  /**
+   * Smallest batch worth running on a CPU: a smaller batch is padded up to it (the padding rows'
+   * outputs are dropped). Networks that fall into a slower libtorch convolution path at batch 1
+   * (see {@link io.emotionstream.emotion.ResNet18Architecture}) say 2.
+   */
+  default int smallestCpuBatch() {
+    return 1;
+  }
 }

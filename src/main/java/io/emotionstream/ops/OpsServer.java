@@ -207,6 +207,7 @@ public final class OpsServer implements AutoCloseable {
       FrameStats s = processor.stats();
       o.put("framesReceived", s.framesReceived());
       o.put("framesProcessed", s.framesProcessed());
+      o.put("framesShed", s.framesShed());
       o.put("faces", s.faces());
       o.put("deadLettered", s.deadLettered());
     }

@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Folds face events into per-window emotion counts and the distinct tracks seen. */
+/**
+ * Folds per-frame tallies (an {@link EmotionStats} for one frame: its faces per label, its tracks,
+ * and one frame analysed or shed) into per-window counts and the distinct tracks of the window.
+ */
 final class EmotionStatsAggregator {
 
   private EmotionStatsAggregator() {}
@@ -18,15 +21,45 @@ final class EmotionStatsAggregator {
         .setFaces(0).setCounts(new HashMap<>()).setUniqueTracks(0).setTrackIds(new ArrayList<>()).build();
   }
 
-  static EmotionStats add(String camera, FaceEmotion event, EmotionStats stats) {
-    Map<String, Long> counts = new HashMap<>(stats.getCounts());
-    counts.merge(event.getLabel(), 1L, Long::sum);
-    List<String> tracks = stats.getTrackIds();
-    if (event.getTrackId() != null && !tracks.contains(event.getTrackId())) {
-      tracks = new ArrayList<>(tracks);
-      tracks.add(event.getTrackId());
+  /** The tally of an analysed frame and its events (none when it shows no face). */
+  static EmotionStats analysed(String camera, List<FaceEmotion> events) {
+    Map<String, Long> counts = new HashMap<>();
+    List<String> tracks = new ArrayList<>();
+    String version = null;
+    for (FaceEmotion event : events) {
+      counts.merge(event.getLabel(), 1L, Long::sum);
+      version = event.getModelVersion();
+      if (event.getTrackId() != null && !tracks.contains(event.getTrackId())) {
+        tracks.add(event.getTrackId());
+      }
     }
-    return EmotionStats.newBuilder(stats).setCameraId(camera).setFaces(stats.getFaces() + 1).setCounts(counts)
-        .setModelVersion(event.getModelVersion()).setTrackIds(tracks).setUniqueTracks(tracks.size()).build();
+    return EmotionStats.newBuilder(empty()).setCameraId(camera).setFaces(events.size()).setCounts(counts)
+        .setModelVersion(version).setFramesAnalysed(1).setTrackIds(tracks).setUniqueTracks(tracks.size()).build();
+  }
+
+  /** The tally of a frame that was shed. */
+  static EmotionStats shed(String camera) {
+    return EmotionStats.newBuilder(empty()).setCameraId(camera).setFramesShed(1).build();
+  }
+
+  static EmotionStats add(String camera, EmotionStats tally, EmotionStats stats) {
+    Map<String, Long> counts = new HashMap<>(stats.getCounts());
+    tally.getCounts().forEach((label, n) -> counts.merge(label, n, Long::sum));
+    EmotionStats.Builder out = EmotionStats.newBuilder(stats).setCameraId(camera)
+        .setFaces(stats.getFaces() + tally.getFaces()).setCounts(counts)
+        .setFramesAnalysed(stats.getFramesAnalysed() + tally.getFramesAnalysed())
+        .setFramesShed(stats.getFramesShed() + tally.getFramesShed());
+    List<String> tracks = stats.getTrackIds();
+    for (String track : tally.getTrackIds()) {
+      if (!tracks.contains(track)) {
+        tracks = tracks == stats.getTrackIds() ? new ArrayList<>(tracks) : tracks;
+        tracks.add(track);
+      }
+    }
+    out.setTrackIds(tracks).setUniqueTracks(tracks.size());
+    if (tally.getModelVersion() != null) {
+      out.setModelVersion(tally.getModelVersion());
+    }
+    return out.build();
   }
 }

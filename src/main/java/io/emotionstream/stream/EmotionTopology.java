@@ -9,6 +9,7 @@ import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.TrackerState;
 import java.time.Duration;
+import java.time.Clock;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -30,9 +31,10 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * {@code frames topic -> analyze (decode, detect, crop, classify) -> events topic}, keyed by camera
  * id end to end so that each camera's events keep the order of its frames; and, for dashboards,
- * per-camera emotion counts per time window to the stats topic and a queryable store. Rejected
- * records go to the dead-letter topic through {@link DeadLetterHandler}, configured in
- * {@link StreamsProperties}.
+ * per-camera emotion counts per time window to the stats topic and a queryable store. Frames
+ * older than {@code frame.max-age-ms} are shed ({@link FrameShedder}) and counted in those
+ * windows. Rejected records go to the dead-letter topic through {@link DeadLetterHandler},
+ * configured in {@link StreamsProperties}.
  */
 public final class EmotionTopology {
 
@@ -57,17 +59,24 @@ public final class EmotionTopology {
     // encoding, whatever the wire format of the public topics
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrameTracks.STORE),
         Serdes.String(), new SingleObjectAvroSerde<>(TrackerState.class)));
-    KStream<String, SpecificRecord> out = builder
+    FrameShedder shedder = FrameShedder.from(streamsConfig, Clock.systemUTC());
+    KStream<String, SpecificRecord> analysed = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats, tracking, maxClockSkew), Named.as("analyze-frame"), FrameTracks.STORE);
-    out.filter((camera, value) -> value instanceof FaceTrack, Named.as("ended-tracks"))
-        .mapValues(value -> (FaceTrack) value, Named.as("as-track"))
+        .process(() -> new FrameProcessor(analyzer, stats, tracking, shedder, maxClockSkew), Named.as("analyze-frame"),
+            FrameTracks.STORE);
+    analysed.filter((camera, out) -> out instanceof FaceTrack, Named.as("ended-tracks"))
+        .mapValues(out -> (FaceTrack) out, Named.as("as-track"))
         .to(topics.tracks(), Produced.with(Serdes.String(), serdes.tracks()).withName("face-tracks"));
-    KStream<String, FaceEmotion> events = out
-        .filter((camera, value) -> value instanceof FaceEmotion, Named.as("face-events"))
-        .mapValues(value -> (FaceEmotion) value, Named.as("as-event"));
+    KStream<String, FaceEmotion> events = analysed
+        .filter((camera, out) -> out instanceof FaceEmotion, Named.as("events-only"))
+        .mapValues(out -> (FaceEmotion) out, Named.as("as-event"));
     events.to(topics.events(), Produced.with(Serdes.String(), serdes.events()).withName("face-emotions"));
-    events.groupByKey(Grouped.with("by-camera", Serdes.String(), serdes.events()))
+    // one tally per frame (faces per label, analysed or shed), so that the window counts also say
+    // how many of a camera's frames were looked at; it replaced the per-face "by-camera"
+    // repartition topic, which an upgraded application no longer reads (it can be deleted)
+    analysed.filter((camera, out) -> out instanceof EmotionStats, Named.as("tallies-only"))
+        .mapValues(out -> (EmotionStats) out, Named.as("as-tally"))
+        .groupByKey(Grouped.with("frames-by-camera", Serdes.String(), serdes.stats()))
         .windowedBy(TimeWindows.ofSizeAndGrace(window, grace))
         .aggregate(EmotionStatsAggregator::empty, EmotionStatsAggregator::add, Named.as("count-emotions"),
             Materialized.<String, EmotionStats, WindowStore<Bytes, byte[]>>as(STATS_STORE)

@@ -6,6 +6,7 @@ import io.emotionstream.analysis.FrameResult;
 import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.detect.FaceRegion;
 import io.emotionstream.schema.CameraFrame;
+import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.TrackerState;
@@ -20,11 +21,13 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The topology's work step: each frame becomes one record per face, keyed by camera id, with the
- * face's track when tracking is on; a track that ended becomes a {@link FaceTrack} record (the
- * topology routes both kinds to their topics). A frame that cannot be processed raises
- * {@link FrameRejectedException}; {@link DeadLetterHandler} sends its original bytes to the
- * dead-letter topic and the stream goes on.
+ * The topology's work step: each frame becomes one {@link FaceEmotion} per face, keyed by camera
+ * id, with the face's track when tracking is on, followed by one {@link EmotionStats} tally of the
+ * frame (its faces per label and tracks, and whether it was analysed or shed) for the window
+ * counts; a track that ended becomes a {@link FaceTrack} record. The topology routes each kind to
+ * its topic. A frame older than {@code frame.max-age-ms} is shed before decoding
+ * ({@link FrameShedder}). A frame that cannot be processed raises {@link FrameRejectedException};
+ * {@link DeadLetterHandler} sends its original bytes to the dead-letter topic and the stream goes on.
  */
 final class FrameProcessor implements Processor<String, CameraFrame, String, SpecificRecord> {
 
@@ -37,15 +40,18 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
   private final FrameAnalyzer analyzer;
   private final FrameStats stats;
   private final TrackSettings tracking;
+  private final FrameShedder shedder;
   private final long maxClockSkewMillis;
   private ProcessorContext<String, SpecificRecord> context;
   private FrameTracks tracks;
 
   /** @param maxClockSkewMillis how far a capture time may lie from the record's timestamp and still be believed */
-  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, long maxClockSkewMillis) {
+  FrameProcessor(FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, FrameShedder shedder,
+      long maxClockSkewMillis) {
     this.analyzer = analyzer;
     this.stats = stats;
     this.tracking = tracking;
+    this.shedder = shedder;
     this.maxClockSkewMillis = maxClockSkewMillis;
   }
 
@@ -74,6 +80,12 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     if (frame == null) {
       throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + record.key() + " has no value");
     }
+    String shed = shedder.shedReason(frame, record.timestamp());
+    if (shed != null) {
+      stats.recordShed(frame.getCameraId(), shed);
+      context.forward(record.withKey(frame.getCameraId()).withValue(EmotionStatsAggregator.shed(frame.getCameraId())));
+      return;
+    }
     FrameResult result;
     // between full searches, only the faces this camera's tracks expect are looked for
     // the frame's time: its capture time, unless the camera's clock is off (then the record's timestamp)
@@ -98,6 +110,8 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     for (FaceEmotion event : events) {
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));
     }
+    context.forward(record.withKey(frame.getCameraId())
+        .withValue(EmotionStatsAggregator.analysed(frame.getCameraId(), events)));
     stats.recordFrame(result);
   }
 

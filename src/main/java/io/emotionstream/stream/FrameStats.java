@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
 
 /**
@@ -29,6 +30,7 @@ public final class FrameStats {
   private final Timer latency;
   private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
   private final MeterRegistry registry;
+  private final Map<String, Counter> shed = new ConcurrentHashMap<>();
 
   public FrameStats() {
     this(new SimpleMeterRegistry());
@@ -98,6 +100,13 @@ public final class FrameStats {
     return (long) clockSkew(camera).count();
   }
 
+  /** A frame not analysed (load shedding), by camera and reason ({@link FrameShedder}). */
+  void recordShed(String camera, String reason) {
+    shed.computeIfAbsent(camera + '\n' + reason, k -> Counter.builder("emotionstream.frames.shed")
+        .description("frames not analysed because the instance was behind (load shedding)")
+        .tag("camera", camera).tag("reason", reason).register(registry)).increment();
+  }
+
   void recordDeadLetter(RejectReason reason) {
     deadLettered.get(reason).increment();
   }
@@ -110,6 +119,11 @@ public final class FrameStats {
   /** Frames that produced their events (possibly none). */
   public long framesProcessed() {
     return (long) processed.count();
+  }
+
+  /** Frames shed, all cameras and reasons. */
+  public long framesShed() {
+    return shed.values().stream().mapToLong(c -> (long) c.count()).sum();
   }
 
   public long framesWithoutFaces() {
@@ -144,6 +158,7 @@ public final class FrameStats {
   @Override
   public String toString() {
     return "frames processed=" + framesProcessed() + " (without faces=" + framesWithoutFaces() + "), faces="
-        + faces() + ", dead-lettered=" + deadLetteredByReason();
+        + faces() + ", shed=" + framesShed()
+        + ", dead-lettered=" + deadLetteredByReason();
   }
 }

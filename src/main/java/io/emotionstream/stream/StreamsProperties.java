@@ -51,6 +51,7 @@ public final class StreamsProperties {
     }
     p.put(DeadLetterHandler.STATS_CONFIG, stats);
     p.put(FrameProcessor.MAX_CLOCK_SKEW_CONFIG, settings.longValue("frame.max-clock-skew-ms"));
+    p.put(FrameShedder.MAX_AGE_CONFIG, Long.toString(settings.longValue("frame.max-age-ms")));
     // A frame takes tens to hundreds of milliseconds: fetch few at a time so that a poll loop
     // never comes near max.poll.interval.ms.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);

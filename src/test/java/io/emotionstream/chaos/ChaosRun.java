@@ -154,6 +154,9 @@ final class ChaosRun {
     List<String> all = new ArrayList<>(settings);
     // a fresh state directory, as a replaced pod without a volume has
     all.add("stream.state-dir=" + state);
+    // every frame must come out exactly once (or at least once): frames that waited through a kill
+    // or a broker restart must not be shed for their age
+    all.add("frame.max-age-ms=0");
     ProcessorProcess p = ProcessorProcess.launch("p" + n, broker.bootstrapServers(), all, dir.resolve("p" + n + ".log"));
     started.add(p);
     say("started %s (pid %d)", p.name(), p.pid());

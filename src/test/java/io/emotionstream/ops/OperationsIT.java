@@ -50,7 +50,8 @@ class OperationsIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
           "application.id", "it-ops", "ops.port", Integer.toString(port), "topics.partitions", "2", "commit.interval.ms", "200",
-          "model.dir", "faceapi-expression", "stream.state-dir", ProcessorRun.freshStateDir()), "test");
+          "model.dir", "faceapi-expression", "stream.state-dir", ProcessorRun.freshStateDir(),
+          "frame.max-age-ms", "0"), "test"); // counts every frame: no shedding
       try (ProcessorInstance instance = ProcessorInstance.create(settings, false)) {
         Operations ops = instance.operations();
         assertEquals(port, ops.port());

@@ -56,7 +56,9 @@ class EmotionTopologyTest {
   private final SingleObjectAvroSerde<CameraFrame> frameSerde = new SingleObjectAvroSerde<>(CameraFrame.class);
   private final SingleObjectAvroSerde<FaceEmotion> eventSerde = new SingleObjectAvroSerde<>(FaceEmotion.class);
   private final SingleObjectAvroSerde<EmotionStats> statsSerde = new SingleObjectAvroSerde<>(EmotionStats.class);
-  private final FrameStats stats = new FrameStats();
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  private final FrameStats stats = new FrameStats(registry);
   private final StripeDetector detector = new StripeDetector();
   private final SingleObjectAvroSerde<FaceTrack> trackSerde = new SingleObjectAvroSerde<>(FaceTrack.class);
   private TestOutputTopic<String, EmotionStats> statsTopic;
@@ -138,7 +140,8 @@ class EmotionTopologyTest {
   }
 
   private void send(CameraFrame frame) {
-    frames.pipeInput(frame.getCameraId(), frameSerde.serializer().serialize("f", frame));
+    // stamped now (not when the input topic was made) so that a slow test never ages frames past frame.max-age-ms
+    frames.pipeInput(frame.getCameraId(), frameSerde.serializer().serialize("f", frame), java.time.Instant.now());
   }
 
   @Test
@@ -258,7 +261,7 @@ class EmotionTopologyTest {
   void deadLetterKeepsOriginalBytesOfRejectedFrames() {
     CameraFrame frame = TestFrames.frame("cam", 9, new EncodedImage(new byte[] {1, 2, 3}, ImageEncoding.JPEG, 10, 10, "x"));
     byte[] original = frameSerde.serializer().serialize("f", frame);
-    frames.pipeInput("cam", original);
+    frames.pipeInput("cam", original, java.time.Instant.now());
     TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
     assertArrayEquals(original, dead.value());
     assertTrue(header(dead, DeadLetterHandler.DETAIL).contains("camera cam frame 9"), header(dead, DeadLetterHandler.DETAIL));
@@ -267,10 +270,11 @@ class EmotionTopologyTest {
   @Test
   void countsEmotionsPerCameraPerWindow() {
     long t0 = 1_700_000_040_000L - (1_700_000_040_000L % 60_000);
-    pipe(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)), t0 + 1_000);
-    pipe(TestFrames.frame("cam-b", 0, TestFrames.jpeg(200, 120)), t0 + 2_000);
-    pipe(TestFrames.frame("cam-a", 1, TestFrames.jpeg(100, 120)), t0 + 30_000);
-    pipe(TestFrames.frame("cam-a", 2, TestFrames.jpeg(200, 120)), t0 + 61_000);
+    // windows follow the record timestamps; the frames were captured just now, so none is shed
+    pipe(fresh(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120))), t0 + 1_000);
+    pipe(fresh(TestFrames.frame("cam-b", 0, TestFrames.jpeg(200, 120))), t0 + 2_000);
+    pipe(fresh(TestFrames.frame("cam-a", 1, TestFrames.jpeg(100, 120))), t0 + 30_000);
+    pipe(fresh(TestFrames.frame("cam-a", 2, TestFrames.jpeg(200, 120))), t0 + 61_000);
     Map<String, EmotionStats> latest = new java.util.HashMap<>();
     for (TestRecord<String, EmotionStats> r : statsTopic.readRecordsToList()) {
       latest.put(r.key() + "@" + r.value().getWindowStart().toEpochMilli(), r.value());
@@ -278,6 +282,8 @@ class EmotionTopologyTest {
     assertEquals(4L, latest.get("cam-a@" + t0).getFaces());
     assertEquals(Map.of("happy", 4L), latest.get("cam-a@" + t0).getCounts());
     assertEquals(t0 + 60_000, latest.get("cam-a@" + t0).getWindowEnd().toEpochMilli());
+    assertEquals(2L, latest.get("cam-a@" + t0).getFramesAnalysed());
+    assertEquals(0L, latest.get("cam-a@" + t0).getFramesShed());
     assertEquals(2L, latest.get("cam-b@" + t0).getFaces());
     assertEquals(2L, latest.get("cam-a@" + (t0 + 60_000)).getFaces());
     var store = driver.<String, EmotionStats>getWindowStore(EmotionTopology.STATS_STORE);
@@ -311,6 +317,80 @@ class EmotionTopologyTest {
     assertEquals(1, stats.clockSkewed("cam-f"));
     assertEquals(1, stats.clockSkewed("cam-p"));
     assertEquals(0, stats.clockSkewed("cam-h"));
+  }
+
+  @Test
+  void framesOlderThanMaxAgeAreShedCountedAndNotAnalysed() {
+    long now = System.currentTimeMillis();
+    long maxAge = Settings.defaults().longValue("frame.max-age-ms");
+    assertTrue(maxAge > 0, "shedding is on by default");
+    CameraFrame stale = TestFrames.frame("cam-a", 0, TestFrames.jpeg(200, 120));
+    stale.setCaptureTime(java.time.Instant.ofEpochMilli(now - maxAge - 10_000));
+    pipe(stale, now - maxAge - 10_000);
+    CameraFrame staleB = TestFrames.frame("cam-b", 0, TestFrames.jpeg(100, 120));
+    staleB.setCaptureTime(java.time.Instant.ofEpochMilli(now - maxAge - 10_000));
+    pipe(staleB, now - maxAge - 9_000);
+    pipe(fresh(TestFrames.frame("cam-a", 1, TestFrames.jpeg(100, 120))), now);
+    // a camera clock an hour behind: its age is taken from the record timestamp, not its capture time
+    CameraFrame wrongClock = TestFrames.frame("cam-a", 2, TestFrames.jpeg(100, 120));
+    wrongClock.setCaptureTime(java.time.Instant.ofEpochMilli(now - 3_600_000));
+    pipe(wrongClock, now);
+
+    assertEquals(List.of(1L, 2L), events.readValuesToList().stream().map(FaceEmotion::getFrameSequence).toList());
+    assertEquals(2, stats.framesShed());
+    assertEquals(2, stats.framesProcessed());
+    assertEquals(4, stats.framesReceived());
+    assertEquals(1.0, registry.get("emotionstream.frames.shed").tag("camera", "cam-a").tag("reason", "too-old")
+        .counter().count());
+    assertEquals(1.0, registry.get("emotionstream.frames.shed").tag("camera", "cam-b").tag("reason", "too-old")
+        .counter().count());
+    assertTrue(deadLetters.isEmpty());
+    Map<String, EmotionStats> latest = new java.util.HashMap<>();
+    for (TestRecord<String, EmotionStats> r : statsTopic.readRecordsToList()) {
+      latest.put(r.key(), r.value()); // all four frames fall in this minute or the one before
+    }
+    long analysedA = 0;
+    long shedA = 0;
+    var store = driver.<String, EmotionStats>getWindowStore(EmotionTopology.STATS_STORE);
+    try (var it = store.fetch("cam-a", java.time.Instant.ofEpochMilli(now - 600_000), java.time.Instant.ofEpochMilli(now))) {
+      while (it.hasNext()) {
+        EmotionStats w = it.next().value;
+        analysedA += w.getFramesAnalysed();
+        shedA += w.getFramesShed();
+      }
+    }
+    assertEquals(2, analysedA);
+    assertEquals(1, shedA);
+    assertEquals(1L, latest.get("cam-b").getFramesShed());
+    assertEquals(0L, latest.get("cam-b").getFaces());
+  }
+
+  @Test
+  void nothingIsShedWhenMaxAgeIsZero() {
+    driver.close();
+    Settings settings = Settings.defaults().with(Map.of("frame.max-age-ms", "0", "stream.state-dir",
+        ProcessorRun.freshStateDir()), "test");
+    Properties props = StreamsProperties.from(settings, stats);
+    Topics topics = Topics.from(settings);
+    FrameAnalyzer analyzer = new FrameAnalyzer(new StripeDetector(),
+        (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),
+        new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC());
+    driver = new TopologyTestDriver(EmotionTopology.build(topics,
+        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde), Duration.ofMinutes(1),
+        Duration.ofSeconds(10), analyzer, stats, TrackSettings.from(settings), props), props);
+    frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
+    events = driver.createOutputTopic(topics.events(), new StringDeserializer(), eventSerde.deserializer());
+    long old = System.currentTimeMillis() - 3_600_000;
+    CameraFrame frame = TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120));
+    frame.setCaptureTime(java.time.Instant.ofEpochMilli(old));
+    pipe(frame, old);
+    assertEquals(1, events.readValuesToList().size());
+    assertEquals(0, stats.framesShed());
+  }
+
+  private static CameraFrame fresh(CameraFrame frame) {
+    frame.setCaptureTime(java.time.Instant.now());
+    return frame;
   }
 
   private void pipe(CameraFrame frame, long timestamp) {

@@ -114,7 +114,7 @@ class HostileInputIT {
         "topics.partitions", "1",
         "processing.guarantee", guarantee,
         "stream.state-dir", ProcessorRun.freshStateDir(),
-        "commit.interval.ms", "200"), "test");
+        "commit.interval.ms", "200"), "test").with(Map.of("frame.max-age-ms", "0"), "test"); // every good frame counts
     // a frames topic created by someone else, accepting more than frame.max-bytes: the 20 MB frame
     // gets in and must be rejected by the processor, and its dead letter cut to fit
     try (Admin admin = Admin.create(settings.kafkaClientConfig())) {

@@ -55,6 +55,7 @@ class HotReloadIT {
           "model.dir", v1.directory().toString(),
           "ops.port", "0",
           "stream.state-dir", ProcessorRun.freshStateDir(),
+          "frame.max-age-ms", "0", // counts every frame, however slow the machine: no shedding
           "model.store", tmp.resolve("store").toUri().toString()), "test");
       ModelStore store = ModelStore.open(settings.string("model.store"));
       List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3, 5);

@@ -71,7 +71,9 @@ class ProcessorIT {
         "topic.dead-letter", name + "-dlq",
         "topics.partitions", "3",
         "commit.interval.ms", "200",
-        "model.dir", "faceapi-expression"));
+        "model.dir", "faceapi-expression",
+        // every frame must yield its events here, however slow the machine: shedding has its own tests
+        "frame.max-age-ms", "0"));
     values.put("stream.state-dir", ProcessorRun.freshStateDir());
     values.putAll(extra);
     return Settings.defaults().with(values, "test");

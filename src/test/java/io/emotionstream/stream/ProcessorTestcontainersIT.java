@@ -31,7 +31,8 @@ class ProcessorTestcontainersIT {
   void processesFramesThroughAContainerBroker() throws Exception {
     Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", KAFKA.getBootstrapServers(),
         "application.id", "it-container", "topics.partitions", "2", "ops.port", "0", "model.dir", "faceapi-expression",
-        "stream.state-dir", ProcessorRun.freshStateDir()), "test");
+        "stream.state-dir", ProcessorRun.freshStateDir(),
+        "frame.max-age-ms", "0"), "test"); // every frame must yield its events: no shedding
     CameraFrame frame = TestFrames.frame("cam-c", 0, SamplePhotos.encoded(960, 1).get(0));
     try (ProcessorInstance instance = ProcessorInstance.open(settings, false);
         FrameProducer producer = new FrameProducer(settings)) {

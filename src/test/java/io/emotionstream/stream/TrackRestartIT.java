@@ -62,7 +62,7 @@ class TrackRestartIT {
         "commit.interval.ms", "200",
         // the test pauses between the two halves: the camera must not count as gone meanwhile
         "track.max-gap-ms", "600000",
-        "model.dir", "faceapi-expression"), "test");
+        "frame.max-age-ms", "0"), "test").with(Map.of("model.dir", "faceapi-expression"), "test");
     EncodedImage photo = SamplePhotos.encoded(960, 5).get(0);
     Instant t0 = Instant.now();
     int frames = 6;

@@ -1,0 +1,91 @@
+package io.emotionstream.inference;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.LibUtils;
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Process-wide libtorch switches that DJL's JNI does not expose, set once through libtorch's
+ * exported C++ API ({@code at::globalContext()}).
+ *
+ * <p>NNPACK off ({@code torch.backends.nnpack.set_flags(False)} in Python): libtorch uses NNPACK
+ * only for float convolutions with a batch of 16 or more, after the oneDNN path, which takes
+ * every such batch on x86 first; so it never runs here. But libtorch asks whether NNPACK is
+ * available before it looks at the batch size, and on CPUs NNPACK does not know (AVX2-only AMD
+ * EPYC among them) every such question prints "Could not initialize NNPACK! Reason: Unsupported
+ * hardware." on stderr: about 26 lines per frame. With NNPACK off, libtorch never asks.
+ */
+public final class NativeTorch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NativeTorch.class);
+  private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";
+  private static final String SET_NNPACK = "_ZN2at7Context20setUserEnabledNNPACKEb";
+  private static final String GET_NNPACK = "_ZNK2at7Context17userEnabledNNPACKEv";
+  private static volatile Boolean nnpackOff;
+
+  private NativeTorch() {}
+
+  /**
+   * Turns NNPACK off in the loaded libtorch (once per process; loads the engine if needed).
+   *
+   * @return true when NNPACK is off afterwards; false (logged once) when libtorch's symbols
+   *     cannot be reached, in which case everything works as before, warnings included
+   */
+  public static boolean disableNnpack() {
+    Boolean done = nnpackOff;
+    if (done != null) {
+      return done;
+    }
+    synchronized (NativeTorch.class) {
+      if (nnpackOff == null) {
+        nnpackOff = trySetNnpack(false);
+      }
+      return nnpackOff;
+    }
+  }
+
+  /** Whether libtorch would use NNPACK where it could; null when that cannot be read. */
+  public static Boolean nnpackEnabled() {
+    try {
+      NativeLibrary torch = libtorchCpu();
+      Pointer context = (Pointer) torch.getFunction(GLOBAL_CONTEXT).invoke(Pointer.class, new Object[0]);
+      return ((Byte) torch.getFunction(GET_NNPACK).invoke(Byte.class, new Object[] {context})) != 0;
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      return null;
+    }
+  }
+
+  private static boolean trySetNnpack(boolean enabled) {
+    try {
+      NativeLibrary torch = libtorchCpu();
+      Pointer context = (Pointer) torch.getFunction(GLOBAL_CONTEXT).invoke(Pointer.class, new Object[0]);
+      Function set = torch.getFunction(SET_NNPACK);
+      set.invoke(Void.class, new Object[] {context, enabled});
+      boolean now = ((Byte) torch.getFunction(GET_NNPACK).invoke(Byte.class, new Object[] {context})) != 0;
+      if (now != enabled) {
+        LOG.warn("libtorch kept NNPACK {}", now ? "on" : "off");
+        return false;
+      }
+      return true;
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      LOG.warn("cannot switch NNPACK off in libtorch ({}); it may print 'Could not initialize NNPACK' lines", e.toString());
+      return false;
+    }
+  }
+
+  /** The libtorch_cpu library DJL loaded (the same handle: dlopen of a loaded library). */
+  private static NativeLibrary libtorchCpu() {
+    Engine.getEngine("PyTorch"); // loads libtorch
+    Path lib = Path.of(LibUtils.getLibtorchPath()).resolve("libtorch_cpu.so");
+    if (!Files.isRegularFile(lib)) {
+      lib = Path.of(LibUtils.getLibtorchPath()).resolve("lib").resolve("libtorch_cpu.so");
+    }
+    return NativeLibrary.getInstance(lib.toString());
+  }
+}
