@@ -74,11 +74,28 @@ public final class FrameAnalyzer {
         throw new FrameRejectedException(RejectReason.DIMENSION_MISMATCH, describe(frame) + ": decoded image is "
             + image.cols() + "x" + image.rows() + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
       }
-      List<DetectedFace> faces = expected == null ? detector.detect(image)
-          : expected.isEmpty() ? List.of() : detector.detectAround(image, expected);
+      List<DetectedFace> faces;
+      boolean fullSearch;
+      if (expected == null) {
+        faces = detector.detect(image);
+        fullSearch = true;
+      } else if (expected.isEmpty()) {
+        faces = List.of(); // no face is being followed: the next full search finds newcomers
+        fullSearch = false;
+      } else {
+        faces = detector.detectAround(image, expected);
+        fullSearch = faces.size() < expected.size();
+        if (fullSearch) {
+          // not all the tracked faces were where expected (a face turned away or left, the camera
+          // moved, another scene): this frame gets the full search, so that refining never loses a
+          // face that a full search finds
+          faces = detector.detect(image);
+        }
+      }
       long detected = System.nanoTime();
       if (faces.isEmpty()) {
-        return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(since, clock.instant()));
+        return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(since, clock.instant()),
+            fullSearch);
       }
       List<EmotionPrediction> predictions = classify(image, faces);
       long classified = System.nanoTime();
@@ -89,7 +106,7 @@ public final class FrameAnalyzer {
         events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now, since));
       }
       return new FrameResult(events, decoded - start, detected - decoded, classified - detected,
-          latencyMillis(since, now));
+          latencyMillis(since, now), fullSearch);
     }
   }
 

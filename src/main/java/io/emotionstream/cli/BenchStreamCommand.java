@@ -13,7 +13,9 @@ import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.serde.AvroSerdes;
+import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.FrameStats;
@@ -109,8 +111,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<EncodedImage> images = load(photos != null ? photos : DemoCommand.samplePhotos());
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      // the broker is new on every run: Streams state lives beside it, for this run only
       Settings base = options.settings().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-          "ops.port", "0", "model.hot-reload", "false"), "bench");
+          "ops.port", "0", "model.hot-reload", "false",
+          "stream.state-dir", Files.createTempDirectory("emotion-stream-bench-state").toString()), "bench");
       try (Pipeline pipeline = Pipeline.open(base)) {
         ObjectNode header = json.createObjectNode();
         header.put("kind", "setup");
@@ -414,7 +418,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
   }
 
   private List<EncodedImage> load(List<Path> inputs) {
-    ImageEncoder encoder = new ImageEncoder("JPEG", maxWidth, 90);
+    ImageEncoder encoder = new ImageEncoder(ImageEncoding.JPEG, maxWidth, 90);
     List<EncodedImage> out = new ArrayList<>();
     boolean video = inputs.size() == 1 && Files.isRegularFile(inputs.get(0)) && !ImageFilesSource.isImage(inputs.get(0));
     try (FrameSource source = video ? new VideoSource(inputs.get(0).toString(), encoder, false)

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import io.emotionstream.torch.NativeTorch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,7 +70,7 @@ public final class MtcnnDetector implements FaceDetector {
   public MtcnnDetector(MtcnnConfig config) {
     this.config = config;
     this.manager = NDManager.newBaseManager(Device.fromName(config.device()), "PyTorch");
-    io.emotionstream.inference.NativeTorch.disableNnpack(); // no NNPACK warnings per convolution
+    NativeTorch.disableNnpack(); // no NNPACK warnings per convolution
     try {
       this.pnet = load(MtcnnNetworks.pnet());
       this.rnet = load(MtcnnNetworks.rnet());

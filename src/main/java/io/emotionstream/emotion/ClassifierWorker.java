@@ -6,6 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.emotionstream.inference.BatchWorker;
 import io.emotionstream.inference.WorkerSlot;
 import io.emotionstream.model.ModelArtifact;
+import io.emotionstream.torch.NativeTorch;
 import java.util.List;
 
 /** One device worker: its own copy of the model on its device and its own predictor. */
@@ -19,7 +20,7 @@ public final class ClassifierWorker implements BatchWorker<float[], float[]> {
       // PyTorch's intra-op thread count; every CPU worker gets the same share of the cores
       JniUtils.setNumThreads(slot.intraOpThreads());
     }
-    io.emotionstream.inference.NativeTorch.disableNnpack();
+    NativeTorch.disableNnpack();
     this.model = artifact.load(slot.device());
     var m = artifact.metadata();
     boolean cpu = ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType());

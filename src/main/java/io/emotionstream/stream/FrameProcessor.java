@@ -105,7 +105,7 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
           context.currentSystemTimeMs());
       forwardEnded(tracked.ended(), record.timestamp());
       events = tracked.events();
-      tracks.searched(frame.getCameraId(), plan, events.size());
+      tracks.searched(frame.getCameraId(), plan, result.fullSearch(), events.size());
     }
     for (FaceEmotion event : events) {
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));

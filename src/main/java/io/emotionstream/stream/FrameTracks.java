@@ -75,16 +75,19 @@ final class FrameTracks {
     return regions;
   }
 
-  /** Tells the camera's schedule what the search of {@link #searchPlan} found. */
-  void searched(String cameraId, List<FaceRegion> plan, int found) {
+  /**
+   * Tells the camera's schedule how its frame was searched: a full search (planned, or the fallback
+   * of a refinement that did not find every tracked face), or a refinement that found them all.
+   */
+  void searched(String cameraId, List<FaceRegion> plan, boolean fullSearch, int found) {
     Camera camera = cameras.get(cameraId);
     if (camera == null) {
       return;
     }
-    if (plan == null) {
+    if (fullSearch) {
       camera.schedule.searched();
     } else {
-      camera.schedule.refined(plan.size(), found);
+      camera.schedule.refined(plan == null ? 0 : plan.size(), found);
     }
   }
 

@@ -5,11 +5,11 @@ package io.emotionstream.track;
  *
  * <p>A full search (the whole MTCNN pyramid) finds new faces; refining (the later MTCNN stages
  * around each track's predicted box) only follows known ones, at a fraction of the cost. The rule:
- * a full search every {@code fullEvery} frames, and on the next frame whenever a refinement found
- * fewer faces than it looked for (a face turned away, was covered, or moved faster than the
- * prediction); refinement otherwise, including on frames with no tracks, where it costs nothing: a
- * new face then waits at most {@code fullEvery - 1} frames to be found. {@code fullEvery = 1} is a
- * full search on every frame.
+ * a full search every {@code fullEvery} frames; refinement otherwise, including on frames with no
+ * tracks, where it costs nothing: a new face then waits at most {@code fullEvery - 1} frames to be
+ * found. A refinement that finds fewer faces than it looked for (a face turned away or left, the
+ * camera moved, another scene) is followed by a full search of the same frame (the caller's part)
+ * and counts as one. {@code fullEvery = 1} is a full search on every frame.
  *
  * <p>Mutable, one per camera, used by the thread that owns the camera.
  */

@@ -72,12 +72,15 @@ class EmotionTopologyTest {
   private static final class StripeDetector implements FaceDetector {
     final java.util.concurrent.atomic.AtomicInteger full = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger around = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many faces a tracked search finds (a face that turned away); negative: all. */
+    volatile int aroundFinds = -1;
 
     @Override
     public List<DetectedFace> detectAround(Mat bgr, List<io.emotionstream.detect.FaceRegion> expected) {
       around.incrementAndGet();
       full.decrementAndGet();
-      return detect(bgr);
+      List<DetectedFace> all = detect(bgr);
+      return aroundFinds < 0 ? all : all.subList(0, Math.min(aroundFinds, all.size()));
     }
 
     @Override
@@ -156,14 +159,29 @@ class EmotionTopologyTest {
   }
 
   @Test
+  void aTrackedSearchThatMissesAFaceFallsBackToTheFullSearchOfTheSameFrame() {
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)));
+    detector.aroundFinds = 1;
+    send(TestFrames.frame("cam-a", 100, TestFrames.jpeg(300, 120)));
+    List<FaceEmotion> out = events.readValuesToList();
+    assertEquals(6, out.size(), "no face lost on the frame whose tracked search missed two");
+    assertEquals(2, detector.full.get());
+    assertEquals(1, detector.around.get());
+  }
+
+  @Test
   void facesKeepTheirTrackFromFrameToFrameAndEndedTracksAreSummarised() {
-    // record timestamps as a producer would set them: the capture times (the tracks' clock)
+    // frames of now, 100 ms apart, with record timestamps as a producer sets them: the capture
+    // times (the tracks' clock)
+    long t0 = System.currentTimeMillis();
     for (int seq = 0; seq < 5; seq++) {
-      CameraFrame frame = TestFrames.frame("cam-a", seq * 100L, TestFrames.jpeg(300, 120));
-      pipe(frame, frame.getCaptureTime().toEpochMilli());
+      CameraFrame frame = TestFrames.frame("cam-a", seq, TestFrames.jpeg(300, 120));
+      frame.setCaptureTime(java.time.Instant.ofEpochMilli(t0 + seq * 100L));
+      pipe(frame, t0 + seq * 100L);
     }
     CameraFrame other = TestFrames.frame("cam-b", 0, TestFrames.jpeg(100, 120));
-    pipe(other, other.getCaptureTime().toEpochMilli());
+    other.setCaptureTime(java.time.Instant.ofEpochMilli(t0));
+    pipe(other, t0);
     List<FaceEmotion> out = events.readValuesToList();
     assertEquals(16, out.size());
     Map<Integer, java.util.Set<String>> idsByFace = new java.util.HashMap<>();

@@ -1,4 +1,4 @@
-package io.emotionstream.inference;
+package io.emotionstream.torch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.emotionstream.inference;
+package io.emotionstream.torch;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.LibUtils;
