@@ -61,7 +61,8 @@ public final class FrameAnalyzer {
    *
    * @param since where the events' latency is measured from: the capture time, or the record's
    *     timestamp when the camera's clock is not to be trusted; events keep the frame's capture time
-   * @param expected where the camera's known faces should be, or null for a full search
+   * @param expected where the camera's known faces should be, or null (or empty: nothing to follow)
+   *     for a full search
    * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
    */
   public FrameResult analyze(CameraFrame frame, Instant since, List<FaceRegion> expected) {
@@ -76,12 +77,9 @@ public final class FrameAnalyzer {
       }
       List<DetectedFace> faces;
       boolean fullSearch;
-      if (expected == null) {
+      if (expected == null || expected.isEmpty()) {
         faces = detector.detect(image);
         fullSearch = true;
-      } else if (expected.isEmpty()) {
-        faces = List.of(); // no face is being followed: the next full search finds newcomers
-        fullSearch = false;
       } else {
         faces = detector.detectAround(image, expected);
         fullSearch = faces.size() < expected.size();

@@ -57,15 +57,15 @@ final class FrameTracks {
 
   /**
    * Where to look for the faces of the camera's next frame: null for a full search (the schedule's
-   * turn, a face lost, a camera not seen yet), else the boxes the camera's tracks expect (empty when
-   * it has none: nothing to refine until the next full search).
+   * turn, a camera not seen yet, or none of its faces followed any more: an empty scene, or a camera
+   * sending slower than the tracks' gap), else the boxes the camera's tracks expect.
    */
   List<FaceRegion> searchPlan(String cameraId, Instant captureTime) {
     if (settings.fullSearchEvery() <= 1) {
       return null;
     }
     Camera camera = cameras.get(cameraId);
-    if (camera == null || camera.schedule.fullSearchNext()) {
+    if (camera == null || camera.schedule.fullSearchNext() || camera.tracker.liveTracks() == 0) {
       return null;
     }
     List<FaceRegion> regions = new ArrayList<>();

@@ -5,9 +5,9 @@ package io.emotionstream.track;
  *
  * <p>A full search (the whole MTCNN pyramid) finds new faces; refining (the later MTCNN stages
  * around each track's predicted box) only follows known ones, at a fraction of the cost. The rule:
- * a full search every {@code fullEvery} frames; refinement otherwise, including on frames with no
- * tracks, where it costs nothing: a new face then waits at most {@code fullEvery - 1} frames to be
- * found. A refinement that finds fewer faces than it looked for (a face turned away or left, the
+ * a full search every {@code fullEvery} frames; refinement otherwise (a camera with no face to
+ * follow gets the full search: the caller's part); a new face then waits at most
+ * {@code fullEvery - 1} frames to be found. A refinement that finds fewer faces than it looked for (a face turned away or left, the
  * camera moved, another scene) is followed by a full search of the same frame (the caller's part)
  * and counts as one. {@code fullEvery = 1} is a full search on every frame.
  *

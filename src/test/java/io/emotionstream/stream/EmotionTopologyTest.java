@@ -159,6 +159,16 @@ class EmotionTopologyTest {
   }
 
   @Test
+  void aCameraSlowerThanTheTrackGapGetsTheFullSearchOnEveryFrame() {
+    send(TestFrames.frame("cam-slow", 0, TestFrames.jpeg(300, 120)));
+    driver.advanceWallClockTime(Duration.ofSeconds(5)); // its tracks end before its next frame
+    send(TestFrames.frame("cam-slow", 1, TestFrames.jpeg(300, 120)));
+    assertEquals(6, events.readValuesToList().size());
+    assertEquals(2, detector.full.get());
+    assertEquals(0, detector.around.get());
+  }
+
+  @Test
   void aTrackedSearchThatMissesAFaceFallsBackToTheFullSearchOfTheSameFrame() {
     send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)));
     detector.aroundFinds = 1;

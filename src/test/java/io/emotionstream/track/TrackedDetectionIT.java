@@ -49,14 +49,14 @@ class TrackedDetectionIT {
         List<DetectedFace> found;
         try (Mat bgr = ImageDecoding.decodeBgr(image.get().bytes())) {
           long start = System.nanoTime();
-          if (schedule.fullSearchNext()) {
+          if (schedule.fullSearchNext() || tracker.liveTracks() == 0) {
             found = detector.detect(bgr);
             schedule.searched();
             full++;
           } else {
             List<FaceRegion> expected = tracker.expectedBoxes(t).stream()
                 .map(b -> new FaceRegion((float) b.x1(), (float) b.y1(), (float) b.x2(), (float) b.y2())).toList();
-            found = expected.isEmpty() ? List.of() : detector.detectAround(bgr, expected);
+            found = detector.detectAround(bgr, expected);
             if (found.size() < expected.size()) {
               // as the processor does: a refinement that misses a tracked face falls back to the
               // full search of the same frame
