@@ -110,6 +110,9 @@ class TrackedDetectionIT {
       List<FaceBox> faces = detector.detect(photo).stream().filter(f -> f.score() >= 0.95)
           .map(f -> new FaceBox(f.x1(), f.y1(), f.x2(), f.y2())).toList();
       Map<String, TrackVideos.Truth> videos = new LinkedHashMap<>();
+      Path still = dir.resolve("still.avi");
+      videos.put(still.toString(), TrackVideos.write(still, photo, faces,
+          TrackVideos.still(photo.cols(), photo.rows()), 40, 640, 480, 10, List.of()));
       Path pan = dir.resolve("pan.avi");
       videos.put(pan.toString(), TrackVideos.write(pan, photo, faces,
           TrackVideos.pan(photo.cols(), photo.rows(), photo.cols() * 0.6, 60), 60, 640, 360, 10, List.of()));
