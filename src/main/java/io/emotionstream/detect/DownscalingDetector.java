@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -40,21 +41,37 @@ public final class DownscalingDetector implements FaceDetector {
 
   @Override
   public List<DetectedFace> detect(Mat bgr) {
+    return onCopy(bgr, List.of(), (image, regions) -> delegate.detect(image));
+  }
+
+  /** The tracked search on the same scaled copy: the expected boxes are scaled with the image. */
+  @Override
+  public List<DetectedFace> detectAround(Mat bgr, List<FaceRegion> expected) {
+    return onCopy(bgr, expected, delegate::detectAround);
+  }
+
+  /** Runs {@code search} on {@code bgr}, or on a copy scaled to the largest side, faces in full-size pixels. */
+  private List<DetectedFace> onCopy(Mat bgr, List<FaceRegion> expected,
+      BiFunction<Mat, List<FaceRegion>, List<DetectedFace>> search) {
     int longer = Math.max(bgr.cols(), bgr.rows());
     if (longer <= maxSide) {
-      return delegate.detect(bgr);
+      return search.apply(bgr, expected);
     }
     double scale = (double) maxSide / longer;
     int w = Math.max(1, (int) Math.round(bgr.cols() * scale));
     int h = Math.max(1, (int) Math.round(bgr.rows() * scale));
-    List<DetectedFace> small;
-    try (Mat copy = new Mat(); Size size = new Size(w, h)) {
-      resize(bgr, copy, size, 0, 0, INTER_AREA);
-      small = delegate.detect(copy);
-    }
     // exact factors per axis: the rounded copy size is not exactly scale x the original
     float sx = (float) bgr.cols() / w;
     float sy = (float) bgr.rows() / h;
+    List<FaceRegion> scaled = new ArrayList<>(expected.size());
+    for (FaceRegion r : expected) {
+      scaled.add(new FaceRegion(r.x1() / sx, r.y1() / sy, r.x2() / sx, r.y2() / sy));
+    }
+    List<DetectedFace> small;
+    try (Mat copy = new Mat(); Size size = new Size(w, h)) {
+      resize(bgr, copy, size, 0, 0, INTER_AREA);
+      small = search.apply(copy, scaled);
+    }
     List<DetectedFace> out = new ArrayList<>(small.size());
     for (DetectedFace f : small) {
       float[] lm = f.landmarks();

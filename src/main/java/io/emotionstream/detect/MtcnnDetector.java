@@ -140,7 +140,11 @@ public final class MtcnnDetector implements FaceDetector {
       throw new IllegalArgumentException("expected an 8-bit 3-channel BGR image, got Mat type " + bgr.type());
     }
     CropSampler sampler = new CropSampler(bgr);
-    List<Candidate> boxes = proposals(sampler, bgr.cols(), bgr.rows());
+    return laterStages(sampler, proposals(sampler, bgr.cols(), bgr.rows()));
+  }
+
+  /** Stages 2 and 3 on the candidates: the faces, in the order of the final non-maximum suppression. */
+  private List<DetectedFace> laterStages(CropSampler sampler, List<Candidate> boxes) {
     if (!boxes.isEmpty()) {
       boxes = refine(sampler, boxes);
       if (!boxes.isEmpty()) {
@@ -187,14 +191,7 @@ public final class MtcnnDetector implements FaceDetector {
         }
       }
     }
-    boxes = refine(sampler, boxes);
-    if (!boxes.isEmpty()) {
-      boxes = output(sampler, boxes);
-    }
-    List<DetectedFace> faces = new ArrayList<>(boxes.size());
-    for (Candidate c : boxes) {
-      faces.add(new DetectedFace(c.x1, c.y1, c.x2, c.y2, c.score, c.landmarks));
-    }
+    List<DetectedFace> faces = new ArrayList<>(laterStages(sampler, boxes));
     faces.sort((a, b) -> Float.compare(b.score(), a.score()));
     return faces;
   }

@@ -19,6 +19,13 @@ class DownscalingDetectorTest {
   /** Records the size it is given and reports one face at fixed coordinates of that image. */
   private static final class Probe implements FaceDetector {
     final List<String> sizes = new ArrayList<>();
+    final List<FaceRegion> regions = new ArrayList<>();
+
+    @Override
+    public List<DetectedFace> detectAround(Mat bgr, List<FaceRegion> expected) {
+      regions.addAll(expected);
+      return detect(bgr);
+    }
 
     @Override
     public List<DetectedFace> detect(Mat bgr) {
@@ -85,5 +92,18 @@ class DownscalingDetectorTest {
     double inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
     double union = f.width() * f.height() + r.width() * r.height() * scale * scale - inter;
     return inter / union;
+  }
+
+  @Test
+  void theTrackedSearchScalesTheExpectedBoxesWithTheImage() {
+    Probe probe = new Probe();
+    try (Mat big = new Mat(4320, 7680, opencv_core.CV_8UC3);
+        DownscalingDetector detector = new DownscalingDetector(probe, 1920)) {
+      List<DetectedFace> faces = detector.detectAround(big, List.of(new FaceRegion(400, 200, 800, 680)));
+      assertEquals(List.of("1920x1080"), probe.sizes);
+      assertEquals(new FaceRegion(100, 50, 200, 170), probe.regions.get(0));
+      assertEquals(400f, faces.get(0).x1(), 1e-3);
+      assertEquals(680f, faces.get(0).y2(), 1e-3);
+    }
   }
 }
