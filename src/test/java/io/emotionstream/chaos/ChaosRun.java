@@ -157,6 +157,8 @@ final class ChaosRun {
     // every frame must come out exactly once (or at least once): frames that waited through a kill
     // or a broker restart must not be shed for their age
     all.add("frame.max-age-ms=0");
+    // the model is not what this test is about: the same one whatever the default is
+    all.add("model.dir=faceapi-expression");
     ProcessorProcess p = ProcessorProcess.launch("p" + n, broker.bootstrapServers(), all, dir.resolve("p" + n + ".log"));
     started.add(p);
     say("started %s (pid %d)", p.name(), p.pid());

@@ -47,7 +47,7 @@ class ReadinessIT {
     EmbeddedKafka kafka = EmbeddedKafka.start();
     Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
         "application.id", "it-readiness", "ops.port", Integer.toString(port), "topics.partitions", "1",
-        "health.broker-timeout-ms", "4000"), "test");
+        "health.broker-timeout-ms", "4000"), "test").with(Map.of("model.dir", "faceapi-expression"), "test");
     try (Operations ops = Operations.start(settings, false);
         Pipeline pipeline = Pipeline.open(settings, ops.registry());
         EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry())) {

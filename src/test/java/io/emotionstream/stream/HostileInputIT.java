@@ -83,7 +83,7 @@ class HostileInputIT {
   @BeforeAll
   static void start() {
     kafka = EmbeddedKafka.start();
-    pipeline = Pipeline.open(Settings.defaults());
+    pipeline = Pipeline.open(Settings.defaults().with(Map.of("model.dir", "faceapi-expression"), "test"));
     photos = SamplePhotos.encoded(960, 1, 3, 5);
   }
 
