@@ -66,6 +66,12 @@ class ClassifyCommandTest {
         sum += p.asDouble();
       }
       assertEquals(1.0, sum, 1e-3);
+      // the two broad smiles of sample3 (boxes starting near x=1057 and x=1496)
+      double x1 = face.path("box").get(0).asDouble();
+      if (Math.abs(x1 - 1057) < 30 || Math.abs(x1 - 1496) < 30) {
+        assertEquals("happy", face.path("label").asText(), face.toString());
+        assertTrue(face.path("probabilities").path("happy").asDouble() > 0.7, face.toString());
+      }
     }
   }
 
