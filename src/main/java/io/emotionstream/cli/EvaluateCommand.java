@@ -9,7 +9,9 @@ import io.emotionstream.train.FerCsvReader;
 import io.emotionstream.train.FerPlusLabels;
 import io.emotionstream.train.ModelEvaluation;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,6 +69,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Most confident mistakes per true class in the report (default: ${DEFAULT-VALUE}).")
   int mistakes;
 
+  @Option(names = "--face-size", paramLabel = "PX", defaultValue = "0",
+      description = {"Score the faces as a camera sees faces of PX pixels: scaled down to PX by area averaging and",
+          "back up bilinearly, as the processor brings a small face to the model's input (0 = as they are)."})
+  int faceSize;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -80,7 +87,8 @@ public final class EvaluateCommand implements Callable<Integer> {
           "--labels must be file or ferplus, got '" + labels + "'");
     };
     ModelArtifact artifact = EmotionModels.resolve(model);
-    ModelEvaluation.Result result = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, flip, votes);
+    ModelEvaluation.Result result = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, flip, votes,
+        faceSize);
     String labelRule = null;
     if (votes != null) {
       labelRule = FerPlusLabels.rule() + "; " + FerCsvReader.lastAlignment().describe();
@@ -90,8 +98,15 @@ public final class EvaluateCommand implements Callable<Integer> {
       EvaluationReport.write(report, result, mistakes, labelRule);
     }
     if (json) {
-      System.out.println(new ObjectMapper().writeValueAsString(result.toJsonMap()));
+      Map<String, Object> out = new LinkedHashMap<>(result.toJsonMap());
+      if (faceSize > 0) {
+        out.put("face_size", faceSize);
+      }
+      System.out.println(new ObjectMapper().writeValueAsString(out));
     } else {
+      if (faceSize > 0) {
+        System.out.printf(Locale.ROOT, "faces seen at %d px%n", faceSize);
+      }
       System.out.print(table(result));
     }
     if (report != null) {

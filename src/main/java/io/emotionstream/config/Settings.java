@@ -155,6 +155,35 @@ public final class Settings {
     throw invalid(key, "true or false");
   }
 
+  /**
+   * The cores this instance sizes its threads for: {@code cpu.cores}, where {@code auto} (the
+   * default) is what the JVM sees, {@link Runtime#availableProcessors()}, which honours a
+   * container's CPU limit (cgroups v1 and v2) and {@code -XX:ActiveProcessorCount}. Set it where
+   * the JVM cannot know: a Kubernetes pod with a CPU request and no limit sees every core of its
+   * node (k8s/ sets it from the request).
+   */
+  public int cores() {
+    String v = string("cpu.cores", "auto");
+    return v.equalsIgnoreCase("auto") ? Runtime.getRuntime().availableProcessors() : positive("cpu.cores");
+  }
+
+  /** A thread count: a whole number of at least 1, or {@code auto} for {@link #cores()}. */
+  public int threads(String key) {
+    return string(key).equalsIgnoreCase("auto") ? cores() : positive(key);
+  }
+
+  private int positive(String key) {
+    try {
+      int n = Integer.parseInt(string(key).trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(key, "auto or a whole number of at least 1");
+  }
+
   /** Comma-separated numbers. */
   public double[] decimals(String key) {
     String[] parts = string(key).split(",");

@@ -145,6 +145,10 @@ final class CropSampler {
    * photos the bins made the worst IoU 0.999 instead of 0.945.
    */
   private void sample(int x0, int y0, int cw, int ch, int outW, int outH, float[] out, int offset) {
+    if (step == 1) {
+      sampleWholePixels(x0, y0, cw, ch, outW, outH, out, offset);
+      return;
+    }
     // table columns of each cell's left and right edge, interleaved
     double[] xs = new double[2 * outW];
     int[] binWidth = new int[outW];
@@ -186,6 +190,48 @@ final class CropSampler {
     }
   }
 
+  /**
+   * {@link #sample} on a full-resolution table, where every bin edge is a table entry: each cell's
+   * sum is four integer reads at precomputed offsets (exact in int), with none of the bilinear
+   * corner blending the halved table needs. Gives the same floats as the general path (the sum is
+   * the same integer, scaled by the same double expression); measured about twice as fast on the
+   * pyramid levels, which are most of the sampling work of a frame.
+   */
+  private void sampleWholePixels(int x0, int y0, int cw, int ch, int outW, int outH, float[] out, int offset) {
+    int stride = (width + 1) * 3;
+    int[] left = new int[outW];
+    int[] right = new int[outW];
+    double[] colNorm = new double[outW];
+    for (int j = 0; j < outW; j++) {
+      int from = binStart(j, cw, outW);
+      int to = binEnd(j, cw, outW);
+      left[j] = 3 * Math.min(Math.max(x0 + from, 0), width);
+      right[j] = 3 * Math.min(Math.max(x0 + to, 0), width);
+      colNorm[j] = to - from;
+    }
+    final double shift = 127.5 / 128;
+    int[] t = table;
+    for (int i = 0; i < outH; i++) {
+      int from = binStart(i, ch, outH);
+      int to = binEnd(i, ch, outH);
+      int top = Math.min(Math.max(y0 + from, 0), height) * stride;
+      int bottom = Math.min(Math.max(y0 + to, 0), height) * stride;
+      double rowNorm = 1.0 / (128.0 * (to - from));
+      int o = offset + i * outW * 3;
+      for (int j = 0; j < outW; j++, o += 3) {
+        int a = top + left[j];
+        int b = top + right[j];
+        int c = bottom + left[j];
+        int d = bottom + right[j];
+        float norm = (float) (rowNorm / colNorm[j]);
+        // table channels are B, G, R; the networks take R, G, B
+        out[o + 2] = (float) ((double) (t[d] - t[b] - t[c] + t[a]) * norm - shift);
+        out[o + 1] = (float) ((double) (t[d + 1] - t[b + 1] - t[c + 1] + t[a + 1]) * norm - shift);
+        out[o] = (float) ((double) (t[d + 2] - t[b + 2] - t[c + 2] + t[a + 2]) * norm - shift);
+      }
+    }
+  }
+
   private static int binStart(int cell, int in, int out) {
     return (int) ((long) cell * in / out);
   }
@@ -194,23 +240,13 @@ final class CropSampler {
     return (int) (((long) (cell + 1) * in + out - 1) / out);
   }
 
-  /** The table at row {@code y} and each column of {@code xs} (bilinear between entries). */
+  /** The halved table at row {@code y} and each column of {@code xs} (bilinear between entries). */
   private void corners(double y, double[] xs, double[] row) {
     int stride = (width + 1) * 3;
     int yi = Math.min((int) y, height - 1);
     double fy = y - yi;
     int rowA = yi * stride;
     int rowB = rowA + stride;
-    if (step == 1) {
-      // whole-pixel bins on a full-resolution table: the corners are entries, nothing to blend
-      for (int j = 0; j < xs.length; j++) {
-        int a = rowA + 3 * (int) xs[j] + (fy == 0 ? 0 : stride);
-        row[j * 3] = table[a];
-        row[j * 3 + 1] = table[a + 1];
-        row[j * 3 + 2] = table[a + 2];
-      }
-      return;
-    }
     for (int j = 0; j < xs.length; j++) {
       double x = xs[j];
       int xi = Math.min((int) x, width - 1);

@@ -38,9 +38,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * (two threads made a 640x480 frame only about 1.3 times faster, and the Java work between the ops
  * stays on one thread). The detector therefore splits each frame into independent pieces (the
  * P-Net pyramid levels, the R-Net and O-Net batches in contiguous chunks) and runs them on its own
- * workers, each with one intra-op thread. There are as many workers as PyTorch had intra-op
+ * workers, each with one intra-op thread. The processor has one worker per core
+ * ({@code detect.workers=auto}); the one-argument constructor has as many as PyTorch had intra-op
  * threads on the constructing thread ({@code -Dai.djl.pytorch.num_threads}, set before the engine
- * starts); with one, everything runs on the calling thread.
+ * starts). With one, everything runs on the calling thread.
  */
 public final class MtcnnDetector implements FaceDetector {
 
@@ -68,6 +69,17 @@ public final class MtcnnDetector implements FaceDetector {
    * @throws IllegalStateException when the weights cannot be found or read
    */
   public MtcnnDetector(MtcnnConfig config) {
+    this(config, 0);
+  }
+
+  /**
+   * @param workers threads that share out each frame's work; 0: as many as PyTorch's intra-op
+   *     threads on the constructing thread
+   */
+  public MtcnnDetector(MtcnnConfig config, int workers) {
+    if (workers < 0) {
+      throw new IllegalArgumentException("workers must be >= 0, got " + workers);
+    }
     this.config = config;
     this.manager = NDManager.newBaseManager(Device.fromName(config.device()), "PyTorch");
     NativeTorch.disableNnpack(); // no NNPACK warnings per convolution
@@ -81,7 +93,7 @@ public final class MtcnnDetector implements FaceDetector {
     }
     // a P-Net probability p >= t  <=>  logit difference >= ln(t / (1 - t)): no exp per cell
     this.pnetLogit = (float) Math.log(config.pnetThreshold() / (1 - config.pnetThreshold()));
-    this.parallelism = Math.max(1, JniUtils.getNumThreads());
+    this.parallelism = workers > 0 ? workers : Math.max(1, JniUtils.getNumThreads());
     this.workers = parallelism > 1 ? singleThreadedWorkers(parallelism) : null;
   }
 

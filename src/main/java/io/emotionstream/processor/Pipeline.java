@@ -13,6 +13,7 @@ import io.emotionstream.emotion.ModelInfoMetric;
 import io.emotionstream.frame.FaceCropper;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.model.ModelMetadata;
+import io.emotionstream.torch.NativeTorch;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,7 +70,13 @@ public final class Pipeline implements AutoCloseable {
   /** Loads the detector and the model named by {@code model.dir}. */
   public static Pipeline open(Settings settings, MeterRegistry registry) {
     long t0 = System.nanoTime();
-    MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.from(settings));
+    int cores = settings.cores();
+    String intraOp = NativeTorch.boundIntraOpThreads(cores);
+    int detectWorkers = settings.threads("detect.workers");
+    MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.from(settings), detectWorkers);
+    LOG.info("threads for {} cores (cpu.cores={} from {}): {} stream threads, {} detection workers, libtorch intra-op {}",
+        cores, settings.string("cpu.cores", "auto"), settings.source("cpu.cores"), settings.threads("stream.threads"),
+        detectWorkers, intraOp);
     try {
       String dir = settings.string("model.dir", "");
       InferenceConfig inference = InferenceConfig.from(settings);

@@ -20,7 +20,7 @@ public final class StreamsProperties {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.string("application.id"));
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.integer("stream.threads"));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads("stream.threads"));
     String guarantee = settings.string("processing.guarantee");
     if (!guarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
       throw new IllegalArgumentException("setting 'processing.guarantee' = '" + guarantee + "' from "

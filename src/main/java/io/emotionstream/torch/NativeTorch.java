@@ -50,6 +50,25 @@ public final class NativeTorch {
     }
   }
 
+  /** The system property DJL reads once, when the engine starts, for libtorch's intra-op threads. */
+  public static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+
+  /**
+   * Makes {@code cores} the default number of libtorch's intra-op threads, unless the user chose
+   * one ({@value #THREADS_PROPERTY} or {@code OMP_NUM_THREADS}). Without it libtorch takes
+   * OpenMP's count, which is every core the node has: a container limited to two cores on a
+   * 64-core node would start 64 threads per parallel op. Takes effect only before the engine
+   * starts (DJL reads the property then), so callers run it before the first NDManager.
+   *
+   * @return the intra-op thread count in force for threads that do not set their own
+   */
+  public static String boundIntraOpThreads(int cores) {
+    if (System.getProperty(THREADS_PROPERTY) == null && System.getenv("OMP_NUM_THREADS") == null) {
+      System.setProperty(THREADS_PROPERTY, Integer.toString(cores));
+    }
+    return System.getProperty(THREADS_PROPERTY, "OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
+  }
+
   /** Whether libtorch would use NNPACK where it could; null when that cannot be read. */
   public static Boolean nnpackEnabled() {
     try {

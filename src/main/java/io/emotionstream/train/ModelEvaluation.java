@@ -46,10 +46,22 @@ public final class ModelEvaluation {
    */
   public static Result evaluate(ModelArtifact artifact, Path data, String usage, String classes, int batchSize,
       boolean flip, FerPlusLabels ferplus) {
+    return evaluate(artifact, data, usage, classes, batchSize, flip, ferplus, 0);
+  }
+
+  /**
+   * @param faceSize when positive, score the faces as seen at this side in pixels
+   *     ({@link FaceResolution}); 0: as they are
+   */
+  public static Result evaluate(ModelArtifact artifact, Path data, String usage, String classes, int batchSize,
+      boolean flip, FerPlusLabels ferplus, int faceSize) {
     Path modelDirectory = artifact.directory();
     ModelMetadata m = artifact.metadata();
     String requested = classes != null && !classes.isBlank() ? classes : String.join(",", m.labels());
     LabelledFaces faces = FaceDatasets.read(data, requested, List.of(usage), ferplus).get(usage);
+    if (faceSize > 0) {
+      faces = FaceResolution.atSide(faces, faceSize);
+    }
     int[] outputOfClass = outputsFor(faces.classes(), m.labels(), modelDirectory);
     if (m.inputWidth() != m.inputHeight()) {
       throw new IllegalArgumentException("model " + modelDirectory + " has a non-square input " + m.inputWidth()

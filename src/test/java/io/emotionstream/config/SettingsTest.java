@@ -35,6 +35,24 @@ class SettingsTest {
   }
 
   @Test
+  void threadCountsAreAutoForTheCoresOrAPositiveNumber() {
+    Settings auto = Settings.load(null, Map.of(), List.of("stream.threads=auto", "detect.workers=3", "cpu.cores=auto"));
+    assertEquals(Runtime.getRuntime().availableProcessors(), auto.cores());
+    assertEquals(auto.cores(), auto.threads("stream.threads"));
+    assertEquals(3, auto.threads("detect.workers"));
+    Settings pinned = auto.with(Map.of("cpu.cores", "5"), "test");
+    assertEquals(5, pinned.threads("stream.threads"));
+    for (String bad : List.of("0", "-1", "many")) {
+      Settings s = Settings.load(null, Map.of("EMOTION_STREAM_DETECT_WORKERS", bad), List.of());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.threads("detect.workers"));
+      assertTrue(e.getMessage().contains("detect.workers") && e.getMessage().contains("EMOTION_STREAM_DETECT_WORKERS")
+          && e.getMessage().contains("auto"), e.getMessage());
+    }
+    Settings badCores = auto.with(Map.of("cpu.cores", "0"), "test");
+    assertThrows(IllegalArgumentException.class, () -> badCores.threads("stream.threads"));
+  }
+
+  @Test
   void kafkaPrefixedKeysArePassedThrough() {
     Settings s = Settings.load(null, Map.of(), List.of("kafka.security.protocol=SSL"));
     assertEquals(Map.of("security.protocol", "SSL"), s.kafkaOverrides());

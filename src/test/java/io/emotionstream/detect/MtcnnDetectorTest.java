@@ -65,6 +65,20 @@ class MtcnnDetectorTest {
   }
 
   @Test
+  void anyNumberOfWorkersFindsTheSameFaces() throws Exception {
+    Path sample = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo/sample2.jpg");
+    try (Mat image = ImageDecoding.readBgr(sample);
+        MtcnnDetector one = new MtcnnDetector(MtcnnConfig.defaults(), 1);
+        MtcnnDetector three = new MtcnnDetector(MtcnnConfig.defaults(), 3)) {
+      List<DetectedFace> faces = one.detect(image);
+      assertTrue(faces.size() >= 3, faces.toString());
+      assertEquals(faces, three.detect(image));
+      assertEquals(faces, detector.detect(image));
+    }
+    assertThrows(IllegalArgumentException.class, () -> new MtcnnDetector(MtcnnConfig.defaults(), -1));
+  }
+
+  @Test
   void facesComeHighestScoreFirst() throws Exception {
     Path sample = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo/sample4.jpg");
     try (Mat image = ImageDecoding.readBgr(sample)) {
