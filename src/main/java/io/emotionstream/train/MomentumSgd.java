@@ -11,8 +11,11 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.util.Pair;
 import io.emotionstream.weights.SafetensorsImporter;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +26,10 @@ import java.util.Map;
  * private, and a checkpoint must save them for {@code --resume} to continue exactly where an
  * interrupted run stopped. Buffers are saved under the parameters' state-dict names, since DJL's
  * parameter ids are random per run.
+ *
+ * <p>The training step's update ({@link #updateAll}) runs as one fused pass over each tensor's
+ * memory ({@link FusedSgdUpdate}) where the tensors allow it, else as NDArray operations; both give
+ * the same numbers.
  */
 public final class MomentumSgd extends Optimizer {
 
@@ -30,14 +37,29 @@ public final class MomentumSgd extends Optimizer {
   private final float momentum;
   private final Map<String, NDArray> velocity = new HashMap<>();
   private final Map<String, NDArray> restored = new HashMap<>();
+  private final boolean fused;
+  private final int fusedThreads;
+  private FusedSgdUpdate fusedUpdate;
 
   public MomentumSgd(ParameterTracker learningRate, float momentum, float weightDecay, int beginNumUpdate) {
-    super(new Builder().optWeightDecays(weightDecay).optBeginNumUpdate(beginNumUpdate));
+    this(learningRate, momentum, weightDecay, beginNumUpdate, 1f, true, 0);
+  }
+
+  /**
+   * @param rescaleGrad factor of every gradient
+   * @param fused whether {@link #updateAll} may use the fused update (false: NDArray operations only)
+   * @param fusedThreads threads of the fused update; 0: the engine's intra-op thread count
+   */
+  MomentumSgd(ParameterTracker learningRate, float momentum, float weightDecay, int beginNumUpdate,
+      float rescaleGrad, boolean fused, int fusedThreads) {
+    super(new Builder().optWeightDecays(weightDecay).optBeginNumUpdate(beginNumUpdate).setRescaleGrad(rescaleGrad));
     if (momentum < 0 || momentum >= 1) {
       throw new IllegalArgumentException("momentum must be within [0, 1): " + momentum);
     }
     this.learningRate = learningRate;
     this.momentum = momentum;
+    this.fused = fused;
+    this.fusedThreads = fusedThreads;
   }
 
   /**
@@ -47,16 +69,50 @@ public final class MomentumSgd extends Optimizer {
    * pass over all 11 M weights per step.
    */
   public void updateAll(Block block) {
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      Parameter parameter = p.getValue();
-      if (parameter.requiresGradient()) {
-        NDArray weight = parameter.getArray();
-        try (NDArray grad = weight.getGradient()) {
-          apply(parameter.getId(), weight, grad);
-          clearGradient(weight);
+    List<NDArray> gradients = new ArrayList<>();
+    try {
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        Parameter parameter = p.getValue();
+        if (parameter.requiresGradient()) {
+          NDArray weight = parameter.getArray();
+          NDArray grad = weight.getGradient();
+          gradients.add(grad);
+          if (!queueFused(parameter.getId(), weight, grad)) {
+            apply(parameter.getId(), weight, grad);
+            clearGradient(weight);
+          }
         }
       }
+      if (fusedUpdate != null) {
+        fusedUpdate.run(momentum, rescaleGrad, getWeightDecay());
+      }
+    } finally {
+      if (fusedUpdate != null) {
+        fusedUpdate.clear(); // after a failure: nothing queued outlives this step's gradients
+      }
+      gradients.forEach(NDArray::close);
     }
+  }
+
+  /**
+   * Queues the fused update of one parameter (it clears the gradient too); false where one of the
+   * three tensors does not allow it.
+   */
+  private boolean queueFused(String parameterId, NDArray weight, NDArray grad) {
+    if (!fused) {
+      return false;
+    }
+    FloatBuffer w = FusedSgdUpdate.memoryOf(weight);
+    FloatBuffer g = w == null ? null : FusedSgdUpdate.memoryOf(grad);
+    FloatBuffer v = g == null ? null : FusedSgdUpdate.memoryOf(velocityOf(parameterId, weight));
+    if (v == null) {
+      return false;
+    }
+    if (fusedUpdate == null) {
+      fusedUpdate = new FusedSgdUpdate(fusedThreads > 0 ? fusedThreads : JniUtils.getNumThreads());
+    }
+    fusedUpdate.add(w, g, v, learningRate.getNewValue(parameterId, updateCount(parameterId)));
+    return true;
   }
 
   @Override
@@ -73,12 +129,7 @@ public final class MomentumSgd extends Optimizer {
   private void apply(String parameterId, NDArray weight, NDArray grad) {
     float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
     float weightDecay = getWeightDecay();
-    NDArray v = velocity.get(parameterId);
-    if (v == null) {
-      NDArray saved = restored.remove(parameterId);
-      v = saved != null ? weight.getManager().create(saved.toFloatArray(), weight.getShape()) : weight.zerosLike();
-      velocity.put(parameterId, v);
-    }
+    NDArray v = velocityOf(parameterId, weight);
     v.muli(momentum);
     if (rescaleGrad == 1f) {
       v.addi(grad);
@@ -95,6 +146,17 @@ public final class MomentumSgd extends Optimizer {
     try (NDArray step = v.mul(lr)) {
       weight.subi(step);
     }
+  }
+
+  /** The momentum buffer of a parameter: restored from a checkpoint, or zeros at the first update. */
+  private NDArray velocityOf(String parameterId, NDArray weight) {
+    NDArray v = velocity.get(parameterId);
+    if (v == null) {
+      NDArray saved = restored.remove(parameterId);
+      v = saved != null ? weight.getManager().create(saved.toFloatArray(), weight.getShape()) : weight.zerosLike();
+      velocity.put(parameterId, v);
+    }
+    return v;
   }
 
   /**

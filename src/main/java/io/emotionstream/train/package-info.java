@@ -10,7 +10,8 @@
  * once, with its default (a picocli mixin).
  *
  * <p>Training: {@link io.emotionstream.train.TrainingRun} runs the epochs (ResNet-18,
- * {@link io.emotionstream.train.MomentumSgd} or AdamW, {@link io.emotionstream.train.LearningRateSchedule},
+ * {@link io.emotionstream.train.MomentumSgd} (its update one fused pass over the tensors' memory,
+ * {@code FusedSgdUpdate}) or AdamW, {@link io.emotionstream.train.LearningRateSchedule},
  * label smoothing, early stopping, {@link io.emotionstream.train.Checkpoint}s for {@code --resume}),
  * feeding batches from {@link io.emotionstream.train.InputEncoder} with seeded
  * {@link io.emotionstream.train.Augmentation}. {@link io.emotionstream.train.TrainingThroughput}
