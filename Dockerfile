@@ -52,6 +52,9 @@ COPY --from=build /src/.assets /app/assets
 COPY --from=build /src/config /app/config
 # bundled emotion models (float16 safetensors, ~22 MB each), found as models/NAME under EMOTION_STREAM_HOME
 COPY models /app/models
+# Heap: a quarter of the container's memory (1 GiB of the 4 GiB in k8s/). Most of a processor's memory
+# is native (libtorch, OpenCV, Kafka buffers: about 1.5 GB measured); a 75% heap would let the JVM
+# alone grow past the limit. The measured ceiling with a 1 GiB heap is 2.5 GB resident (README).
 # libtorch frees and re-faults large buffers every batch: jemalloc without purging keeps them mapped
 ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
     MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 \
@@ -60,7 +63,7 @@ ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
     EMOTION_STREAM_HOME=/app \
     EMOTION_STREAM_OPS_BIND_ADDRESS=0.0.0.0 \
     DJL_CACHE_DIR=/app/cache/djl \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=/app/cache/javacpp"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -Dorg.bytedeco.javacpp.cachedir=/app/cache/javacpp"
 # unpack the native libraries, convert face-api's weights (model.dir=faceapi-expression) and check that the
 # default model loads, once, at build time. A docker build has no GPU driver, so the CUDA libtorch cannot
 # load there: the gpu image does this at first start.

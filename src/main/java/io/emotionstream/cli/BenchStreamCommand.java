@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -280,6 +281,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
       r.put("framesDeadLettered", stats.deadLettered());
       putLatency(r.putObject("latencyMs"), loadLatencies);
       putLatency(r.putObject("processingMs"), loadProcessing);
+      ObjectNode stages = r.putObject("stageMeanMs");
+      registry.find("emotionstream.stage.duration").timers().forEach(
+          t -> stages.put(t.getId().getTag("stage"), round(t.mean(TimeUnit.MICROSECONDS) / 1000)));
       r.put("cpuCores", round(cpu / (double) wall));
       ObjectNode rss = r.putObject("rssMiB");
       rss.put("start", memory.first / 1024);
