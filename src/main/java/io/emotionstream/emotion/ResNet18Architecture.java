@@ -1,6 +1,9 @@
 package io.emotionstream.emotion;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import io.emotionstream.model.Architecture;
 import io.emotionstream.model.ModelMetadata;
 
@@ -17,6 +20,19 @@ public final class ResNet18Architecture implements Architecture {
   @Override
   public Block newBlock(ModelMetadata metadata) {
     return new ResNet18(metadata.labels().size());
+  }
+
+  /**
+   * {@link FoldedResNet18}: batch norm folded into the convolutions, channels-last weights. The
+   * trained block's arrays are closed, so a worker holds one copy of the weights.
+   */
+  @Override
+  public Block forInference(Block trained, ModelMetadata metadata, NDManager manager) {
+    Block folded = FoldedResNet18.fold((ResNet18) trained, metadata.channels(), manager);
+    for (Pair<String, Parameter> p : trained.getParameters()) {
+      p.getValue().close();
+    }
+    return folded;
   }
 
   @Override
