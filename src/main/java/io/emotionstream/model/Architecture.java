@@ -31,8 +31,8 @@ public interface Architecture {
 
   /**
    * Smallest batch worth running on a CPU: a smaller batch is padded up to it (the padding rows'
-   * outputs are dropped). Networks that fall into a slower libtorch convolution path at batch 1
-   * (see {@link io.emotionstream.emotion.ResNet18Architecture}) say 2.
+   * outputs are dropped). A network that falls into a slower libtorch convolution path at batch 1
+   * says 2; none does now (see {@link io.emotionstream.emotion.ResNet18Architecture}).
    */
   default int smallestCpuBatch() {
     return 1;
