@@ -31,9 +31,14 @@ import java.util.Map;
  *       the network replicates the grey channel to three, and a convolution of three equal channels
  *       is one convolution of that channel with the summed weights; no replication, a third of the
  *       stem's work.</li>
- *   <li>Weights are stored channels-last: libtorch's oneDNN convolution then takes and returns
- *       channels-last activations, so they are not reordered before and after every layer, and max
- *       pooling vectorises over channels (see {@code io.emotionstream.detect.NetworkInputs}).</li>
+ *   <li>Each weight is kept in two layouts, chosen by the batch size. One face: channels-last
+ *       weights, so libtorch's native im2col kernels (which it uses for 3x3 convolutions at batch 1)
+ *       take and return channels-last activations, and max pooling vectorises over channels; plain
+ *       (NCHW) weights there ran 3x slower. Several faces: plain weights, which libtorch hands to
+ *       oneDNN; oneDNN reorders every layer's weights into its blocked layout on every call, and
+ *       from the plain layout that took 4.4 ms per batch of 8 against 6.8 ms from channels-last
+ *       ({@code ONEDNN_VERBOSE}, 1 thread), while its blocked kernels were no slower (7.5 against
+ *       8.0 ms). The second copy costs the weights' size again (45 MB).</li>
  *   <li>The residual sum is added in place.</li>
  * </ul>
  * Training keeps {@link ResNet18}: batch norm learns its statistics there. Written here because
@@ -93,17 +98,20 @@ final class FoldedResNet18 extends AbstractBlock {
       throw new IllegalArgumentException("ResNet-18 input must be N x " + inputChannels + " x H x W, not "
           + x.getShape());
     }
-    x = Activation.relu(stem.apply(store, x, training));
+    boolean single = x.getShape().get(0) == 1;
+    x = Activation.relu(stem.apply(store, x, single, training));
     x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
     for (Unit unit : units) {
-      NDArray out = Activation.relu(unit.conv1().apply(store, x, training));
-      out = unit.conv2().apply(store, out, training);
-      out.addi(unit.downsample() == null ? x : unit.downsample().apply(store, x, training));
+      NDArray out = Activation.relu(unit.conv1().apply(store, x, single, training));
+      out = unit.conv2().apply(store, out, single, training);
+      out.addi(unit.downsample() == null ? x : unit.downsample().apply(store, x, single, training));
       x = Activation.relu(out);
     }
-    // global average pool over the (N, H, W, C) view: a view of channels-last activations, no copy
+    // global average pool; channels-last activations are averaged over an (N, H * W, C) view of them
     Shape s = x.getShape();
-    x = x.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2) * s.get(3), s.get(1)).mean(new int[] {1});
+    x = single
+        ? x.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2) * s.get(3), s.get(1)).mean(new int[] {1})
+        : x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
     Device device = x.getDevice();
     return Linear.linear(x, store.getValue(fcWeight, device, training), store.getValue(fcBias, device, training));
   }
@@ -121,13 +129,17 @@ final class FoldedResNet18 extends AbstractBlock {
   /** One basic block: conv1-relu-conv2 plus the identity or the downsample convolution. */
   private record Unit(FoldedConv conv1, FoldedConv conv2, FoldedConv downsample) {}
 
-  /** A convolution with its batch norm folded in. */
-  private record FoldedConv(Parameter weight, Parameter bias, Shape stride, Shape padding) {
+  /**
+   * A convolution with its batch norm folded in: {@code weight} in the plain layout (the parameter)
+   * and {@code channelsLast}, the same values stored channels-last, for batches of one.
+   */
+  private record FoldedConv(Parameter weight, NDArray channelsLast, Parameter bias, Shape stride, Shape padding) {
 
-    NDArray apply(ParameterStore store, NDArray x, boolean training) {
+    NDArray apply(ParameterStore store, NDArray x, boolean single, boolean training) {
       Device device = x.getDevice();
-      return Conv2d.conv2d(x, store.getValue(weight, device, training), store.getValue(bias, device, training),
-          stride, padding, new Shape(1, 1), 1).singletonOrThrow();
+      NDArray w = single ? channelsLast.toDevice(device, false) : store.getValue(weight, device, training);
+      return Conv2d.conv2d(x, w, store.getValue(bias, device, training), stride, padding, new Shape(1, 1), 1)
+          .singletonOrThrow();
     }
   }
 
@@ -168,9 +180,13 @@ final class FoldedResNet18 extends AbstractBlock {
         }
       }
     }
-    NDArray weight = manager.create(hwc, new Shape(out, shape.get(2), shape.get(3), foldedIn)).transpose(0, 3, 1, 2);
+    Shape plain = new Shape(out, foldedIn, shape.get(2), shape.get(3));
+    NDArray channelsLast = manager.create(hwc, new Shape(out, shape.get(2), shape.get(3), foldedIn))
+        .transpose(0, 3, 1, 2);
+    NDArray weight = manager.create(channelsLast.toFloatArray(), plain);
     return new FoldedConv(
         addParameter(Parameter.builder().setName(conv + ".weight").setType(Parameter.Type.WEIGHT).optArray(weight).build()),
+        channelsLast,
         addParameter(Parameter.builder().setName(conv + ".bias").setType(Parameter.Type.BIAS)
             .optArray(manager.create(bias)).build()),
         new Shape(stride, stride), new Shape(padding, padding));
