@@ -17,8 +17,8 @@ Three ways of running it, each timed at every batch size:
              converted to oneDNN (MKL-DNN) with weights packed once, activations kept in oneDNN's
              blocked layout from layer to layer.
 Each figure is the median images/s of `--repeats` timed runs of `--seconds` each, after warm-up;
-one JSON object is printed. The project's side with one worker pads a batch of 1 to 2 (see
-ResNet18Architecture.smallestCpuBatch) and counts it as one image, as its serving does.
+one JSON object is printed. Both sides run the batch as it is (the project's side no longer pads
+one face to two, see ResNet18Architecture.smallestCpuBatch).
 
 Install (Debian 12; a manual comparison, not part of the build or CI):
     apt-get update
