@@ -1,5 +1,6 @@
 package io.emotionstream.model;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 
 /**
@@ -14,13 +15,24 @@ public interface Architecture {
   /** A fresh, uninitialised block for this metadata (class count = number of labels). */
   Block newBlock(ModelMetadata metadata);
 
+  /**
+   * The network to serve, made from {@code trained} (a block of {@link #newBlock} with its weights
+   * loaded, on {@code manager}'s device): the same outputs, possibly with fewer operations (ResNet-18
+   * folds its batch norms into its convolutions). The default serves {@code trained} as it is. An
+   * implementation that returns another block closes {@code trained}'s parameters; training never
+   * calls this.
+   */
+  default Block forInference(Block trained, ModelMetadata metadata, NDManager manager) {
+    return trained;
+  }
+
   /** The weights tensor whose first dimension is the number of classes, e.g. {@code fc.bias}. */
   String classCountTensor();
 
   /**
    * Smallest batch worth running on a CPU: a smaller batch is padded up to it (the padding rows'
-   * outputs are dropped). Networks that fall into a slower libtorch convolution path at batch 1
-   * (see {@link io.emotionstream.emotion.ResNet18Architecture}) say 2.
+   * outputs are dropped). A network that falls into a slower libtorch convolution path at batch 1
+   * says 2; none does now (see {@link io.emotionstream.emotion.ResNet18Architecture}).
    */
   default int smallestCpuBatch() {
     return 1;

@@ -151,11 +151,15 @@ public final class ModelArtifact {
     return block;
   }
 
-  /** A DJL model on {@code device} holding this artifact's network with its weights; the caller closes it. */
+  /**
+   * A DJL model on {@code device} holding this artifact's network with its weights, made ready for
+   * inference by its architecture ({@link Architecture#forInference}); the caller closes it.
+   */
   public Model load(Device device) {
     Model model = Model.newInstance(metadata.name() + "-" + metadata.version(), device);
     try {
-      model.setBlock(newBlock(model.getNDManager()));
+      NDManager manager = model.getNDManager();
+      model.setBlock(architecture.forInference(newBlock(manager), metadata, manager));
       return model;
     } catch (RuntimeException e) {
       model.close();

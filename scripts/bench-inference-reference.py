@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+"""Plain PyTorch inference of ResNet-18: the reference for `emotion-stream bench inference`.
+
+Times the same work as `bench inference`'s classifier figures (one worker, fixed batches,
+pre-processing excluded): torchvision's resnet18(num_classes=7) in eval mode under
+torch.no_grad(), fed a batch of 48 x 48 grey crops (one fixed crop repeated, values as the crop
+pre-processing makes them), softmax on the outputs. The project's ResNet18 is torchvision's network
+exactly (7x7/2 stem conv, batch norm, relu, 3x3/2 max pool with padding 1, four stages of two basic
+blocks, global average pool, fc) and replicates its one grey channel to three channels inside the
+network; the reference module below does the same, so both run the same 3-channel network.
+
+Three ways of running it, each timed at every batch size:
+  eager      the module as it is (batch norm as its own operation after each convolution);
+  frozen     torch.jit.script + torch.jit.freeze: a TorchScript graph with the weights as
+             constants and batch norm folded into the convolutions;
+  optimized  torch.jit.optimize_for_inference of the scripted module: frozen, then convolutions
+             converted to oneDNN (MKL-DNN) with weights packed once, activations kept in oneDNN's
+             blocked layout from layer to layer.
+Each figure is the median images/s of `--repeats` timed runs of `--seconds` each, after warm-up;
+one JSON object is printed. Both sides run the batch as it is (the project's side no longer pads
+one face to two, see ResNet18Architecture.smallestCpuBatch).
+
+Install (Debian 12; a manual comparison, not part of the build or CI):
+    apt-get update
+    apt-get install python3-torch python3-torchvision libopenblas0-openmp
+Run under the launcher's allocator and OpenMP settings, one intra-op thread (the processor's
+default is one inference thread):
+    LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \\
+    MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 OMP_WAIT_POLICY=PASSIVE \\
+        /usr/bin/python3 scripts/bench-inference-reference.py --threads 1
+    ./emotion-stream bench inference --help  # the project's side, with JAVA_OPTS=-Dai.djl.pytorch.num_threads=1
+scripts/bench-inference-compare.sh runs both alternately and prints the medians and ratios.
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+
+import torch
+import torchvision
+
+
+class GreyResNet18(torch.nn.Module):
+    """torchvision's resnet18 taking one grey channel, replicated to three as the project's network does."""
+
+    def __init__(self, classes):
+        super().__init__()
+        self.net = torchvision.models.resnet18(num_classes=classes)
+
+    def forward(self, x):
+        if x.shape[1] == 1:
+            x = x.repeat(1, 3, 1, 1)
+        return self.net(x)
+
+
+def images_per_second(model, x, seconds, repeats):
+    with torch.no_grad():
+        for _ in range(3):
+            model(x).softmax(1)
+        runs = []
+        for _ in range(repeats):
+            n = 0
+            t0 = time.perf_counter()
+            end = t0 + seconds
+            while time.perf_counter() < end:
+                model(x).softmax(1).tolist()
+                n += x.shape[0]
+            runs.append(n / (time.perf_counter() - t0))
+    return round(statistics.median(runs), 1)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default: 1)")
+    p.add_argument("--input-size", type=int, default=48)
+    p.add_argument("--classes", type=int, default=7)
+    p.add_argument("--batch-sizes", default="1,8,32")
+    p.add_argument("--modes", default="eager,frozen,optimized")
+    p.add_argument("--seconds", type=float, default=2.0, help="seconds per timed run (default: 2)")
+    p.add_argument("--repeats", type=int, default=3, help="timed runs per figure; the median is printed")
+    a = p.parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    model = GreyResNet18(a.classes).eval()
+    modes = a.modes.split(",")
+    runnable = {}
+    with torch.no_grad():
+        if "eager" in modes:
+            runnable["eager"] = model
+        if "frozen" in modes:
+            runnable["frozen"] = torch.jit.freeze(torch.jit.script(model))
+        if "optimized" in modes:
+            runnable["optimized"] = torch.jit.optimize_for_inference(torch.jit.script(model))
+    # a pre-processed crop: (pixel - mean) / std of the bundled model, about [-2, 2]
+    crop = torch.rand(1, 1, a.input_size, a.input_size) * 4 - 2
+    out = {
+        "torch": torch.__version__,
+        "torchvision": torchvision.__version__,
+        "threads": torch.get_num_threads(),
+        "ld_preload": os.environ.get("LD_PRELOAD"),
+        "malloc_conf": os.environ.get("MALLOC_CONF"),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "input": f"{a.input_size}x{a.input_size}x1",
+        "seconds_per_measurement": a.seconds,
+        "repeats": a.repeats,
+        "statistic": "median",
+        "images_per_second": {},
+    }
+    for size in (int(s) for s in a.batch_sizes.split(",")):
+        x = crop.repeat(size, 1, 1, 1)
+        for name, m in runnable.items():
+            out["images_per_second"].setdefault(name, {})[f"batch_{size}"] = \
+                images_per_second(m, x, a.seconds, a.repeats)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+package io.emotionstream.emotion;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.emotionstream.weights.StateDict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link ResNet18} for inference only, made from a trained one by {@link #fold}: the same outputs
+ * (up to float rounding) with fewer and cheaper operations.
+ * <ul>
+ *   <li>Every batch norm is folded into the convolution before it: per output channel
+ *       {@code w' = w * gamma / sqrt(var + eps)} and a bias {@code b' = beta - mean * gamma / sqrt(var + eps)},
+ *       so each layer is conv(+bias), relu; there is no batch-norm operation left (20 in ResNet-18,
+ *       each a pass over its activations).</li>
+ *   <li>With a grey input, the stem convolution's weights are summed over its three input channels:
+ *       the network replicates the grey channel to three, and a convolution of three equal channels
+ *       is one convolution of that channel with the summed weights; no replication, a third of the
+ *       stem's work.</li>
+ *   <li>Each weight is kept in two layouts, chosen by the batch size. One face: channels-last
+ *       weights, so libtorch's native im2col kernels (which it uses for 3x3 convolutions at batch 1)
+ *       take and return channels-last activations, and max pooling vectorises over channels; plain
+ *       (NCHW) weights there ran about 3x slower (69 against 195 images/s, 1 thread). Several faces: plain weights, which libtorch hands to
+ *       oneDNN; oneDNN reorders every layer's weights into its blocked layout on every call, and
+ *       from the plain layout that took 4.4 ms per batch of 8 against 6.8 ms from channels-last
+ *       ({@code ONEDNN_VERBOSE}, 1 thread), while its blocked kernels were no slower (7.5 against
+ *       8.0 ms). The second copy costs the weights' size again (45 MB). The stem and its max
+ *       pooling run channels-last at every batch size.</li>
+ *   <li>The residual sum is added in place.</li>
+ * </ul>
+ * Training keeps {@link ResNet18}: batch norm learns its statistics there. Written here because
+ * libtorch's own folding ({@code torch.jit.freeze}) needs a TorchScript module, which DJL cannot
+ * make from a Java block.
+ */
+final class FoldedResNet18 extends AbstractBlock {
+
+  /** Batch norm's epsilon: DJL's default, which {@link ResNet18} and {@link BasicBlock} use (torchvision's too). */
+  static final double EPSILON = 1e-5;
+
+  private final int inputChannels;
+  private final FoldedConv stem;
+  private final List<Unit> units = new ArrayList<>();
+  private final Parameter fcWeight;
+  private final Parameter fcBias;
+
+  private FoldedResNet18(ResNet18 trained, int inputChannels, NDManager manager) {
+    this.inputChannels = inputChannels;
+    Map<String, Parameter> p = StateDict.parameters(trained);
+    stem = fold(p, "conv1", "bn1", 2, 3, inputChannels == 1, manager);
+    for (int layer = 1; layer <= 4; layer++) {
+      for (int block = 0; block < 2; block++) {
+        String name = "layer" + layer + "." + block;
+        int stride = layer > 1 && block == 0 ? 2 : 1;
+        FoldedConv downsample = p.containsKey(name + ".downsample.0.weight")
+            ? fold(p, name + ".downsample.0", name + ".downsample.1", stride, 0, false, manager)
+            : null;
+        units.add(new Unit(fold(p, name + ".conv1", name + ".bn1", stride, 1, false, manager),
+            fold(p, name + ".conv2", name + ".bn2", 1, 1, false, manager), downsample));
+      }
+    }
+    fcWeight = copy("fc.weight", Parameter.Type.WEIGHT, p.get("fc.weight"), manager);
+    fcBias = copy("fc.bias", Parameter.Type.BIAS, p.get("fc.bias"), manager);
+  }
+
+  /**
+   * The inference network of {@code trained}, its arrays on {@code manager}; {@code trained} is
+   * left as it is (close its parameters if it is no longer needed).
+   *
+   * @param inputChannels 1 for a grey input (the stem's weights are summed over RGB), else 3
+   */
+  static FoldedResNet18 fold(ResNet18 trained, int inputChannels, NDManager manager) {
+    if (inputChannels != 1 && inputChannels != 3) {
+      throw new IllegalArgumentException("ResNet-18 takes 1 or 3 input channels, not " + inputChannels);
+    }
+    FoldedResNet18 folded = new FoldedResNet18(trained, inputChannels, manager);
+    folded.freezeParameters(true);
+    return folded;
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+      PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    if (x.getShape().dimension() != 4 || x.getShape().get(1) != inputChannels) {
+      throw new IllegalArgumentException("ResNet-18 input must be N x " + inputChannels + " x H x W, not "
+          + x.getShape());
+    }
+    boolean single = x.getShape().get(0) == 1;
+    // the stem runs channels-last at every batch size: max pooling on channels-last activations took
+    // 5% of a batch of 8 on plain ones; with it, 6-12% more images/s at batch 8-32 (1 thread)
+    x = Activation.relu(stem.apply(store, x, true, training));
+    x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    if (!single) {
+      Shape pooled = x.getShape();
+      x = x.flatten().reshape(pooled); // a plain (NCHW) copy for the oneDNN layers
+    }
+    for (Unit unit : units) {
+      NDArray out = Activation.relu(unit.conv1().apply(store, x, single, training));
+      out = unit.conv2().apply(store, out, single, training);
+      out.addi(unit.downsample() == null ? x : unit.downsample().apply(store, x, single, training));
+      x = Activation.relu(out);
+    }
+    // global average pool; channels-last activations are averaged over an (N, H * W, C) view of them
+    Shape s = x.getShape();
+    x = single
+        ? x.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2) * s.get(3), s.get(1)).mean(new int[] {1})
+        : x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
+    Device device = x.getDevice();
+    return Linear.linear(x, store.getValue(fcWeight, device, training), store.getValue(fcBias, device, training));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {new Shape(inputShapes[0].get(0), fcBias.getArray().getShape().get(0))};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    // made from trained weights: nothing to initialise
+  }
+
+  /** One basic block: conv1-relu-conv2 plus the identity or the downsample convolution. */
+  private record Unit(FoldedConv conv1, FoldedConv conv2, FoldedConv downsample) {}
+
+  /**
+   * A convolution with its batch norm folded in: {@code weight} in the plain layout (the parameter)
+   * and {@code channelsLast}, the same values stored channels-last, for batches of one.
+   */
+  private record FoldedConv(Parameter weight, NDArray channelsLast, Parameter bias, Shape stride, Shape padding) {
+
+    NDArray apply(ParameterStore store, NDArray x, boolean single, boolean training) {
+      Device device = x.getDevice();
+      NDArray w = single ? channelsLast.toDevice(device, false) : store.getValue(weight, device, training);
+      return Conv2d.conv2d(x, w, store.getValue(bias, device, training), stride, padding, new Shape(1, 1), 1)
+          .singletonOrThrow();
+    }
+  }
+
+  /**
+   * Folds {@code bn} into {@code conv} (no bias), in double precision. With {@code sumInputChannels}
+   * the weights are summed over their input channels (for a grey input replicated to them).
+   */
+  private FoldedConv fold(Map<String, Parameter> p, String conv, String bn, int stride, int padding,
+      boolean sumInputChannels, NDManager manager) {
+    NDArray weightArray = p.get(conv + ".weight").getArray();
+    Shape shape = weightArray.getShape();
+    float[] w = weightArray.toFloatArray();
+    float[] gamma = p.get(bn + ".weight").getArray().toFloatArray();
+    float[] beta = p.get(bn + ".bias").getArray().toFloatArray();
+    float[] mean = p.get(bn + ".running_mean").getArray().toFloatArray();
+    float[] var = p.get(bn + ".running_var").getArray().toFloatArray();
+    int out = (int) shape.get(0);
+    int in = (int) shape.get(1);
+    int kernel = (int) (shape.get(2) * shape.get(3));
+    int foldedIn = sumInputChannels ? 1 : in;
+    float[] hwc = new float[out * kernel * foldedIn]; // (out, kh, kw, in): channels-last
+    float[] bias = new float[out];
+    for (int o = 0; o < out; o++) {
+      double scale = gamma[o] / Math.sqrt(var[o] + EPSILON);
+      bias[o] = (float) (beta[o] - mean[o] * scale);
+      for (int k = 0; k < kernel; k++) {
+        double sum = 0;
+        for (int i = 0; i < in; i++) {
+          double v = w[(o * in + i) * kernel + k];
+          if (sumInputChannels) {
+            sum += v;
+          } else {
+            hwc[(o * kernel + k) * foldedIn + i] = (float) (v * scale);
+          }
+        }
+        if (sumInputChannels) {
+          hwc[o * kernel + k] = (float) (sum * scale);
+        }
+      }
+    }
+    Shape plain = new Shape(out, foldedIn, shape.get(2), shape.get(3));
+    NDArray channelsLast = manager.create(hwc, new Shape(out, shape.get(2), shape.get(3), foldedIn))
+        .transpose(0, 3, 1, 2);
+    NDArray weight = manager.create(channelsLast.toFloatArray(), plain);
+    return new FoldedConv(
+        addParameter(Parameter.builder().setName(conv + ".weight").setType(Parameter.Type.WEIGHT).optArray(weight).build()),
+        channelsLast,
+        addParameter(Parameter.builder().setName(conv + ".bias").setType(Parameter.Type.BIAS)
+            .optArray(manager.create(bias)).build()),
+        new Shape(stride, stride), new Shape(padding, padding));
+  }
+
+  private Parameter copy(String name, Parameter.Type type, Parameter from, NDManager manager) {
+    NDArray a = from.getArray();
+    return addParameter(Parameter.builder().setName(name).setType(type)
+        .optArray(manager.create(a.toFloatArray(), a.getShape())).build());
+  }
+}

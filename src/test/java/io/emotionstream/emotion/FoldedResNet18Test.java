@@ -1,0 +1,145 @@
+package io.emotionstream.emotion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.emotionstream.model.ModelArtifact;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bundled ResNet-18 with its batch norms folded into its convolutions gives the probabilities of
+ * the unfolded network: on the faces of the sample photos and on random inputs, batch 1 to 8.
+ */
+class FoldedResNet18Test {
+
+  /** Largest allowed difference of a class probability between the folded and the unfolded network. */
+  static final double TOLERANCE = 1e-4;
+
+  @Test
+  void foldedNetworkHasNoBatchNormAndServesFromLoad() {
+    ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      Block trained = artifact.newBlock(manager);
+      assertInstanceOf(ResNet18.class, trained, "training and evaluation keep batch norm");
+      FoldedResNet18 folded = FoldedResNet18.fold((ResNet18) trained, 1, manager);
+      List<String> names = new ArrayList<>();
+      for (Pair<String, Parameter> p : folded.getParameters()) {
+        names.add(p.getKey());
+      }
+      // 20 convolutions (17 + 3 downsample) with a bias each, plus fc
+      assertEquals(42, names.size(), names.toString());
+      assertTrue(names.contains("layer2.0.downsample.0.bias"), names.toString());
+      assertFalse(names.stream().anyMatch(n -> n.contains("bn") || n.contains("running")), names.toString());
+      assertEquals(new Shape(64, 1, 7, 7), folded.getParameters().get("conv1.weight").getArray().getShape(),
+          "grey input: the stem's weights are summed over RGB");
+    }
+    try (Model model = artifact.load(Device.cpu())) {
+      assertInstanceOf(FoldedResNet18.class, model.getBlock());
+    }
+  }
+
+  @Test
+  void foldedNetworkClassifiesRandomInputsLikeTheTrainedOne() {
+    ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
+    Random random = new Random(7);
+    int size = new CropPreprocessor(artifact.metadata()).inputSize();
+    for (int batch : new int[] {1, 2, 8}) {
+      List<float[]> inputs = new ArrayList<>();
+      for (int i = 0; i < batch; i++) {
+        float[] x = new float[size];
+        for (int j = 0; j < size; j++) {
+          x[j] = random.nextFloat() * 4 - 2; // pre-processed pixels lie in about [-2, 2]
+        }
+        inputs.add(x);
+      }
+      assertSameProbabilities(artifact, inputs, "random batch of " + batch);
+    }
+  }
+
+  @Test
+  void foldedNetworkClassifiesRealFacesLikeTheTrainedOne() {
+    ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
+    CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
+    List<float[]> inputs = new ArrayList<>();
+    for (Mat crop : SampleFaces.crops(SampleFaces.FACES, 112)) {
+      inputs.add(pre.toInput(crop));
+      crop.close();
+    }
+    assertSameProbabilities(artifact, inputs, "sample faces");
+  }
+
+  @Test
+  void refusesAnInputWithOtherChannels() {
+    ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      FoldedResNet18 folded = FoldedResNet18.fold((ResNet18) artifact.newBlock(manager), 1, manager);
+      NDList rgb = new NDList(manager.zeros(new Shape(1, 3, 48, 48)));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> folded.forward(new ParameterStore(manager, false), rgb, false));
+      assertTrue(e.getMessage().contains("N x 1 x H x W"), e.getMessage());
+    }
+  }
+
+  private static void assertSameProbabilities(ModelArtifact artifact, List<float[]> inputs, String what) {
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      Block trained = artifact.newBlock(manager);
+      Block folded = FoldedResNet18.fold((ResNet18) trained, artifact.metadata().channels(), manager);
+      float[][] expected = probabilities(trained, manager, artifact, inputs);
+      float[][] actual = probabilities(folded, manager, artifact, inputs);
+      double worst = 0;
+      for (int i = 0; i < inputs.size(); i++) {
+        for (int c = 0; c < expected[i].length; c++) {
+          worst = Math.max(worst, Math.abs(expected[i][c] - actual[i][c]));
+        }
+        assertEquals(argmax(expected[i]), argmax(actual[i]), what + ", input " + i);
+      }
+      assertTrue(worst < TOLERANCE, what + ": largest probability difference " + worst);
+    }
+  }
+
+  private static float[][] probabilities(Block block, NDManager manager, ModelArtifact artifact, List<float[]> inputs) {
+    int size = inputs.get(0).length;
+    float[] all = new float[inputs.size() * size];
+    for (int i = 0; i < inputs.size(); i++) {
+      System.arraycopy(inputs.get(i), 0, all, i * size, size);
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray x = scope.create(all, artifact.inputShape(inputs.size()));
+      NDArray p = block.forward(new ParameterStore(scope, false), new NDList(x), false).singletonOrThrow().softmax(1);
+      int classes = (int) p.getShape().get(1);
+      float[] flat = p.toFloatArray();
+      float[][] out = new float[inputs.size()][classes];
+      for (int i = 0; i < inputs.size(); i++) {
+        System.arraycopy(flat, i * classes, out[i], 0, classes);
+      }
+      return out;
+    }
+  }
+
+  private static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}
