@@ -9,12 +9,15 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.emotionstream.torch.FusedPrelu;
 
 /**
  * PReLU with one learned slope per channel: {@code max(x, 0) + alpha[c] * min(x, 0)}, channel axis 1.
  *
  * <p>Our own block because DJL's {@code ai.djl.nn.core.Prelu} has a single scalar slope and its
- * forward pass is not implemented on the PyTorch engine; MTCNN needs one slope per channel.
+ * forward pass is not implemented on the PyTorch engine; MTCNN needs one slope per channel. In
+ * inference it runs libtorch's one-pass PReLU ({@link FusedPrelu}); the NDArray formulation below
+ * serves training and any process where that is unavailable.
  */
 public final class PerChannelPrelu extends AbstractBlock {
 
@@ -52,6 +55,9 @@ public final class PerChannelPrelu extends AbstractBlock {
       PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDArray a = store.getValue(alpha, x.getDevice(), training);
+    if (!training && FusedPrelu.available() && FusedPrelu.accepts(x, a)) {
+      return new NDList(FusedPrelu.apply(x, a)); // one pass; see FusedPrelu for the measured gain
+    }
     long[] shape = new long[x.getShape().dimension()];
     java.util.Arrays.fill(shape, 1);
     shape[1] = channels;

@@ -84,7 +84,9 @@ final class FrameTracks {
     if (camera == null) {
       return;
     }
-    if (fullSearch) {
+    if (fullSearch && plan != null && !plan.isEmpty()) {
+      camera.schedule.refinementFailed(); // the refinement missed a face: the frame got the full search
+    } else if (fullSearch) {
       camera.schedule.searched();
     } else {
       camera.schedule.refined(plan == null ? 0 : plan.size(), found);

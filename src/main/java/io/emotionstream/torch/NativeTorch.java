@@ -99,7 +99,7 @@ public final class NativeTorch {
   }
 
   /** The libtorch_cpu library DJL loaded (the same handle: dlopen of a loaded library). */
-  private static NativeLibrary libtorchCpu() {
+  static NativeLibrary libtorchCpu() {
     Engine.getEngine("PyTorch"); // loads libtorch
     Path lib = Path.of(LibUtils.getLibtorchPath()).resolve("libtorch_cpu.so");
     if (!Files.isRegularFile(lib)) {
