@@ -38,6 +38,9 @@ public final class StreamsProperties {
     p.put(DeadLetterHandler.TOPIC_CONFIG, settings.string("topic.dead-letter"));
     p.put(DeadLetterHandler.MAX_RECORD_BYTES_CONFIG, RecordSizes.recordLimit(settings));
     RecordSizes.producer(settings).forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
+    // Kafka Streams lets its producer wait up to 100 ms to fill a batch; events are about 1 KB and
+    // their readers want them now (see events.linger-ms in the properties for the measurement)
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), settings.integer("events.linger-ms"));
     RecordSizes.consumer(settings).forEach((k, v) -> p.put(StreamsConfig.mainConsumerPrefix(k), v));
     // Kafka Streams keeps up to 1000 records per partition by default: with frames of up to
     // frame.max-bytes that alone could hold gigabytes. A frame takes tens of milliseconds at least,
