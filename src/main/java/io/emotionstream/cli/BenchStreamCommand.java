@@ -84,7 +84,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       description = "Seconds of the capacity probe (default ${DEFAULT-VALUE}).")
   int probeSeconds;
 
-  @Option(names = "--probe-frames", defaultValue = "400",
+  @Option(names = "--probe-frames", defaultValue = "1500",
       description = "Frames queued before the probe starts, more than the instance can do in --probe seconds "
           + "(default ${DEFAULT-VALUE}).")
   int probeFrames;
@@ -276,6 +276,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
         // the last two thirds of the probe, when the processor has been saturated for a while
         r.put("capacityFps", round((analysedAtLoadEnd - analysedAtSettled) / (seconds * 2 / 3.0)));
         r.put("framesQueued", probeFrames);
+        if (analysedAtLoadEnd >= probeFrames) {
+          // the queue ran dry before the probe ended: the last seconds measured an idle instance
+          r.put("queueRanDry", true);
+          System.err.println("bench stream: the instance analysed all " + probeFrames + " queued frames within the "
+              + seconds + " s probe, so the capacity is underestimated; raise --probe-frames");
+        }
       }
       r.put("facesPerSecond", round(eventsDuringLoad / (double) seconds));
       r.put("framesSent", sentDuringLoad.get());
