@@ -3,6 +3,8 @@ package io.emotionstream.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.emotionstream.config.Settings;
+import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageDecoding;
@@ -79,10 +81,13 @@ class ChaosIT {
     }
   }
 
-  /** The sample photos, downscaled, each with the number of faces the detector finds in it. */
+  /**
+   * The sample photos, downscaled, each with the number of faces the processors' detector finds in
+   * it (the bundled detect.* settings: at this width some faces are below detect.min-face).
+   */
   private static List<FrameStreamer.Photo> photosWithKnownFaceCounts(int width) {
     List<FrameStreamer.Photo> photos = new ArrayList<>();
-    try (MtcnnDetector detector = new MtcnnDetector()) {
+    try (MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.from(Settings.defaults()))) {
       for (EncodedImage image : SamplePhotos.encoded(width, 1, 2, 3, 4, 5, 6)) {
         try (Mat bgr = ImageDecoding.decodeBgr(image.bytes())) {
           int faces = detector.detect(bgr).size();
