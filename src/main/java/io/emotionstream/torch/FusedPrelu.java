@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code max(x, a * x)}, reads the tensor three times and writes it twice (three passes and a
  * temporary where a slope exceeds 1); MTCNN runs a PReLU after every layer, on its largest
  * tensors. With this one the detector's stages took P-Net 19.7 -> 16.8 ms, R-Net 15.8 -> 14.4 ms
- * and O-Net 7.8 -> 6.3 ms on a 1280 px photo (one thread, 40 px smallest face, same candidates). The function is reached as {@link NativeTorch}'s switches
+ * and O-Net 7.8 -> 6.3 ms on a 1280 px photo (one thread, 40 px smallest face, same candidates).
+ * The function is reached as {@link NativeTorch}'s switches
  * are, through libtorch's exported C++ symbol {@code at::_ops::prelu::call(const Tensor&, const
  * Tensor&)}: a DJL array's handle is the address of a {@code torch::Tensor}, which is what a
  * {@code const Tensor&} passes, and under the x86-64 C++ ABI a function returning a class with a
