@@ -33,14 +33,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# the launcher's allocator and OpenMP settings, for both sides
-jemalloc=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-[ -f "$jemalloc" ] && export LD_PRELOAD="$jemalloc" MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1
-export OMP_WAIT_POLICY=PASSIVE
-
-resume() { [ -n "$pause" ] && kill -CONT "$pause" 2>/dev/null || true; }
-trap resume EXIT
-trap "exit 130" INT TERM
+# the launcher's allocator and OpenMP settings, and --pause's resumption, for both sides
+source "$root/scripts/bench-env.sh"
 
 label() { git -C "$1" log -1 --format='ours@%h' 2>/dev/null || basename "$1"; }
 

@@ -24,14 +24,8 @@ while [ $# -gt 0 ]; do
 done
 bench_args=("$@")
 
-# the launcher's allocator and OpenMP settings, for both sides
-jemalloc=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-[ -f "$jemalloc" ] && export LD_PRELOAD="$jemalloc" MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1
-export OMP_WAIT_POLICY=PASSIVE
-
-resume() { [ -n "$pause" ] && kill -CONT "$pause" 2>/dev/null || true; }
-trap resume EXIT
-trap "exit 130" INT TERM
+# the launcher's allocator and OpenMP settings, and --pause's resumption, for both sides
+source "$root/scripts/bench-env.sh"
 
 # runs one side with the other process paused; prints its images/s and CPU ms per step
 measure() {
