@@ -105,8 +105,7 @@ final class FoldedResNet18 extends AbstractBlock {
     x = Activation.relu(stem.apply(store, x, true, training));
     x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
     if (!single) {
-      Shape pooled = x.getShape();
-      x = x.flatten().reshape(pooled); // a plain (NCHW) copy for the oneDNN layers
+      x = MemoryLayout.plain(x); // for the oneDNN layers
     }
     for (Unit unit : units) {
       NDArray out = Activation.relu(unit.conv1().apply(store, x, single, training));

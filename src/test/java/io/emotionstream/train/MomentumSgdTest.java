@@ -18,6 +18,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.util.Pair;
+import io.emotionstream.emotion.ResNet18;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,27 @@ class MomentumSgdTest {
       for (float rescale : new float[] {1f, 0.25f}) {
         for (int threads : new int[] {1, 3}) {
           compare(weightDecay, rescale, threads);
+        }
+      }
+    }
+  }
+
+  /**
+   * ResNet-18's gradients stay dense plain tensors like its weights, whatever layout its
+   * activations take on the way, so every parameter takes the fused update.
+   */
+  @Test
+  void everyResNet18GradientQualifiesForTheFusedUpdate() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Block net = new ResNet18(7);
+      net.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 48, 48));
+      List<Parameter> trainable = parameters(net).stream().filter(Parameter::requiresGradient).toList();
+      trainable.forEach(p -> p.getArray().setRequiresGradient(true));
+      backward(net, manager, manager.randomUniform(-2, 2, new Shape(2, 1, 48, 48)),
+          manager.randomUniform(-1, 1, new Shape(2, 7)));
+      for (Parameter p : trainable) {
+        try (NDArray g = p.getArray().getGradient()) {
+          assertNotNull(FusedSgdUpdate.memoryOf(g), "gradient of " + p.getName());
         }
       }
     }
