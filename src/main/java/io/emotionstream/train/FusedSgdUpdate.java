@@ -113,12 +113,17 @@ final class FusedSgdUpdate {
     elements += weight.capacity();
   }
 
-  /** Updates every queued parameter, split over the threads, and empties the queue. */
-  void run(float momentum, float rescale, float weightDecay) {
+  /**
+   * Updates every queued parameter, split over the threads, and empties the queue.
+   *
+   * @param zeroGradients whether to write zeros over each gradient (false where the caller drops
+   *     the gradients afterwards, which saves that write)
+   */
+  void run(float momentum, float rescale, float weightDecay, boolean zeroGradients) {
     try {
       int parts = (int) Math.max(1, Math.min(threads, elements / MIN_ELEMENTS_PER_THREAD));
       if (parts == 1) {
-        part(0, elements, momentum, rescale, weightDecay);
+        part(0, elements, momentum, rescale, weightDecay, zeroGradients);
         return;
       }
       if (pool == null) {
@@ -129,9 +134,9 @@ final class FusedSgdUpdate {
       for (int p = 1; p < parts; p++) {
         long from = p * share;
         long to = Math.min(elements, from + share);
-        others.add(pool.submit(() -> part(from, to, momentum, rescale, weightDecay)));
+        others.add(pool.submit(() -> part(from, to, momentum, rescale, weightDecay, zeroGradients)));
       }
-      part(0, Math.min(elements, share), momentum, rescale, weightDecay);
+      part(0, Math.min(elements, share), momentum, rescale, weightDecay, zeroGradients);
       for (ForkJoinTask<?> t : others) {
         t.join();
       }
@@ -147,7 +152,7 @@ final class FusedSgdUpdate {
   }
 
   /** Elements {@code [from, to)} of all queued tensors, counted end to end. */
-  private void part(long from, long to, float momentum, float rescale, float weightDecay) {
+  private void part(long from, long to, float momentum, float rescale, float weightDecay, boolean zeroGradients) {
     long start = 0;
     for (Slice s : slices) {
       int n = s.weight.capacity();
@@ -155,7 +160,7 @@ final class FusedSgdUpdate {
       if (end > from && start < to) {
         int lo = (int) (Math.max(from, start) - start);
         int hi = (int) (Math.min(to, end) - start);
-        update(s.weight, s.grad, s.velocity, lo, hi, momentum, rescale, weightDecay, s.lr);
+        update(s.weight, s.grad, s.velocity, lo, hi, momentum, rescale, weightDecay, s.lr, zeroGradients);
       }
       start = end;
       if (start >= to) {
@@ -166,10 +171,10 @@ final class FusedSgdUpdate {
 
   /**
    * The NDArray path's operations, element by element: {@code v *= m; v += rescale * g (or g);
-   * v += wd * w (where wd != 0); w -= v * lr}; then {@code g = 0}.
+   * v += wd * w (where wd != 0); w -= v * lr}; then {@code g = 0} if {@code zeroGradients}.
    */
   static void update(FloatBuffer w, FloatBuffer g, FloatBuffer v, int from, int to,
-      float momentum, float rescale, float weightDecay, float lr) {
+      float momentum, float rescale, float weightDecay, float lr, boolean zeroGradients) {
     boolean rescaled = rescale != 1f;
     boolean decayed = weightDecay != 0f;
     for (int i = from; i < to; i++) {
@@ -182,7 +187,9 @@ final class FusedSgdUpdate {
       }
       v.put(i, velocity);
       w.put(i, weight - velocity * lr);
-      g.put(i, 0f);
+      if (zeroGradients) {
+        g.put(i, 0f);
+      }
     }
   }
 }
