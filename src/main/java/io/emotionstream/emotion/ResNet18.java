@@ -37,8 +37,9 @@ public final class ResNet18 extends AbstractBlock {
   /**
    * The stem and this many stages run on channels-last activations on the CPU, the rest on plain
    * ones. Measured with {@code bench train} (batch 64 at 48x48, 2 vCPUs AMD EPYC with AVX-512,
-   * libtorch 2.7.1), images/s against the whole network on plain activations: 1 thread 1.11x, 2
-   * threads 1.08x; the stem alone channels-last 1.06x; the whole network 1.00x. libtorch's max
+   * libtorch 2.7.1), images/s against the whole network on plain activations: 1 thread 1.15x, 2
+   * threads 1.11x (medians of 5 alternating runs); the stem alone channels-last 1.06x, the whole
+   * network 1.00x (1 thread, 2 runs each). libtorch's max
    * pooling walks plain activations plane by plane and vectorises over channels on channels-last
    * ones (17 against 1.2 ms per step), batch norm is faster on them too, and oneDNN's channels-last
    * convolutions beat its blocked ones on the 12x12 and 6x6 maps of stages 1-2 but not on the 3x3
