@@ -39,28 +39,14 @@ public final class FusedPrelu {
 
   private static final Logger LOG = LoggerFactory.getLogger(FusedPrelu.class);
   private static final String PRELU = "_ZN2at4_ops5prelu4callERKNS_6TensorES4_";
-  private static final String OPERATOR_NEW = "_Znwm";
-  /** {@code sizeof(at::Tensor)}: one intrusive pointer. */
-  private static final long TENSOR_SIZE = 8;
-
-  private static volatile Boolean available;
+  private static final OnceCheck AVAILABLE = new OnceCheck(FusedPrelu::resolveAndCheck);
   private static Function prelu;
-  private static Function operatorNew;
 
   private FusedPrelu() {}
 
   /** Whether {@link #apply} may be used (resolves and checks it on the first call). */
   public static boolean available() {
-    Boolean done = available;
-    if (done != null) {
-      return done;
-    }
-    synchronized (FusedPrelu.class) {
-      if (available == null) {
-        available = resolveAndCheck();
-      }
-      return available;
-    }
+    return AVAILABLE.passed();
   }
 
   /**
@@ -96,7 +82,7 @@ public final class FusedPrelu {
   }
 
   private static NDArray call(NDArray x, NDArray slopes) {
-    Pointer result = (Pointer) operatorNew.invoke(Pointer.class, new Object[] {TENSOR_SIZE});
+    Pointer result = NativeTorch.newTensorSlot();
     prelu.invoke(Pointer.class, new Object[] {result, new Pointer(((PtNDArray) x).getHandle()),
         new Pointer(((PtNDArray) slopes).getHandle())});
     return new PtNDArray((PtNDManager) x.getManager(), Pointer.nativeValue(result));
@@ -119,7 +105,6 @@ public final class FusedPrelu {
     try {
       NativeLibrary torch = NativeTorch.libtorchCpu();
       prelu = torch.getFunction(PRELU);
-      operatorNew = torch.getFunction(OPERATOR_NEW);
       try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
         // channel 0 slope 0.25, channel 1 slope -1.5 (a slope above 1 or below 0 must work too)
         NDArray x = m.create(new float[] {-2, -1, 0, 1, 2, 3, -4, -0.5f, 0, 0.5f, 4, -3}, new Shape(1, 2, 2, 3));

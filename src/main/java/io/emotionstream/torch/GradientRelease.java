@@ -41,29 +41,15 @@ public final class GradientRelease {
   private static final Logger LOG = LoggerFactory.getLogger(GradientRelease.class);
   private static final String MUTABLE_GRAD = "_ZN3c1010TensorImpl12mutable_gradEv";
   private static final String UNDEFINED = "_ZN3c1019UndefinedTensorImpl10_singletonE";
-  private static final String OPERATOR_NEW = "_Znwm";
-  /** {@code sizeof(at::Tensor)}: one intrusive pointer. */
-  private static final long TENSOR_SIZE = 8;
-
-  private static volatile Boolean available;
+  private static final OnceCheck AVAILABLE = new OnceCheck(GradientRelease::resolveAndCheck);
   private static Function mutableGrad;
-  private static Function operatorNew;
   private static Pointer undefined;
 
   private GradientRelease() {}
 
   /** Whether {@link #release} may be used (resolves and checks it on the first call). */
   public static boolean available() {
-    Boolean done = available;
-    if (done != null) {
-      return done;
-    }
-    synchronized (GradientRelease.class) {
-      if (available == null) {
-        available = resolveAndCheck();
-      }
-      return available;
-    }
+    return AVAILABLE.passed();
   }
 
   /**
@@ -91,7 +77,7 @@ public final class GradientRelease {
       return false;
     }
     field.setPointer(0, undefined);
-    Pointer holder = (Pointer) operatorNew.invoke(Pointer.class, new Object[] {TENSOR_SIZE});
+    Pointer holder = NativeTorch.newTensorSlot();
     holder.setPointer(0, old);
     new PtNDArray((PtNDManager) weight.getManager(), Pointer.nativeValue(holder)).close();
     return true;
@@ -111,7 +97,6 @@ public final class GradientRelease {
     try {
       NativeLibrary torch = NativeTorch.libtorchCpu();
       mutableGrad = torch.getFunction(MUTABLE_GRAD);
-      operatorNew = torch.getFunction(OPERATOR_NEW);
       undefined = torch.getGlobalVariableAddress(UNDEFINED);
       try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
         NDArray w = m.create(new float[] {1, 2, 3});

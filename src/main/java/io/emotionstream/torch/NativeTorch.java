@@ -27,7 +27,11 @@ public final class NativeTorch {
   private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";
   private static final String SET_NNPACK = "_ZN2at7Context20setUserEnabledNNPACKEb";
   private static final String GET_NNPACK = "_ZNK2at7Context17userEnabledNNPACKEv";
-  private static volatile Boolean nnpackOff;
+  private static final String OPERATOR_NEW = "_Znwm";
+  /** {@code sizeof(at::Tensor)}: one intrusive pointer. */
+  private static final long TENSOR_SIZE = 8;
+  private static final OnceCheck NNPACK_OFF = new OnceCheck(() -> trySetNnpack(false));
+  private static volatile Function operatorNew;
 
   private NativeTorch() {}
 
@@ -38,16 +42,7 @@ public final class NativeTorch {
    *     cannot be reached, in which case everything works as before, warnings included
    */
   public static boolean disableNnpack() {
-    Boolean done = nnpackOff;
-    if (done != null) {
-      return done;
-    }
-    synchronized (NativeTorch.class) {
-      if (nnpackOff == null) {
-        nnpackOff = trySetNnpack(false);
-      }
-      return nnpackOff;
-    }
+    return NNPACK_OFF.passed();
   }
 
   /** The system property DJL reads once, when the engine starts, for libtorch's intra-op threads. */
@@ -96,6 +91,19 @@ public final class NativeTorch {
       LOG.warn("cannot switch NNPACK off in libtorch ({}); it may print 'Could not initialize NNPACK' lines", e.toString());
       return false;
     }
+  }
+
+  /**
+   * Memory for one {@code torch::Tensor} from C++'s {@code operator new}: what DJL's handles point
+   * to, so a tensor written there by libtorch's C++ API becomes a handle DJL deletes like its own.
+   */
+  static Pointer newTensorSlot() {
+    Function allocate = operatorNew;
+    if (allocate == null) {
+      allocate = libtorchCpu().getFunction(OPERATOR_NEW);
+      operatorNew = allocate;
+    }
+    return (Pointer) allocate.invoke(Pointer.class, new Object[] {TENSOR_SIZE});
   }
 
   /** The libtorch_cpu library DJL loaded (the same handle: dlopen of a loaded library). */

@@ -1,0 +1,32 @@
+package io.emotionstream.torch;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * A check of the loaded libtorch that runs once per process, on first use, and keeps its answer
+ * (resolving exported symbols and trying them on known values costs milliseconds, and the answer
+ * cannot change while the library stays loaded).
+ */
+final class OnceCheck {
+
+  private final BooleanSupplier check;
+  private volatile Boolean answer;
+
+  OnceCheck(BooleanSupplier check) {
+    this.check = check;
+  }
+
+  /** The check's answer, running it if nobody has yet. */
+  boolean passed() {
+    Boolean done = answer;
+    if (done != null) {
+      return done;
+    }
+    synchronized (this) {
+      if (answer == null) {
+        answer = check.getAsBoolean();
+      }
+      return answer;
+    }
+  }
+}
