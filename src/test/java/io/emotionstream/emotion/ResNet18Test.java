@@ -58,9 +58,10 @@ class ResNet18Test {
   }
 
   /**
-   * The channels-last stages change where the values lie in memory, not the values: outputs and
-   * every parameter's gradient of a training pass (batch statistics) agree with the all-plain
-   * network's, from a grey and from an RGB batch.
+   * The channels-last stages change where the values lie in memory, not the values: the outputs
+   * and every parameter's gradient of a training pass (batch statistics), the running statistics
+   * it leaves and the inference outputs after it agree with the all-plain network's, from a grey
+   * and from an RGB batch.
    */
   @Test
   void channelsLastStagesGiveThePlainNetworksOutputsAndGradients() {
@@ -81,6 +82,13 @@ class ResNet18Test {
         float[] plainOut = backward(plain, manager, x, c);
         float[] mixedOut = backward(mixed, manager, x, c);
         assertClose(plainOut, mixedOut, "outputs, " + channels + " channel(s)");
+        List<Parameter> plainStatistics = statistics(plain);
+        List<Parameter> mixedStatistics = statistics(mixed);
+        for (int i = 0; i < plainStatistics.size(); i++) {
+          assertClose(plainStatistics.get(i).getArray().toFloatArray(), mixedStatistics.get(i).getArray().toFloatArray(),
+              "running statistic " + plainStatistics.get(i).getName() + ", " + channels + " channel(s)");
+        }
+        assertClose(inference(plain, manager, x), inference(mixed, manager, x), "inference outputs, " + channels + " channel(s)");
         for (int i = 0; i < plainParameters.size(); i++) {
           String name = plainParameters.get(i).getName() + ", " + channels + " channel(s)";
           try (NDArray expected = plainParameters.get(i).getArray().getGradient();
@@ -111,6 +119,15 @@ class ResNet18Test {
 
   private static List<Parameter> parameters(ResNet18 net) {
     return net.getParameters().stream().map(Pair::getValue).filter(Parameter::requiresGradient).toList();
+  }
+
+  /** Batch norm's running means and variances, in the block's order. */
+  private static List<Parameter> statistics(ResNet18 net) {
+    return net.getParameters().stream().map(Pair::getValue).filter(p -> !p.requiresGradient()).toList();
+  }
+
+  private static float[] inference(ResNet18 net, NDManager manager, NDArray x) {
+    return net.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow().toFloatArray();
   }
 
   /** The outputs of a training pass, leaving the gradients of {@code sum(net(x) * c)}. */

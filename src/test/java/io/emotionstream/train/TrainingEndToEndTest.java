@@ -205,7 +205,10 @@ class TrainingEndToEndTest {
   void learnsATriviallySeparableTask() throws IOException {
     Path csv = SyntheticFaces.writeCsv(tmp.resolve("fer.csv"), 32, 10, 17);
     TrainingOptions o = tiny(csv, tmp.resolve("run"));
-    o.epochs = 5;
+    // inference uses batch norm's running statistics, which trail the batches' on this tiny set:
+    // validation stays at chance for 3-5 epochs, then reaches 1.0 (epoch 6-7 of 10); with 5 epochs
+    // the outcome depended on the engine's thread count and the activations' memory layout
+    o.epochs = 10;
     o.inputSize = 32; // the 48 px patterns resized: a quarter less work, same task
     o.noAugment = true;
     o.learningRate = 0.02f;
