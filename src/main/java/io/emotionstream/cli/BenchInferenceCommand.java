@@ -10,6 +10,7 @@ import io.emotionstream.emotion.CropPreprocessor;
 import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.FaceApiExpressionModel;
 import io.emotionstream.emotion.ModelRuntime;
+import io.emotionstream.emotion.TestTimeAugmentation;
 import io.emotionstream.emotion.UntrainedModels;
 import io.emotionstream.inference.DevicePlan;
 import io.emotionstream.inference.InferenceConfig;
@@ -84,6 +85,15 @@ public final class BenchInferenceCommand implements Callable<Integer> {
   @Option(names = "--cpu-threads", defaultValue = "1",
       description = "intra-op threads shared by the CPU workers, 0 = all cores (default: ${DEFAULT-VALUE})")
   int cpuThreads;
+
+  @Option(names = "--tta", split = ",", paramLabel = "none|flip|ten-crop",
+      description = {"also measure the classify() path of the --tta-model with these test-time augmentations",
+          "(faces/s and ms per face, one caller, batcher on; default: none measured)"})
+  List<String> ttas = new ArrayList<>();
+
+  @Option(names = "--tta-model", defaultValue = "default",
+      description = "model for the --tta measurement (default: ${DEFAULT-VALUE})")
+  String ttaModel;
 
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -168,6 +178,25 @@ public final class BenchInferenceCommand implements Callable<Integer> {
         System.err.println("measured batcher " + name + " callers=" + c);
       }
     }
+    // (3) test-time augmentation: the classify() path with each set of views, same pool and batcher
+    if (!ttas.isEmpty()) {
+      ArrayNode ttaRows = out.putArray("test_time_augmentation");
+      ModelArtifact artifact = artifact(ttaModel, scratch);
+      InferenceConfig batched = base.withMaxBatchSize(maxBatch).withMaxWait(Duration.ofMillis(maxWaitMs));
+      for (String t : ttas) {
+        TestTimeAugmentation tta = TestTimeAugmentation.parse(t);
+        Load load = median(runLoad(artifact, batched, 1, tta));
+        ObjectNode row = ttaRows.addObject();
+        row.put("model", ttaModel);
+        row.put("tta", tta.configName());
+        row.put("passes_per_face", tta.passes());
+        row.put("faces_per_call", facesPerCall);
+        row.put("faces_per_s", round(load.facesPerSecond));
+        row.put("ms_per_face", round(1000 / load.facesPerSecond));
+        row.put("p50_ms_per_call", round(load.p50Ms));
+        System.err.println("measured tta " + tta.configName());
+      }
+    }
     System.out.println(json.writeValueAsString(out));
     return 0;
   }
@@ -175,8 +204,14 @@ public final class BenchInferenceCommand implements Callable<Integer> {
   private record Load(double facesPerSecond, double p50Ms, double p99Ms, double meanBatch) {}
 
   private List<Load> runLoad(ModelArtifact artifact, InferenceConfig config, int callerCount) throws Exception {
+    return runLoad(artifact, config, callerCount, TestTimeAugmentation.NONE);
+  }
+
+  private List<Load> runLoad(ModelArtifact artifact, InferenceConfig config, int callerCount,
+      TestTimeAugmentation tta) throws Exception {
     List<Load> runs = new ArrayList<>();
-    try (BatchingEmotionClassifier classifier = new BatchingEmotionClassifier(ModelRuntime.start(artifact, config))) {
+    try (BatchingEmotionClassifier classifier =
+        new BatchingEmotionClassifier(ModelRuntime.start(artifact, config), tta)) {
       Mat crop = randomCrop(artifact, 2);
       List<Mat> call = Collections.nCopies(facesPerCall, crop);
       for (int i = 0; i < 20; i++) {

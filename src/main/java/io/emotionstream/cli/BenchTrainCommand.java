@@ -1,6 +1,7 @@
 package io.emotionstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.emotion.ResNet18;
 import io.emotionstream.train.TrainingOptions;
 import io.emotionstream.train.TrainingThroughput;
 import java.util.concurrent.Callable;
@@ -42,12 +43,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
       + "and encoding of 48x48 grey faces) inside the timed steps; without it one fixed random batch is used")
   boolean pipeline;
 
+  @Option(names = "--stem", defaultValue = "imagenet", paramLabel = "imagenet|no-pool|s1",
+      converter = TrainingOptions.StemConverter.class, description = "the network's stem (default: ${DEFAULT-VALUE})")
+  ResNet18.Stem stem;
+
   @Override
   public Integer call() throws Exception {
     TrainingOptions.OptimizerKind kind = "adamw".equalsIgnoreCase(optimizer)
         ? TrainingOptions.OptimizerKind.ADAMW : TrainingOptions.OptimizerKind.SGD;
     System.out.println(new ObjectMapper().writeValueAsString(
-        TrainingThroughput.measure(inputSize, batchSize, classes, kind, warmupSteps, steps, repeats, pipeline)));
+        TrainingThroughput.measure(inputSize, batchSize, classes, kind, warmupSteps, steps, repeats, pipeline, stem)));
     return 0;
   }
 }

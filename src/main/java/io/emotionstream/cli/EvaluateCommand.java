@@ -6,6 +6,7 @@ import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.train.ConfusionMatrix;
 import io.emotionstream.train.EvaluationReport;
 import io.emotionstream.train.FerCsvReader;
+import io.emotionstream.emotion.TestTimeAugmentation;
 import io.emotionstream.train.FerPlusLabels;
 import io.emotionstream.train.ModelEvaluation;
 import java.nio.file.Path;
@@ -58,8 +59,13 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--flip-tta", description = "Average the outputs for each face and its mirror image.")
+  @Option(names = "--flip-tta", description = "Same as --tta flip: average each face with its mirror image.")
   boolean flip;
+
+  @Option(names = "--tta", paramLabel = "none|flip|ten-crop", defaultValue = "none",
+      description = {"Test-time augmentation: probabilities averaged over the face and its mirror image (flip),",
+          "or over 5 crops of 44/48 of the face and their mirror images (ten-crop) (default: ${DEFAULT-VALUE})."})
+  String tta;
 
   @Option(names = "--report", paramLabel = "DIR",
       description = "Also write report.json, report.md, confusion.png and mistakes.png into DIR.")
@@ -87,7 +93,13 @@ public final class EvaluateCommand implements Callable<Integer> {
           "--labels must be file or ferplus, got '" + labels + "'");
     };
     ModelArtifact artifact = EmotionModels.resolve(model);
-    ModelEvaluation.Result result = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, flip, votes,
+    TestTimeAugmentation views;
+    try {
+      views = flip ? TestTimeAugmentation.FLIP : TestTimeAugmentation.parse(tta);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--tta: " + e.getMessage());
+    }
+    ModelEvaluation.Result result = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, views, votes,
         faceSize);
     String labelRule = null;
     if (votes != null) {

@@ -20,13 +20,28 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <p>Hot-swap seam: the current model lives in an {@link AtomicReference}. {@link #swap} installs a
  * new {@link ModelRuntime} for new requests and closes the old one, which lets its queued and running
  * batches finish first. A request that meets a runtime closing under it is retried on the new one.
+ *
+ * <p>Test-time augmentation ({@code inference.tta}): each face goes through the batcher once per
+ * view of {@link TestTimeAugmentation} and its probabilities are averaged over the views; the
+ * views of all faces share the batches.
  */
 public final class BatchingEmotionClassifier implements EmotionClassifier {
 
   private final AtomicReference<ModelRuntime> current;
+  private final TestTimeAugmentation tta;
 
   public BatchingEmotionClassifier(ModelRuntime runtime) {
+    this(runtime, TestTimeAugmentation.NONE);
+  }
+
+  public BatchingEmotionClassifier(ModelRuntime runtime, TestTimeAugmentation tta) {
     this.current = new AtomicReference<>(runtime);
+    this.tta = tta;
+  }
+
+  /** The views each face is classified in. */
+  public TestTimeAugmentation testTimeAugmentation() {
+    return tta;
   }
 
   /** The model serving new requests. */
@@ -91,7 +106,8 @@ public final class BatchingEmotionClassifier implements EmotionClassifier {
   }
 
   /** The predictions of {@code runtime}, or null when it was swapped out before taking the inputs. */
-  private List<EmotionPrediction> submit(ModelRuntime runtime, List<float[]> inputs) {
+  private List<EmotionPrediction> submit(ModelRuntime runtime, List<float[]> faces) {
+    List<float[]> inputs = views(runtime, faces);
     List<CompletableFuture<float[]>> futures;
     try {
       futures = runtime.batcher().submitAll(inputs);
@@ -101,14 +117,46 @@ public final class BatchingEmotionClassifier implements EmotionClassifier {
       }
       throw new EmotionInferenceException("cannot queue " + inputs.size() + " face(s): " + e.getMessage(), e);
     }
-    return collect(runtime.artifact().metadata(), futures);
+    return collect(runtime.artifact().metadata(), futures, tta.passes());
   }
 
-  private static List<EmotionPrediction> collect(ModelMetadata m, List<CompletableFuture<float[]>> futures) {
-    List<EmotionPrediction> out = new ArrayList<>(futures.size());
+  /** Each face's views, face after face (the face itself where a view changes nothing). */
+  private List<float[]> views(ModelRuntime runtime, List<float[]> faces) {
+    List<TestTimeAugmentation.View> views = tta.views();
+    if (views.size() == 1) {
+      return faces;
+    }
+    ModelMetadata m = runtime.artifact().metadata();
+    int channels = m.colour() == io.emotionstream.model.Colour.GREY ? 1 : 3;
+    List<float[]> out = new ArrayList<>(faces.size() * views.size());
+    for (float[] face : faces) {
+      for (TestTimeAugmentation.View v : views) {
+        boolean identity = v.zoom() == 1 && v.shiftX() == 0 && v.shiftY() == 0 && !v.flip();
+        out.add(identity ? face : TestTimeAugmentation.render(face, channels, m.inputWidth(), v));
+      }
+    }
+    return out;
+  }
+
+  /** One prediction per {@code passes} consecutive results: their probabilities averaged. */
+  private static List<EmotionPrediction> collect(ModelMetadata m, List<CompletableFuture<float[]>> futures,
+      int passes) {
+    List<EmotionPrediction> out = new ArrayList<>(futures.size() / passes);
     try {
-      for (CompletableFuture<float[]> f : futures) {
-        out.add(new EmotionPrediction(m.labels(), f.get(), m.name(), m.version()));
+      for (int i = 0; i < futures.size(); i += passes) {
+        float[] mean = futures.get(i).get().clone();
+        for (int v = 1; v < passes; v++) {
+          float[] p = futures.get(i + v).get();
+          for (int c = 0; c < mean.length; c++) {
+            mean[c] += p[c];
+          }
+        }
+        if (passes > 1) {
+          for (int c = 0; c < mean.length; c++) {
+            mean[c] /= passes;
+          }
+        }
+        out.add(new EmotionPrediction(m.labels(), mean, m.name(), m.version()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

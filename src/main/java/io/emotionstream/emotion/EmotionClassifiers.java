@@ -32,8 +32,14 @@ public final class EmotionClassifiers {
 
   /** Opens a batching classifier on an opened artifact. */
   public static BatchingEmotionClassifier open(ModelArtifact artifact, InferenceConfig config) {
+    return open(artifact, config, TestTimeAugmentation.NONE);
+  }
+
+  /** With test-time augmentation ({@code inference.tta}). */
+  public static BatchingEmotionClassifier open(ModelArtifact artifact, InferenceConfig config,
+      TestTimeAugmentation tta) {
     return new BatchingEmotionClassifier(
-        ModelRuntime.start(artifact, config == null ? InferenceConfig.defaults() : config));
+        ModelRuntime.start(artifact, config == null ? InferenceConfig.defaults() : config), tta);
   }
 
   /**

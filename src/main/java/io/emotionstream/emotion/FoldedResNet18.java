@@ -52,6 +52,7 @@ final class FoldedResNet18 extends AbstractBlock {
   static final double EPSILON = 1e-5;
 
   private final int inputChannels;
+  private final boolean maxPool;
   private final FoldedConv stem;
   private final List<Unit> units = new ArrayList<>();
   private final Parameter fcWeight;
@@ -59,8 +60,9 @@ final class FoldedResNet18 extends AbstractBlock {
 
   private FoldedResNet18(ResNet18 trained, int inputChannels, NDManager manager) {
     this.inputChannels = inputChannels;
+    this.maxPool = trained.stem().maxPool();
     Map<String, Parameter> p = StateDict.parameters(trained);
-    stem = fold(p, "conv1", "bn1", 2, 3, inputChannels == 1, manager);
+    stem = fold(p, "conv1", "bn1", trained.stem().stride(), trained.stem().padding(), inputChannels == 1, manager);
     for (int layer = 1; layer <= 4; layer++) {
       for (int block = 0; block < 2; block++) {
         String name = "layer" + layer + "." + block;
@@ -103,14 +105,16 @@ final class FoldedResNet18 extends AbstractBlock {
     // the stem runs channels-last at every batch size: max pooling on channels-last activations took
     // 5% of a batch of 8 on plain ones; with it, 6-12% more images/s at batch 8-32 (1 thread)
     x = Activation.relu(stem.apply(store, x, true, training));
-    x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    if (maxPool) {
+      x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    }
     if (!single) {
       x = MemoryLayout.plain(x); // for the oneDNN layers
     }
     for (Unit unit : units) {
       NDArray out = Activation.relu(unit.conv1().apply(store, x, single, training));
       out = unit.conv2().apply(store, out, single, training);
-      out.addi(unit.downsample() == null ? x : unit.downsample().apply(store, x, single, training));
+      out.addi(unit.downsample() == null ? x : unit.downsample().applyPlain(store, x, training));
       x = Activation.relu(out);
     }
     // global average pool; channels-last activations are averaged over an (N, H * W, C) view of them
@@ -140,6 +144,20 @@ final class FoldedResNet18 extends AbstractBlock {
    * and {@code channelsLast}, the same values stored channels-last, for batches of one.
    */
   private record FoldedConv(Parameter weight, NDArray channelsLast, Parameter bias, Shape stride, Shape padding) {
+
+    /**
+     * On plain activations with plain weights at every batch size: the downsample convolutions
+     * (1x1, stride 2). libtorch 2.7.1 computes a 1x1 stride-2 convolution from 256 to 512 channels
+     * wrongly when its weights or activations are channels-last (errors of about 5 on outputs of
+     * about 10, AVX-512 CPU; at batch 1 on a 12x12 map, at batch 64 on every map from 3x3 to 12x12),
+     * while 64-to-128 and 128-to-256 are right; the stem with a stride-1 3x3 convolution feeds stage
+     * 4 a 12x12 map. {@code FoldedResNet18Test} compares every stem with the trained network.
+     */
+    NDArray applyPlain(ParameterStore store, NDArray x, boolean training) {
+      Device device = x.getDevice();
+      return Conv2d.conv2d(MemoryLayout.plain(x), store.getValue(weight, device, training),
+          store.getValue(bias, device, training), stride, padding, new Shape(1, 1), 1).singletonOrThrow();
+    }
 
     NDArray apply(ParameterStore store, NDArray x, boolean single, boolean training) {
       Device device = x.getDevice();

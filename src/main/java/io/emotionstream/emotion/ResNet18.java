@@ -15,8 +15,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * ResNet-18 shaped exactly like torchvision's {@code resnet18}: 7x7/2 stem, 3x3/2 max pool, four
- * stages of two {@link BasicBlock}s (64, 128, 256, 512 channels), global average pool, {@code fc}.
+ * ResNet-18 shaped like torchvision's {@code resnet18}: a stem ({@link Stem}; torchvision's is 7x7/2
+ * and a 3x3/2 max pool), four stages of two {@link BasicBlock}s (64, 128, 256, 512 channels), global average pool, {@code fc}.
  * 11,689,512 trainable parameters for 1000 classes. Parameter names follow torchvision's state dict
  * ({@code conv1.weight}, {@code layer2.0.downsample.0.weight}, {@code fc.bias}; see
  * {@link io.emotionstream.weights.StateDict}), so its weights load by name.
@@ -28,7 +28,72 @@ import ai.djl.util.PairList;
  */
 public final class ResNet18 extends AbstractBlock {
 
+  /**
+   * The first layers, which set the resolution every stage works at. FER2013 faces are 48 px, where
+   * torchvision's ImageNet stem leaves stage 4 a 2x2 map; the other two keep more of the face at
+   * the cost of compute (see docs/training.md for the measured seconds per epoch and accuracy).
+   * Each stem is its own architecture name, so that an artifact can never be run with another
+   * stem than it was trained with (the weights of all three have the same shapes but one).
+   */
+  public enum Stem {
+    /** torchvision's: 7x7 stride 2 convolution, 3x3 stride 2 max pool (48 px: stages at 12, 6, 3, 2). */
+    IMAGENET("resnet18", 7, 2, true),
+    /** The same convolution without the max pool (48 px: stages at 24, 12, 6, 3); about 4x the compute. */
+    NO_POOL("resnet18-nopool", 7, 2, false),
+    /** A 3x3 stride 1 convolution, no max pool, as ResNets for 32 px images (48 px: stages at 48, 24, 12, 6). */
+    S1("resnet18-s1", 3, 1, false);
+
+    private final String architecture;
+    private final int kernel;
+    private final int stride;
+    private final boolean maxPool;
+
+    Stem(String architecture, int kernel, int stride, boolean maxPool) {
+      this.architecture = architecture;
+      this.kernel = kernel;
+      this.stride = stride;
+      this.maxPool = maxPool;
+    }
+
+    /** The architecture name artifacts of this stem carry. */
+    public String architecture() {
+      return architecture;
+    }
+
+    public int kernel() {
+      return kernel;
+    }
+
+    public int stride() {
+      return stride;
+    }
+
+    public int padding() {
+      return kernel / 2;
+    }
+
+    public boolean maxPool() {
+      return maxPool;
+    }
+
+    /** The stem of an architecture name, or null when the name is not a ResNet-18 of ours. */
+    public static Stem ofArchitecture(String name) {
+      for (Stem s : values()) {
+        if (s.architecture.equals(name)) {
+          return s;
+        }
+      }
+      return null;
+    }
+
+    /** The option spelling: {@code imagenet}, {@code no-pool}, {@code s1}. */
+    public String optionName() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
   private final int numClasses;
+  private final Stem stem;
   private final Block conv1;
   private final Block bn1;
   private final Block[] layers = new Block[4];
@@ -47,9 +112,15 @@ public final class ResNet18 extends AbstractBlock {
    */
   private int channelsLastStages = 2;
 
+  /** With torchvision's ImageNet stem. */
   public ResNet18(int numClasses) {
+    this(numClasses, Stem.IMAGENET);
+  }
+
+  public ResNet18(int numClasses, Stem stem) {
     this.numClasses = numClasses;
-    conv1 = addChildBlock("conv1", Blocks.conv(64, 7, 2, 3, false));
+    this.stem = stem;
+    conv1 = addChildBlock("conv1", Blocks.conv(64, stem.kernel(), stem.stride(), stem.padding(), false));
     bn1 = addChildBlock("bn1", BatchNorm.builder().build());
     int[] widths = {64, 128, 256, 512};
     int in = 64;
@@ -74,7 +145,9 @@ public final class ResNet18 extends AbstractBlock {
     }
     x = Blocks.run(conv1, store, x, training, params);
     x = Activation.relu(Blocks.run(bn1, store, x, training, params));
-    x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    if (stem.maxPool()) {
+      x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    }
     for (int i = 0; i < layers.length; i++) {
       x = Blocks.run(layers[i], store, x, training, params);
       if (i + 1 == channelsLast) {
@@ -96,6 +169,10 @@ public final class ResNet18 extends AbstractBlock {
     channelsLastStages = stages;
   }
 
+  public Stem stem() {
+    return stem;
+  }
+
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     return new Shape[] {new Shape(inputShapes[0].get(0), numClasses)};
@@ -106,7 +183,9 @@ public final class ResNet18 extends AbstractBlock {
     Shape in = inputShapes[0];
     Shape s = Blocks.init(conv1, manager, dataType, new Shape(in.get(0), 3, in.get(2), in.get(3)));
     Blocks.init(bn1, manager, dataType, s);
-    s = new Shape(s.get(0), s.get(1), (s.get(2) - 1) / 2 + 1, (s.get(3) - 1) / 2 + 1);
+    if (stem.maxPool()) {
+      s = new Shape(s.get(0), s.get(1), (s.get(2) - 1) / 2 + 1, (s.get(3) - 1) / 2 + 1);
+    }
     for (Block layer : layers) {
       s = Blocks.init(layer, manager, dataType, s);
     }

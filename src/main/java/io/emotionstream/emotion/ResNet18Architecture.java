@@ -7,19 +7,52 @@ import ai.djl.util.Pair;
 import io.emotionstream.model.Architecture;
 import io.emotionstream.model.ModelMetadata;
 
-/** Registers {@link ResNet18} as architecture {@code resnet18}. */
-public final class ResNet18Architecture implements Architecture {
+/**
+ * Registers {@link ResNet18} as architecture {@code resnet18} (torchvision's stem) and, as the
+ * nested classes, {@code resnet18-nopool} and {@code resnet18-s1} ({@link ResNet18.Stem}).
+ */
+public class ResNet18Architecture implements Architecture {
 
-  public static final String NAME = "resnet18";
+  /** The name of the ImageNet-stem network. */
+  public static final String NAME = ResNet18.Stem.IMAGENET.architecture();
+
+  private final ResNet18.Stem stem;
+
+  public ResNet18Architecture() {
+    this(ResNet18.Stem.IMAGENET);
+  }
+
+  ResNet18Architecture(ResNet18.Stem stem) {
+    this.stem = stem;
+  }
+
+  /** Whether {@code name} is one of the ResNet-18 architectures (any stem). */
+  public static boolean isResNet18(String name) {
+    return ResNet18.Stem.ofArchitecture(name) != null;
+  }
+
+  /** {@code resnet18-nopool}. */
+  public static final class NoPool extends ResNet18Architecture {
+    public NoPool() {
+      super(ResNet18.Stem.NO_POOL);
+    }
+  }
+
+  /** {@code resnet18-s1}. */
+  public static final class S1 extends ResNet18Architecture {
+    public S1() {
+      super(ResNet18.Stem.S1);
+    }
+  }
 
   @Override
   public String name() {
-    return NAME;
+    return stem.architecture();
   }
 
   @Override
   public Block newBlock(ModelMetadata metadata) {
-    return new ResNet18(metadata.labels().size());
+    return new ResNet18(metadata.labels().size(), stem);
   }
 
   /**

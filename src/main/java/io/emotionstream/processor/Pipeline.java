@@ -8,8 +8,10 @@ import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.emotion.BatchingEmotionClassifier;
 import io.emotionstream.emotion.EmotionClassifiers;
+import io.emotionstream.emotion.EmotionModels;
 import io.emotionstream.emotion.HotReloader;
 import io.emotionstream.emotion.ModelInfoMetric;
+import io.emotionstream.emotion.TestTimeAugmentation;
 import io.emotionstream.frame.FaceCropper;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.model.ModelMetadata;
@@ -80,11 +82,13 @@ public final class Pipeline implements AutoCloseable {
     try {
       String dir = settings.string("model.dir", "");
       InferenceConfig inference = InferenceConfig.from(settings);
-      BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir, inference);
+      TestTimeAugmentation tta = settings.enumValue("inference.tta", TestTimeAugmentation.class);
+      BatchingEmotionClassifier classifier = EmotionClassifiers.open(EmotionModels.resolve(dir), inference, tta);
       Pipeline pipeline = new Pipeline(detector, settings.integer("detect.max-side"), classifier,
           FrameLimits.from(settings), inference, registry);
-      LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
-          detector.config().minFaceSize(), pipeline.modelInService());
+      LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}, test-time augmentation {} ({} pass(es) per face)",
+          (System.nanoTime() - t0) / 1_000_000, detector.config().minFaceSize(), pipeline.modelInService(),
+          tta.configName(), tta.passes());
       return pipeline;
     } catch (RuntimeException e) {
       detector.close();

@@ -6,15 +6,24 @@ package io.emotionstream.train;
  * @param seconds wall time of the training pass (not the validation)
  * @param imagesPerSecond training images per second of the training pass
  * @param learningRate the rate at the end of the epoch
+ * @param residentMb the process's resident memory after the epoch's training and validation, in
+ *     MB (0 where the system does not say, and in runs written before it was recorded)
  */
 public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double valLoss, double valAccuracy,
-    double valMacroF1, double learningRate, double seconds, double imagesPerSecond) {
+    double valMacroF1, double learningRate, double seconds, double imagesPerSecond, double residentMb) {
 
   /** The per-epoch log line. */
   public String line(int epochs, boolean best) {
     return String.format(java.util.Locale.ROOT,
-        "epoch %d/%d  train loss %.4f acc %.4f  val loss %.4f acc %.4f macro-F1 %.4f  lr %.5f  %.1f s (%.0f img/s)%s",
+        "epoch %d/%d  train loss %.4f acc %.4f  val loss %.4f acc %.4f macro-F1 %.4f  lr %.5f  %.1f s (%.0f img/s)"
+            + "  rss %.0f MB%s",
         epoch, epochs, trainLoss, trainAccuracy, valLoss, valAccuracy, valMacroF1, learningRate, seconds,
-        imagesPerSecond, best ? "  *best" : "");
+        imagesPerSecond, residentMb, best ? "  *best" : "");
+  }
+
+  /** The same figures with the resident memory measured now. */
+  EpochStats withResidentMemory() {
+    return new EpochStats(epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, valMacroF1, learningRate, seconds,
+        imagesPerSecond, ResidentMemory.megabytes());
   }
 }

@@ -1,5 +1,6 @@
 package io.emotionstream.train;
 
+import io.emotionstream.emotion.TestTimeAugmentation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.Color;
@@ -153,7 +154,8 @@ public final class EvaluationReport {
     md.append("# Evaluation: ").append(result.model().name()).append(' ').append(result.model().version())
         .append("\n\n");
     md.append(String.format(Locale.ROOT, "- data: %s, %s, %d faces, labels: %s%s%n", result.data().getFileName(),
-        result.usage(), cm.count(), result.labels(), result.flip() ? ", flip test-time augmentation" : ""));
+        result.usage(), cm.count(), result.labels(), result.tta() == TestTimeAugmentation.NONE ? ""
+            : ", " + result.tta().configName() + " test-time augmentation"));
     if (labelRule != null) {
       md.append("- ").append(labelRule).append('\n');
     }

@@ -49,14 +49,30 @@ public final class FaceDatasets {
    */
   public static TrainValidation trainValidation(Path data, String classes, String trainSplit, String valSplit,
       Double valFraction, long seed) {
+    return trainValidation(data, classes, trainSplit, valSplit, valFraction, seed, null);
+  }
+
+  /**
+   * @param votes FER+ votes to attach to the training rows as distributions (a FER2013 CSV only; the
+   *     validation rows never get theirs, also when they are a share of the training split), or null
+   */
+  public static TrainValidation trainValidation(Path data, String classes, String trainSplit, String valSplit,
+      Double valFraction, long seed, FerPlusLabels votes) {
+    if (votes != null && !Files.isRegularFile(data)) {
+      throw new DatasetException(data, 0, "FER+ soft targets need the FER2013 CSV file, not a folder tree");
+    }
     if (valFraction != null) {
-      LabelledFaces all = read(data, classes, List.of(trainSplit)).get(trainSplit);
+      LabelledFaces all = votes == null ? read(data, classes, List.of(trainSplit)).get(trainSplit)
+          : FerCsvReader.readWithVotes(data, ClassSelection.of(EmotionLabels.FER2013, classes), Set.of(trainSplit),
+              votes, trainSplit).get(trainSplit);
       StratifiedSplit split = StratifiedSplit.of(all, valFraction, seed);
-      return new TrainValidation(split.train(), split.validation(),
+      return new TrainValidation(split.train(), split.validation().withoutDistributions(),
           trainSplit + " minus a stratified " + valFraction + " (seed " + seed + ")",
           "stratified " + valFraction + " of " + trainSplit + " (seed " + seed + ")");
     }
-    Map<String, LabelledFaces> splits = read(data, classes, List.of(trainSplit, valSplit));
+    Map<String, LabelledFaces> splits = votes == null ? read(data, classes, List.of(trainSplit, valSplit))
+        : FerCsvReader.readWithVotes(data, ClassSelection.of(EmotionLabels.FER2013, classes),
+            new LinkedHashSet<>(List.of(trainSplit, valSplit)), votes, trainSplit);
     return new TrainValidation(splits.get(trainSplit), splits.get(valSplit), trainSplit, valSplit);
   }
 

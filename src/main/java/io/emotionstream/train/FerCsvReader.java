@@ -42,7 +42,7 @@ public final class FerCsvReader {
   }
 
   /** A face read before its FER+ label is known. */
-  private record PendingFace(int row, String usage, GreyImage pixels) {}
+  private record PendingFace(int row, String usage, int emotion, GreyImage pixels) {}
 
   /** How the last read with FER+ labels lined the files up, for reports (null before one). */
   private static volatile FerPlusLabels.Alignment lastAlignment;
@@ -58,6 +58,22 @@ public final class FerCsvReader {
    */
   public static Map<String, LabelledFaces> read(Path file, ClassSelection selection, Set<String> usages,
       FerPlusLabels ferplus) {
+    return read(file, selection, usages, ferplus, null);
+  }
+
+  /**
+   * Keeps the file's own labels and gives each row of {@code voteUsage} its FER+ vote distribution
+   * ({@link LabelledFaces#distribution}); rows of the other usages get none, so the votes of
+   * validation or test rows are never read into a training run.
+   */
+  public static Map<String, LabelledFaces> readWithVotes(Path file, ClassSelection selection, Set<String> usages,
+      FerPlusLabels ferplus, String voteUsage) {
+    return read(file, selection, usages, ferplus, java.util.Objects.requireNonNull(voteUsage, "voteUsage"));
+  }
+
+  /** With {@code voteUsage} null, FER+ majority labels replace the file's; else see {@link #readWithVotes}. */
+  private static Map<String, LabelledFaces> read(Path file, ClassSelection selection, Set<String> usages,
+      FerPlusLabels ferplus, String voteUsage) {
     Map<String, LabelledFaces> out = new LinkedHashMap<>();
     for (String usage : usages) {
       out.put(usage, new LabelledFaces(selection.classes()));
@@ -95,7 +111,7 @@ public final class FerCsvReader {
           rowUsages.add(usage);
           rowEmotions.add(emotion);
           if (split != null) {
-            pending.add(new PendingFace((int) row, usage, parsePixels(file, lineNo, unquote(fields[columns.pixels]))));
+            pending.add(new PendingFace((int) row, usage, emotion, parsePixels(file, lineNo, unquote(fields[columns.pixels]))));
           }
           continue;
         }
@@ -113,6 +129,15 @@ public final class FerCsvReader {
             rowEmotions.stream().mapToInt(Integer::intValue).toArray(), file);
         lastAlignment = alignment;
         for (PendingFace face : pending) {
+          if (voteUsage != null) {
+            int target = selection.target(face.emotion());
+            if (target >= 0) {
+              float[] votes = face.usage().equals(voteUsage)
+                  ? ferplus.distribution(alignment.plusRows()[face.row()], selection) : null;
+              out.get(face.usage()).add(face.pixels(), target, votes);
+            }
+            continue;
+          }
           int label = alignment.labels()[face.row()];
           int target = label == FerPlusLabels.NONE ? -1 : selection.target(label);
           if (target >= 0) {

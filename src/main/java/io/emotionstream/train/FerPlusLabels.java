@@ -158,11 +158,12 @@ public final class FerPlusLabels {
    * How the rows of a FER2013 file were lined up with the FER+ rows.
    *
    * @param labels the FER+ label of every FER2013 row, in file order ({@link #NONE}: none)
+   * @param plusRows the FER+ row of every FER2013 row, in file order
    * @param skipped FER+ rows that no FER2013 row took
    * @param meanVoteShare mean share of its FER+ votes that each FER2013 row's own label got
    * @param byPosition whether the files lined up row for row
    */
-  public record Alignment(int[] labels, int skipped, double meanVoteShare, boolean byPosition) {
+  public record Alignment(int[] labels, int[] plusRows, int skipped, double meanVoteShare, boolean byPosition) {
     public String describe() {
       return byPosition ? "FER+ rows matched by position"
           : String.format(Locale.ROOT, "FER+ rows aligned by label agreement: %d FER+ rows without a FER2013 row, "
@@ -183,9 +184,11 @@ public final class FerPlusLabels {
       for (int i = 0; i < n; i++) {
         share += voteShare(i, ferEmotions[i]);
       }
-      return new Alignment(labels.clone(), 0, n == 0 ? 0 : share / n, true);
+      return new Alignment(labels.clone(), java.util.stream.IntStream.range(0, n).toArray(), 0,
+          n == 0 ? 0 : share / n, true);
     }
     int[] out = new int[n];
+    int[] rows = new int[n];
     double share = 0;
     int skipped = 0;
     for (String usage : new java.util.LinkedHashSet<>(ferUsages)) {
@@ -208,11 +211,12 @@ public final class FerPlusLabels {
       int[] match = alignBlock(fer, plus, ferEmotions, gaps);
       for (int k = 0; k < fer.size(); k++) {
         out[fer.get(k)] = labels[plus.get(match[k])];
+        rows[fer.get(k)] = plus.get(match[k]);
         share += voteShare(plus.get(match[k]), ferEmotions[fer.get(k)]);
       }
       skipped += gaps;
     }
-    return new Alignment(out, skipped, n == 0 ? 0 : share / n, false);
+    return new Alignment(out, rows, skipped, n == 0 ? 0 : share / n, false);
   }
 
   /** The most FER+ rows an alignment may skip per usage (the rows of a copy, not of another file). */
@@ -253,6 +257,31 @@ public final class FerPlusLabels {
       k = from[i][k];
     }
     return match;
+  }
+
+  /**
+   * The FER+ row's votes for the seven FER2013 emotions as a distribution over the selected
+   * classes (contempt, unknown, not-a-face and unselected emotions left out, the rest rescaled to
+   * sum to 1), or null when none of its votes went to a selected class.
+   */
+  float[] distribution(int plusRow, ClassSelection selection) {
+    int[] v = votes.get(plusRow);
+    float[] out = new float[selection.classes().size()];
+    int total = 0;
+    for (int c = 0; c < v.length; c++) {
+      int target = FER2013_CLASS[c] < 0 ? -1 : selection.target(FER2013_CLASS[c]);
+      if (target >= 0) {
+        out[target] += v[c];
+        total += v[c];
+      }
+    }
+    if (total == 0) {
+      return null;
+    }
+    for (int c = 0; c < out.length; c++) {
+      out[c] /= total;
+    }
+    return out;
   }
 
   /** Share of the FER+ row's votes that went to the FER2013 class {@code emotion}. */

@@ -87,6 +87,19 @@ public final class InputEncoder {
         out[offset + c * plane.length + p] = (float) ((v - mean[c]) / std[c]);
       }
     }
+    Augmentation.Erased e = draw.erased();
+    if (e != null) {
+      int x0 = (int) Math.round(e.x() * size);
+      int y0 = (int) Math.round(e.y() * size);
+      int x1 = Math.min(size, x0 + Math.max(1, (int) Math.round(e.width() * size)));
+      int y1 = Math.min(size, y0 + Math.max(1, (int) Math.round(e.height() * size)));
+      for (int c = 0; c < mean.length; c++) {
+        for (int y = y0; y < y1; y++) {
+          java.util.Arrays.fill(out, offset + c * plane.length + y * size + x0, offset + c * plane.length + y * size + x1,
+              0f); // the mean grey, normalised
+        }
+      }
+    }
   }
 
   private static float bilinear(GreyImage image, double x, double y) {

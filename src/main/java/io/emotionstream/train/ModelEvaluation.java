@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.emotionstream.emotion.TestTimeAugmentation;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelMetadata;
 import java.nio.file.Path;
@@ -30,23 +31,23 @@ public final class ModelEvaluation {
    * @throws IllegalArgumentException when a class is unknown to the model
    */
   public static Result evaluate(Path modelDirectory, Path data, String usage, String classes, int batchSize) {
-    return evaluate(modelDirectory, data, usage, classes, batchSize, false);
+    return evaluate(modelDirectory, data, usage, classes, batchSize, TestTimeAugmentation.NONE);
   }
 
   /**
-   * @param flip also score the mirrored faces and average the outputs (test-time augmentation)
+   * @param tta views of each face whose probabilities are averaged (test-time augmentation)
    */
   public static Result evaluate(Path modelDirectory, Path data, String usage, String classes, int batchSize,
-      boolean flip) {
-    return evaluate(ModelArtifact.open(modelDirectory), data, usage, classes, batchSize, flip, null);
+      TestTimeAugmentation tta) {
+    return evaluate(ModelArtifact.open(modelDirectory), data, usage, classes, batchSize, tta, null);
   }
 
   /**
    * @param ferplus score against these FER+ majority labels instead of the file's labels; null: the file's
    */
   public static Result evaluate(ModelArtifact artifact, Path data, String usage, String classes, int batchSize,
-      boolean flip, FerPlusLabels ferplus) {
-    return evaluate(artifact, data, usage, classes, batchSize, flip, ferplus, 0);
+      TestTimeAugmentation tta, FerPlusLabels ferplus) {
+    return evaluate(artifact, data, usage, classes, batchSize, tta, ferplus, 0);
   }
 
   /**
@@ -54,7 +55,7 @@ public final class ModelEvaluation {
    *     ({@link FaceResolution}); 0: as they are
    */
   public static Result evaluate(ModelArtifact artifact, Path data, String usage, String classes, int batchSize,
-      boolean flip, FerPlusLabels ferplus, int faceSize) {
+      TestTimeAugmentation tta, FerPlusLabels ferplus, int faceSize) {
     Path modelDirectory = artifact.directory();
     ModelMetadata m = artifact.metadata();
     String requested = classes != null && !classes.isBlank() ? classes : String.join(",", m.labels());
@@ -78,9 +79,8 @@ public final class ModelEvaluation {
       Block block = artifact.newBlock(manager);
       ParameterStore store = new ParameterStore(manager, false);
       UnaryOperator<NDList> forward = input -> block.forward(store, input, false);
-      float[][] logits = flip ? Predictions.flipAveragedLogits(manager, faces, encoder, batchSize, forward)
-          : Predictions.logits(manager, faces, encoder, batchSize, forward);
-      return new Result(m, data, usage, flip, ferplus == null ? LABELS_FILE : LABELS_FERPLUS,
+      float[][] logits = Predictions.logits(manager, faces, encoder, batchSize, forward, tta);
+      return new Result(m, data, usage, tta, ferplus == null ? LABELS_FILE : LABELS_FERPLUS,
           Predictions.score(logits, faces, outputOfClass), faces, logits, outputOfClass);
     }
   }
@@ -119,7 +119,7 @@ public final class ModelEvaluation {
    * @param logits the network's outputs per face
    * @param outputOfClass for each class of {@code faces}, its network output
    */
-  public record Result(ModelMetadata model, Path data, String usage, boolean flip, String labels,
+  public record Result(ModelMetadata model, Path data, String usage, TestTimeAugmentation tta, String labels,
       Predictions.Score score, LabelledFaces faces, float[][] logits, int[] outputOfClass) {
 
     /** Probabilities over the evaluated classes (softmax of their outputs) of face {@code i}. */
@@ -147,7 +147,8 @@ public final class ModelEvaluation {
       out.put("version", model.version());
       out.put("data", String.valueOf(data.getFileName()));
       out.put("usage", usage);
-      out.put("flip_tta", flip);
+      out.put("tta", tta.configName());
+      out.put("flip_tta", tta == TestTimeAugmentation.FLIP);
       out.put("labels_source", labels);
       out.putAll(score.confusion().toJsonMap());
       out.put("loss", ConfusionMatrix.round(score.loss()));

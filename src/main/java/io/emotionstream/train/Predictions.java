@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.emotionstream.emotion.TestTimeAugmentation;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,20 +32,56 @@ public final class Predictions {
   }
 
   /**
-   * Outputs averaged over the faces as they are and mirrored (flip test-time augmentation: two
-   * passes).
+   * With test-time augmentation: one pass per view of {@code tta}; each face's output is the log of
+   * its probabilities averaged over the views (as the processor averages them), so that the usual
+   * arg-max and cross-entropy apply. Without views ({@code NONE}) the raw outputs.
    */
-  public static float[][] flipAveragedLogits(NDManager base, LabelledFaces data, InputEncoder encoder,
-      int batchSize, UnaryOperator<NDList> forward) {
-    float[][] plain = logits(base, data, encoder, batchSize, forward);
-    float[][] mirrored = logits(base, data, encoder, batchSize, forward,
-        new Augmentation.Draw(0, 0, true, 0, 1, 0, 1));
-    for (int i = 0; i < plain.length; i++) {
-      for (int c = 0; c < plain[i].length; c++) {
-        plain[i][c] = (plain[i][c] + mirrored[i][c]) / 2;
+  public static float[][] logits(NDManager base, LabelledFaces data, InputEncoder encoder, int batchSize,
+      UnaryOperator<NDList> forward, TestTimeAugmentation tta) {
+    List<TestTimeAugmentation.View> views = tta.views();
+    if (views.size() == 1) {
+      return logits(base, data, encoder, batchSize, forward);
+    }
+    double[][] sum = new double[data.size()][];
+    for (TestTimeAugmentation.View v : views) {
+      float[][] out = logits(base, data, encoder, batchSize, forward,
+          new Augmentation.Draw(v.shiftX(), v.shiftY(), v.flip(), 0, v.zoom(), 0, 1, null));
+      for (int i = 0; i < out.length; i++) {
+        double[] p = softmax(out[i]);
+        if (sum[i] == null) {
+          sum[i] = p;
+        } else {
+          for (int c = 0; c < p.length; c++) {
+            sum[i][c] += p[c];
+          }
+        }
       }
     }
-    return plain;
+    float[][] averaged = new float[sum.length][];
+    for (int i = 0; i < sum.length; i++) {
+      averaged[i] = new float[sum[i].length];
+      for (int c = 0; c < sum[i].length; c++) {
+        averaged[i][c] = (float) Math.log(Math.max(sum[i][c] / views.size(), 1e-30));
+      }
+    }
+    return averaged;
+  }
+
+  private static double[] softmax(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double[] p = new double[logits.length];
+    double total = 0;
+    for (int c = 0; c < p.length; c++) {
+      p[c] = Math.exp(logits[c] - max);
+      total += p[c];
+    }
+    for (int c = 0; c < p.length; c++) {
+      p[c] /= total;
+    }
+    return p;
   }
 
   private static float[][] logits(NDManager base, LabelledFaces data, InputEncoder encoder, int batchSize,

@@ -20,6 +20,16 @@ record TrainingBatch(int size, float[] inputs, float[] targets, int[] truth) {
    */
   static TrainingBatch prepare(LabelledFaces faces, int[] order, int first, int size, InputEncoder encoder,
       Augmentation augmentation, long seed, int epoch, float smoothing) {
+    return prepare(faces, order, first, size, encoder, augmentation, seed, epoch, smoothing, 0);
+  }
+
+  /**
+   * @param softWeight share of a sample's own distribution ({@link LabelledFaces#distribution}, the
+   *     FER+ votes) in its target: {@code (1 - softWeight) * smoothed label + softWeight * votes};
+   *     samples without one keep the smoothed label
+   */
+  static TrainingBatch prepare(LabelledFaces faces, int[] order, int first, int size, InputEncoder encoder,
+      Augmentation augmentation, long seed, int epoch, float smoothing, float softWeight) {
     int classes = faces.classes().size();
     int len = encoder.sampleLength();
     float off = smoothing / classes;
@@ -33,8 +43,10 @@ record TrainingBatch(int size, float[] inputs, float[] targets, int[] truth) {
           : augmentation.draw(new SplittableRandom(Seeds.mix(seed, Seeds.AUGMENT, epoch, sample)));
       encoder.encode(faces.image(sample), draw, x, i * len);
       truth[i] = faces.label(sample);
+      float[] votes = softWeight > 0 ? faces.distribution(sample) : null;
       for (int c = 0; c < classes; c++) {
-        y[i * classes + c] = c == truth[i] ? on : off;
+        float hard = c == truth[i] ? on : off;
+        y[i * classes + c] = votes == null ? hard : (1 - softWeight) * hard + softWeight * votes[c];
       }
     }
     return new TrainingBatch(size, x, y, truth);

@@ -1,5 +1,6 @@
 package io.emotionstream.train;
 
+import io.emotionstream.emotion.ResNet18;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +75,11 @@ public final class TrainingOptions {
       description = "Model version (default: UTC timestamp, e.g. 20261128T101500Z).")
   public String version;
 
+  @Option(names = "--stem", paramLabel = "imagenet|no-pool|s1", converter = StemConverter.class,
+      description = {"The network's first layers: imagenet (7x7/2 + max pool, torchvision's), no-pool (7x7/2,",
+          "about 4x the compute), s1 (3x3/1, about 12x) (default: ${DEFAULT-VALUE})."})
+  public ResNet18.Stem stem = ResNet18.Stem.IMAGENET;
+
   @Option(names = "--input-size", paramLabel = "PX",
       description = "Network input side in pixels, e.g. 48 or 64 (default: ${DEFAULT-VALUE}).")
   public int inputSize = 48;
@@ -146,6 +152,42 @@ public final class TrainingOptions {
   @Option(names = "--label-smoothing", paramLabel = "F", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
   public float labelSmoothing = 0.1f;
 
+  /** Where soft targets come from; null = the hard labels only. */
+  @Option(names = "--soft-targets", paramLabel = "ferplus",
+      description = {"Mix each training row's target with its FER+ vote distribution (fer2013new.csv beside",
+          "--data, or --ferplus); the votes of validation rows are never read."})
+  public String softTargets;
+
+  @Option(names = "--soft-weight", paramLabel = "W",
+      description = "Share of the FER+ vote distribution in the target (default: ${DEFAULT-VALUE}).")
+  public float softWeight = 0.5f;
+
+  @Option(names = "--ferplus", paramLabel = "FILE", description = "FER+ votes file (default: fer2013new.csv beside --data).")
+  public Path ferPlus;
+
+  /**
+   * Logit adjustment for class imbalance (Menon et al., 2021): the loss sees {@code logits + tau *
+   * log(prior)}, the served network its plain logits, which moves decisions towards rare classes.
+   */
+  @Option(names = "--class-balance", paramLabel = "TAU",
+      description = {"Logit-adjusted loss for rare classes: tau times the log of each class's training share",
+          "is added to the logits inside the loss only; 0 = off (default: ${DEFAULT-VALUE})."})
+  public float classBalance = 0f;
+
+  /** Trained runs (or model artifacts) whose averaged predictions the network also learns from. */
+  @Option(names = "--teacher", paramLabel = "RUN", arity = "1..*",
+      description = {"Distil from these trained runs or artifacts (any stem): their averaged probabilities",
+          "of each augmented batch, at --distill-temperature, join the loss with --distill-weight."})
+  public List<Path> teachers = new ArrayList<>();
+
+  @Option(names = "--distill-weight", paramLabel = "W",
+      description = "Share of the teachers' probabilities in the target (default: ${DEFAULT-VALUE}).")
+  public float distillWeight = 0.5f;
+
+  @Option(names = "--distill-temperature", paramLabel = "T",
+      description = "Softmax temperature of the teachers and of the student's distillation term (default: ${DEFAULT-VALUE}).")
+  public float distillTemperature = 2f;
+
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
   public int epochs = 30;
 
@@ -180,6 +222,11 @@ public final class TrainingOptions {
   @Option(names = "--aug-contrast", paramLabel = "F", description = "Largest contrast change (default: ${DEFAULT-VALUE}).")
   public double augContrast = Augmentation.DEFAULT.contrast();
 
+  @Option(names = "--aug-erase", paramLabel = "P",
+      description = {"Random erasing: share of samples with one rectangle (2-25%% of the face, aspect 0.3-3.3)",
+          "set to the mean grey (default: ${DEFAULT-VALUE})."})
+  public double augErase = Augmentation.DEFAULT.erase();
+
   // run control
   @Option(names = "--resume", description = "Continue the interrupted run in --output from its checkpoint.")
   public boolean resume;
@@ -202,7 +249,7 @@ public final class TrainingOptions {
   /** The random changes of training samples: none with {@code --no-augment}. */
   public Augmentation augmentation() {
     return noAugment ? Augmentation.NONE
-        : new Augmentation(augShift, augFlip, augRotate, augScale, augBrightness, augContrast);
+        : new Augmentation(augShift, augFlip, augRotate, augScale, augBrightness, augContrast, augErase);
   }
 
   public float effectiveLearningRate() {
@@ -249,6 +296,21 @@ public final class TrainingOptions {
     if (warmupEpochs < 0) {
       p.add("--warmup-epochs must not be negative");
     }
+    if (softTargets != null && !"ferplus".equalsIgnoreCase(softTargets)) {
+      p.add("--soft-targets knows ferplus only, not '" + softTargets + "'");
+    }
+    if (softWeight < 0 || softWeight > 1) {
+      p.add("--soft-weight must be within [0, 1]: " + softWeight);
+    }
+    if (classBalance < 0 || classBalance > 3) {
+      p.add("--class-balance must be within [0, 3]: " + classBalance);
+    }
+    if (distillWeight < 0 || distillWeight > 1) {
+      p.add("--distill-weight must be within [0, 1]: " + distillWeight);
+    }
+    if (!(distillTemperature >= 1 && distillTemperature <= 20)) {
+      p.add("--distill-temperature must be within [1, 20]: " + distillTemperature);
+    }
     return p;
   }
 
@@ -273,6 +335,20 @@ public final class TrainingOptions {
     f.put("label_smoothing", Float.toString(labelSmoothing));
     f.put("weight_decay", Float.toString(effectiveWeightDecay()));
     f.put("train_limit", Integer.toString(trainLimit));
+    // added later: only recorded when not the old behaviour, so older checkpoints still resume
+    if (stem != ResNet18.Stem.IMAGENET) {
+      f.put("stem", stem.optionName());
+    }
+    if (softTargets != null) {
+      f.put("soft_targets", softTargets.toLowerCase(Locale.ROOT) + " " + softWeight);
+    }
+    if (classBalance > 0) {
+      f.put("class_balance", Float.toString(classBalance));
+    }
+    if (!teachers.isEmpty()) {
+      f.put("teachers", teachers.stream().map(t -> String.valueOf(t.getFileName())).toList() + " " + distillWeight
+          + " T" + distillTemperature);
+    }
     return f;
   }
 
@@ -288,8 +364,11 @@ public final class TrainingOptions {
         return null;
       }
       Object value = option.initialValue();
-      if (value == null) {
-        return null;
+      if (value == null || value instanceof java.util.Collection<?>) {
+        return null; // a list's default is its empty initial value, not the text "[]"
+      }
+      if (value instanceof ResNet18.Stem stem) {
+        return stem.optionName();
       }
       if (value instanceof Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
@@ -314,6 +393,15 @@ public final class TrainingOptions {
     @Override
     public OptimizerKind convert(String value) {
       return enumOption("--optimizer", OptimizerKind.class, value);
+    }
+  }
+
+  /** {@code imagenet}, {@code no-pool} (or {@code nopool}), {@code s1}. */
+  public static final class StemConverter implements ITypeConverter<ResNet18.Stem> {
+    @Override
+    public ResNet18.Stem convert(String value) {
+      return enumOption("--stem", ResNet18.Stem.class, value.replace('-', '_').replace("NOPOOL", "NO_POOL")
+          .replace("nopool", "no_pool"));
     }
   }
 

@@ -80,14 +80,22 @@ public final class TrainingRun {
     }
     Checkpoint checkpoint = new Checkpoint(o.output);
     Checkpoint.State resumed = resumedState(checkpoint);
+    FerPlusLabels votes = o.softTargets == null ? null
+        : FerPlusLabels.read(o.ferPlus != null ? o.ferPlus : o.data.resolveSibling("fer2013new.csv"));
     FaceDatasets.TrainValidation data = limited(FaceDatasets.trainValidation(o.data, o.classes, o.trainUsage,
-        o.valUsage, o.valFraction, o.seed));
+        o.valUsage, o.valFraction, o.seed, votes));
     List<String> labels = data.train().classes();
     requireEveryClass(data.train(), "training");
     log.printf(Locale.ROOT, "data: %s; train %d (%s) %s, validation %d (%s) %s%n", o.data.getFileName(),
         data.train().size(), data.trainSource(), counts(data.train()), data.validation().size(),
         data.validationSource(), counts(data.validation()));
 
+    if (votes != null) {
+      log.printf(Locale.ROOT, "soft targets: FER+ votes (%s) for %d of %d training rows, weight %.2f; %s%n",
+          votes.file().getFileName(), data.train().distributionCount(), data.train().size(), o.softWeight,
+          FerCsvReader.lastAlignment().describe());
+    }
+    float[] logitAdjustment = logitAdjustment(data.train());
     CropSpec crop = cropSpec(data.train());
     ModelArtifact parent = o.initModel == null ? null : ModelArtifact.open(o.initModel);
     Normalisation normalisation = normalisation(resumed, parent, data.train());
@@ -110,12 +118,19 @@ public final class TrainingRun {
     }
 
     Engine.getInstance().setRandomSeed((int) o.seed);
-    try (Model model = Model.newInstance(o.name, Device.cpu())) {
-      ResNet18 net = new ResNet18(labels.size());
+    try (Model model = Model.newInstance(o.name, Device.cpu());
+        TeacherEnsemble teachers = o.teachers.isEmpty() ? null
+            : TeacherEnsemble.load(o.teachers, labels, o.inputSize, o.distillTemperature)) {
+      if (teachers != null) {
+        log.printf(Locale.ROOT, "distillation from %s: weight %.2f, temperature %.1f%n", teachers.names(),
+            o.distillWeight, o.distillTemperature);
+      }
+      ResNet18 net = new ResNet18(labels.size(), o.stem);
       Optimizer optimizer = optimizer(schedule, state.updates);
       MomentumSgd sgd = optimizer instanceof MomentumSgd m ? m : null;
       try (Trainer trainer = TrainingStep.newTrainer(model, net, optimizer)) {
-        TrainingStep trainingStep = new TrainingStep(trainer, optimizer);
+        TrainingStep trainingStep = new TrainingStep(trainer, optimizer, logitAdjustment, o.distillWeight,
+            o.distillTemperature);
         trainer.initialize(new Shape(o.batchSize, 1, o.inputSize, o.inputSize));
         if (resumed != null) {
           Checkpoint.loadWeights(net, checkpoint.lastWeights(), model.getNDManager());
@@ -130,7 +145,9 @@ public final class TrainingRun {
         int epochsThisRun = 0;
         boolean stoppedEarly = false;
         for (int epoch = state.epoch + 1; epoch <= o.epochs; epoch++) {
-          EpochStats stats = trainEpoch(trainer, trainingStep, data, encoder, schedule, state, epoch);
+          EpochStats stats = trainEpoch(trainer, trainingStep, data, encoder, normalisation, teachers, schedule, state,
+              epoch)
+              .withResidentMemory();
           boolean best = stats.valAccuracy() > state.bestAccuracy;
           if (best) {
             state.bestAccuracy = stats.valAccuracy();
@@ -144,6 +161,7 @@ public final class TrainingRun {
           state.history.add(stats);
           checkpoint.save(net, model.getNDManager(), state.toCheckpoint(schedule, normalisation, version,
               parentVersion, o.fingerprint()), best, sgd);
+
           log.println(stats.line(o.epochs, best));
           epochsThisRun++;
           if (o.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= o.earlyStoppingPatience) {
@@ -231,9 +249,10 @@ public final class TrainingRun {
     }
     if (parent != null) {
       ModelMetadata m = parent.metadata();
-      if (m.colour() != Colour.GREY || !ResNet18Architecture.NAME.equals(m.architecture())) {
+      if (m.colour() != Colour.GREY || !o.stem.architecture().equals(m.architecture())) {
         throw new IllegalArgumentException("--init-model " + o.initModel + " is " + m.architecture() + " "
-            + m.colour() + "; training continues grey resnet18 models only");
+            + m.colour() + "; this run trains grey " + o.stem.architecture() + " (--stem " + o.stem.optionName()
+            + ")");
       }
       return new Normalisation(m.mean()[0], m.std()[0]);
     }
@@ -254,8 +273,29 @@ public final class TrainingRun {
     };
   }
 
+  /**
+   * {@code tau * log(share of class c)} for the logit-adjusted loss, or null when
+   * {@code --class-balance} is off.
+   */
+  private float[] logitAdjustment(LabelledFaces train) {
+    if (o.classBalance <= 0) {
+      return null;
+    }
+    int[] counts = train.classCounts();
+    float[] adjustment = new float[counts.length];
+    StringBuilder s = new StringBuilder();
+    for (int c = 0; c < counts.length; c++) {
+      adjustment[c] = (float) (o.classBalance * Math.log((double) counts[c] / train.size()));
+      s.append(c == 0 ? "" : ", ").append(train.classes().get(c)).append(String.format(Locale.ROOT, " %+.2f",
+          adjustment[c]));
+    }
+    log.println("class balance: logits inside the loss adjusted by " + s);
+    return adjustment;
+  }
+
   private EpochStats trainEpoch(Trainer trainer, TrainingStep trainingStep, FaceDatasets.TrainValidation data,
-      InputEncoder encoder, LearningRateSchedule schedule, RunState state, int epoch) {
+      InputEncoder encoder, Normalisation normalisation, TeacherEnsemble teachers, LearningRateSchedule schedule,
+      RunState state, int epoch) {
     LabelledFaces train = data.train();
     int n = train.size();
     int classes = train.classes().size();
@@ -272,10 +312,11 @@ public final class TrainingRun {
         break; // batch normalisation cannot train on a single sample
       }
       TrainingBatch batch = TrainingBatch.prepare(train, order, first, b, encoder, o.augmentation(), o.seed, epoch,
-          o.labelSmoothing);
+          o.labelSmoothing, o.softTargets == null ? 0 : o.softWeight);
       int[] truth = batch.truth();
-      TrainingStep.Outcome step = trainingStep.run(batch.inputs(), new Shape(b, 1, encoder.size(), encoder.size()),
-          batch.targets(), classes);
+      Shape shape = new Shape(b, 1, encoder.size(), encoder.size());
+      float[] teacher = teachers == null ? null : teachers.probabilities(batch.inputs(), shape, normalisation);
+      TrainingStep.Outcome step = trainingStep.run(batch.inputs(), shape, batch.targets(), classes, teacher);
       lossSum += step.loss() * b;
       for (int i = 0; i < b; i++) {
         if (step.predicted()[i] == truth[i]) {
@@ -294,7 +335,7 @@ public final class TrainingRun {
     }
     Predictions.Score val = validate(trainer, data.validation(), encoder);
     return new EpochStats(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.confusion().accuracy(),
-        val.confusion().macroF1(), schedule.getNewValue(Math.max(0, state.updates - 1)), seconds, seen / seconds);
+        val.confusion().macroF1(), schedule.getNewValue(Math.max(0, state.updates - 1)), seconds, seen / seconds, 0);
   }
 
   private Predictions.Score validate(Trainer trainer, LabelledFaces validation, InputEncoder encoder) {
@@ -312,7 +353,7 @@ public final class TrainingRun {
     metrics.put("val_count", (double) score.confusion().count());
     metrics.put("best_epoch", (double) state.bestEpoch);
     metrics.put("epochs", (double) state.epoch);
-    return new ModelMetadata(ModelMetadata.FORMAT_VERSION, o.name, version, ResNet18Architecture.NAME, labels,
+    return new ModelMetadata(ModelMetadata.FORMAT_VERSION, o.name, version, o.stem.architecture(), labels,
         o.inputSize, o.inputSize, 1, Colour.GREY, new double[] {normalisation.mean()},
         new double[] {normalisation.std()}, crop, Instant.now().toString(), metrics, null, null, parentVersion);
   }

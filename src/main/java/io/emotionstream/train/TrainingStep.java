@@ -24,6 +24,9 @@ final class TrainingStep {
 
   private final Trainer trainer;
   private final MomentumSgd sgd;
+  private final float[] logitAdjustment;
+  private final float distillWeight;
+  private final float temperature;
   private final StepTimes times = new StepTimes();
 
   /** Mean loss of the batch and the predicted class of each sample. */
@@ -34,8 +37,23 @@ final class TrainingStep {
    * @param optimizer the trainer's optimiser
    */
   TrainingStep(Trainer trainer, Optimizer optimizer) {
+    this(trainer, optimizer, null, 0, 1);
+  }
+
+  /**
+   * @param logitAdjustment added to the logits inside the loss only (logit adjustment for class
+   *     imbalance: {@code tau * log(prior)} per class), or null
+   * @param distillWeight weight of the distillation term when a step is given teacher probabilities:
+   *     the loss is {@code (1 - w) * CE(target) + w * T^2 * CE(softmax(logits / T), teacher)}
+   * @param temperature {@code T} of that term (the teachers' probabilities are made at the same T)
+   */
+  TrainingStep(Trainer trainer, Optimizer optimizer, float[] logitAdjustment, float distillWeight,
+      float temperature) {
     this.trainer = trainer;
     this.sgd = optimizer instanceof MomentumSgd m ? m : null;
+    this.logitAdjustment = logitAdjustment == null ? null : logitAdjustment.clone();
+    this.distillWeight = distillWeight;
+    this.temperature = temperature;
   }
 
   /**
@@ -66,6 +84,14 @@ final class TrainingStep {
    * @param targets {@code batch x classes} target probabilities
    */
   Outcome run(float[] inputs, Shape inputShape, float[] targets, int classes) {
+    return run(inputs, inputShape, targets, classes, null);
+  }
+
+  /**
+   * @param teacher {@code batch x classes} probabilities of the teachers at the distillation
+   *     temperature, or null
+   */
+  Outcome run(float[] inputs, Shape inputShape, float[] targets, int classes, float[] teacher) {
     long batch = inputShape.get(0);
     long[] t = new long[6];
     t[0] = System.nanoTime();
@@ -75,7 +101,15 @@ final class TrainingStep {
       NDArray y = manager.create(targets, new Shape(batch, classes));
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-        NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+        NDArray adjusted = logitAdjustment == null ? logits
+            : logits.add(manager.create(logitAdjustment, new Shape(1, classes)));
+        NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(adjusted));
+        if (teacher != null && distillWeight > 0) {
+          NDArray soft = manager.create(teacher, new Shape(batch, classes));
+          NDArray distill = logits.div(temperature).logSoftmax(1).mul(soft).sum(new int[] {1}).neg().mean()
+              .mul(temperature * temperature);
+          loss = loss.mul(1 - distillWeight).add(distill.mul(distillWeight));
+        }
         t[1] = System.nanoTime();
         collector.backward(loss);
         t[2] = System.nanoTime();

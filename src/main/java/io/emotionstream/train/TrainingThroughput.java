@@ -42,16 +42,19 @@ public final class TrainingThroughput {
   /** On one fixed random batch (no data pipeline). */
   public static Map<String, Object> measure(int inputSize, int batchSize, int classes,
       TrainingOptions.OptimizerKind optimizerKind, int warmupSteps, int steps, int repeats) {
-    return measure(inputSize, batchSize, classes, optimizerKind, warmupSteps, steps, repeats, false);
+    return measure(inputSize, batchSize, classes, optimizerKind, warmupSteps, steps, repeats, false,
+        ResNet18.Stem.IMAGENET);
   }
 
   /**
    * @param pipeline whether each step first augments and encodes its batch
+   * @param stem the network's stem
    * @return {@code images_per_second} and {@code ms_per_step} (medians), every repeat's images/s,
    *     milliseconds per step of each phase, and the settings and environment that affect the figure
    */
   public static Map<String, Object> measure(int inputSize, int batchSize, int classes,
-      TrainingOptions.OptimizerKind optimizerKind, int warmupSteps, int steps, int repeats, boolean pipeline) {
+      TrainingOptions.OptimizerKind optimizerKind, int warmupSteps, int steps, int repeats, boolean pipeline,
+      ResNet18.Stem stem) {
     Optimizer optimizer = optimizerKind == TrainingOptions.OptimizerKind.SGD
         ? new MomentumSgd(Tracker.fixed(0.01f), 0.9f, 5e-4f, 0)
         : Optimizer.adamW().optLearningRateTracker(Tracker.fixed(0.001f)).build();
@@ -74,7 +77,7 @@ public final class TrainingThroughput {
     double[] threadCpuMillis = new double[repeats];
     StepTimes times;
     try (Model model = Model.newInstance("throughput", Device.cpu());
-        Trainer trainer = TrainingStep.newTrainer(model, new ResNet18(classes), optimizer)) {
+        Trainer trainer = TrainingStep.newTrainer(model, new ResNet18(classes, stem), optimizer)) {
       trainer.initialize(shape);
       TrainingStep step = new TrainingStep(trainer, optimizer);
       times = step.times();
@@ -101,6 +104,7 @@ public final class TrainingThroughput {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("input_size", inputSize);
     out.put("batch_size", batchSize);
+    out.put("stem", stem.optionName());
     out.put("optimizer", optimizerKind.name().toLowerCase(java.util.Locale.ROOT));
     out.put("pipeline", pipeline);
     out.put("images_per_second", ConfusionMatrix.round(median));

@@ -85,6 +85,44 @@ class FoldedResNet18Test {
     assertSameProbabilities(artifact, inputs, "sample faces");
   }
 
+  /** Each stem folds to a network with the trained one's outputs (random weights and statistics). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(ResNet18.Stem.class)
+  void everyStemFoldsToTheSameOutputs(ResNet18.Stem stem) {
+    Random random = new Random(11);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      ResNet18 net = new ResNet18(7, stem);
+      net.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 48, 48));
+      for (Pair<String, Parameter> p : net.getParameters()) {
+        NDArray a = p.getValue().getArray();
+        float[] v = new float[(int) a.size()];
+        boolean variance = p.getKey().toLowerCase(java.util.Locale.ROOT).replace("_", "").endsWith("runningvar");
+        for (int i = 0; i < v.length; i++) {
+          v[i] = variance ? 0.5f + random.nextFloat() : (float) (random.nextGaussian() * 0.1);
+        }
+        a.set(v);
+      }
+      Block folded = FoldedResNet18.fold(net, 1, manager);
+      for (int batch : new int[] {1, 3}) {
+        float[] x = new float[batch * 48 * 48];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = random.nextFloat() * 4 - 2;
+        }
+        try (NDManager scope = manager.newSubManager()) {
+          NDArray in = scope.create(x, new Shape(batch, 1, 48, 48));
+          float[] expected = net.forward(new ParameterStore(scope, false), new NDList(in), false)
+              .singletonOrThrow().toFloatArray();
+          float[] actual = folded.forward(new ParameterStore(scope, false), new NDList(in), false)
+              .singletonOrThrow().toFloatArray();
+          assertEquals(batch * 7, actual.length);
+          for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-3 + 1e-3 * Math.abs(expected[i]), stem + " batch " + batch + " output " + i);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void refusesAnInputWithOtherChannels() {
     ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();

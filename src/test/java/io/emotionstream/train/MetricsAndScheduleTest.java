@@ -80,7 +80,7 @@ class MetricsAndScheduleTest {
     for (int i = 0; i < p.length; i++) {
       assertEquals(p[i] & 0xff, out[i], 1e-3, "pixel " + i);
     }
-    encoder.encode(image, new Augmentation.Draw(0, 0, true, 0, 1, 0, 1), out, 0);
+    encoder.encode(image, new Augmentation.Draw(0, 0, true, 0, 1, 0, 1, null), out, 0);
     assertEquals(47 * 5, out[0], 1e-3);
     assertEquals(0, out[47], 1e-3);
 

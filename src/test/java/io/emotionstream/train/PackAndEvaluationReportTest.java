@@ -71,8 +71,8 @@ class PackAndEvaluationReportTest {
     assertTrue(provenance.contains(TRAIN_COMMAND) && provenance.contains(f16.metadata().weightsSha256())
         && provenance.contains("models pack"), provenance);
 
-    ModelEvaluation.Result a = ModelEvaluation.evaluate(f32, csv, "PublicTest", null, 64, false, null);
-    ModelEvaluation.Result b = ModelEvaluation.evaluate(f16, csv, "PublicTest", null, 64, false, null);
+    ModelEvaluation.Result a = ModelEvaluation.evaluate(f32, csv, "PublicTest", null, 64, io.emotionstream.emotion.TestTimeAugmentation.NONE, null);
+    ModelEvaluation.Result b = ModelEvaluation.evaluate(f16, csv, "PublicTest", null, 64, io.emotionstream.emotion.TestTimeAugmentation.NONE, null);
     double maxDiff = 0;
     for (int i = 0; i < a.logits().length; i++) {
       for (int c = 0; c < a.logits()[i].length; c++) {
@@ -175,7 +175,7 @@ class PackAndEvaluationReportTest {
     Path shorter = tmp.resolve("short.csv");
     Files.write(shorter, lines);
     DatasetException e = assertThrows(DatasetException.class, () -> ModelEvaluation.evaluate(
-        ModelArtifact.open(run.resolve("model")), csv, "PublicTest", null, 64, false, FerPlusLabels.read(shorter)));
+        ModelArtifact.open(run.resolve("model")), csv, "PublicTest", null, 64, io.emotionstream.emotion.TestTimeAugmentation.NONE, FerPlusLabels.read(shorter)));
     assertTrue(e.getMessage().contains(csv.toString()) && e.getMessage().contains(shorter.toString()), e.getMessage());
   }
 

@@ -23,7 +23,9 @@ class TrainingThroughputTest {
 
   @Test
   void pipelineTimesEachPhaseOfTheSgdStep() {
-    Map<String, Object> r = TrainingThroughput.measure(32, 4, 3, TrainingOptions.OptimizerKind.SGD, 1, 2, 1, true);
+    Map<String, Object> r = TrainingThroughput.measure(32, 4, 3, TrainingOptions.OptimizerKind.SGD, 1, 2, 1, true,
+        io.emotionstream.emotion.ResNet18.Stem.NO_POOL);
+    assertEquals("no-pool", r.get("stem"));
     assertEquals(true, r.get("pipeline"));
     Map<?, ?> phases = (Map<?, ?>) r.get("phases_ms_per_step");
     for (String phase : List.of("prepare", "forward", "backward", "update", "total")) {
