@@ -57,8 +57,13 @@ public final class BenchDetectCommand implements Callable<Integer> {
   @Option(names = "--image", description = "photo to cut frames from (default: face-api's demo/sample1.jpg)")
   Path image;
 
+  @Option(names = "--save-frames", paramLabel = "DIR",
+      description = "also write each timed frame as DIR/WxH.png (lossless), for a reference implementation to time "
+          + "the same pixels")
+  Path saveFrames;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     if (threads != null) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     }
@@ -87,6 +92,11 @@ public final class BenchDetectCommand implements Callable<Integer> {
             int w = Integer.parseInt(wh[0].trim());
             int h = Integer.parseInt(wh[1].trim());
             try (Mat frame = frame(source, w, h)) {
+              if (saveFrames != null) {
+                java.nio.file.Files.createDirectories(saveFrames);
+                org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(saveFrames.resolve(w + "x" + h + ".png").toString(),
+                    frame);
+              }
               int faces = 0;
               for (int i = 0; i < warmup; i++) {
                 faces = detector.detect(frame).size();
