@@ -37,7 +37,8 @@ source "$root/scripts/bench-env.sh"
 label() {
   local h
   h="$(git -C "$1" log -1 --format=%h 2>/dev/null)" || { echo "ours@$(basename "$1")"; return; }
-  git -C "$1" diff --quiet HEAD 2>/dev/null && echo "ours@$h" || echo "ours@$h+changes"
+  # uncommitted changes to the code (not to documents) make another side
+  git -C "$1" diff --quiet HEAD -- src pom.xml 2>/dev/null && echo "ours@$h" || echo "ours@$h+changes"
 }
 
 frames="$bench_logs/frames"

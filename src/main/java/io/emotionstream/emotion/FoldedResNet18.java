@@ -132,8 +132,8 @@ final class FoldedResNet18 extends AbstractBlock {
    * see {@link FoldedConv#applyPlain}); otherwise the eager path stays, with a warning.
    */
   private void prepack(int height, int width, NDManager manager) {
-    if (!PrepackedConvolution.available()) {
-      return;
+    if (!Device.cpu().equals(manager.getDevice()) || !PrepackedConvolution.available()) {
+      return; // oneDNN is libtorch's CPU backend; GPUs keep the eager path
     }
     Prepacked candidate = new Prepacked(height, width, stem.pack(inputChannels, height, width, PACK_BATCH));
     long h = stem.outputSide(height);
