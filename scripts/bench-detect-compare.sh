@@ -67,7 +67,7 @@ run_side() {
   printf '%s\n' "$json" | tail -1 | /usr/bin/python3 -c '
 import json, sys
 for c in json.load(sys.stdin)["results"]:
-    print(sys.argv[1], f"{c[\"width\"]}x{c[\"height\"]}", c["minFace"], c["medianMs"])' "$name"
+    print(sys.argv[1], "%dx%d" % (c["width"], c["height"]), c["minFace"], c["medianMs"])' "$name"
 }
 
 rows=""
