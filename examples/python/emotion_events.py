@@ -90,6 +90,7 @@ class EmbeddedDecoder:
         self.topic = schemas_topic
         self.readers = reader_schemas
         self.by_fingerprint = {}
+        self.missed = {}
 
     def refresh(self):
         """Reads the schemas topic to its end."""
@@ -106,9 +107,12 @@ class EmbeddedDecoder:
         if value is None or len(value) < 10 or value[:2] != SINGLE_OBJECT_MAGIC:
             raise DecodeError(f"{where}: not Avro single-object encoded")
         fingerprint = value[2:10].hex()
-        if fingerprint not in self.by_fingerprint:
+        # a writer publishes its schema just before its first record: reread the topic for a new
+        # fingerprint, and for one it did not hold only every few seconds
+        if fingerprint not in self.by_fingerprint and time.monotonic() - self.missed.get(fingerprint, -1e9) > 5:
             self.refresh()
         if fingerprint not in self.by_fingerprint:
+            self.missed[fingerprint] = time.monotonic()
             raise DecodeError(f"{where}: schema fingerprint {fingerprint} is not on the schemas topic {self.topic}")
         return _resolve(self.by_fingerprint[fingerprint], self.readers, value[10:], where)
 
