@@ -34,7 +34,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class EmotionTopology {
 
   /**
-   * Name of the store behind {@code /api/stats}: key {@link #statsKey} (camera id and window start),
+   * Name of the store behind {@code /api/stats}: key the camera id and window start ({@link #statsKeyRange}),
    * value the window's counts so far (open windows) or final (closed ones, kept for
    * {@code stats.store-retention-minutes}).
    */
@@ -42,11 +42,6 @@ public final class EmotionTopology {
 
   /** Window length, grace period and store retention of the window counts ({@code stats.*}). */
   public record StatsWindows(Duration size, Duration grace, Duration retention) {}
-
-  /** The store key of a camera's window starting at {@code windowStart} (epoch ms). */
-  public static String statsKey(String camera, long windowStart) {
-    return CameraWindows.key(camera, windowStart);
-  }
 
   /** The first and last store key of a camera's windows, for range queries. */
   public static String[] statsKeyRange(String camera) {
