@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -25,6 +26,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * classify. Thread-safe when its detector and classifier are. Face pixels never leave this class.
  */
 public final class FrameAnalyzer {
+
+  /**
+   * The frame tag naming the zone of its site the camera watches (set by the ingest service); events
+   * carry it as {@code zone}, beside all the frame's tags.
+   */
+  public static final String ZONE_TAG = "zone";
 
   private final FaceDetector detector;
   private final FaceCropping cropping;
@@ -184,6 +191,8 @@ public final class FrameAnalyzer {
         .setProcessingTimeMs(processingMs)
         .setLatencyMs(now.toEpochMilli() - since.toEpochMilli())
         .setSiteId(frame.getSiteId())
+        .setZone(frame.getTags() == null ? null : frame.getTags().get(ZONE_TAG))
+        .setTags(frame.getTags() == null ? new HashMap<>() : new HashMap<>(frame.getTags()))
         .build();
   }
 

@@ -47,8 +47,10 @@ public final class ModelReleases {
     ensureTopic(settings);
     Map<String, Object> config = settings.kafkaClientConfig();
     config.put(ProducerConfig.ACKS_CONFIG, "all");
+    AvroSerdes serdes = AvroSerdes.from(settings);
+    serdes.declareWriters(Map.of(settings.string("topic.model-releases"), ModelRelease.class));
     try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(config, new StringSerializer(),
-        AvroSerdes.from(settings).serde(ModelRelease.class).serializer())) {
+        serdes.serde(ModelRelease.class).serializer())) {
       producer.send(new ProducerRecord<>(settings.string("topic.model-releases"), release.getModelName(), release)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -14,12 +14,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Interactive query of the per-camera emotion counts. A camera whose partition lives on another
@@ -46,20 +44,23 @@ final class StatsQuery {
     KafkaStreams streams = processor.streams();
     Instant to = Instant.now();
     Instant from = to.minusSeconds(60L * minutes);
-    ReadOnlyWindowStore<String, EmotionStats> store;
+    ReadOnlyKeyValueStore<String, EmotionStats> store;
     try {
       store = streams.store(StoreQueryParameters.fromNameAndType(EmotionTopology.STATS_STORE,
-          QueryableStoreTypes.windowStore()));
+          QueryableStoreTypes.keyValueStore()));
     } catch (InvalidStateStoreException e) {
       return new Answer(503, JSON.createObjectNode().put("error", "store not ready: " + e.getMessage()), null);
     }
     ArrayNode windows = JSON.createArrayNode();
+    long fromMs = from.toEpochMilli();
+    long toMs = to.toEpochMilli();
     if (camera != null) {
       KeyQueryMetadata owner = streams.queryMetadataForKey(EmotionTopology.STATS_STORE, camera,
           Serdes.String().serializer());
       HostInfo active = owner == null ? null : owner.activeHost();
-      try (WindowStoreIterator<EmotionStats> it = store.fetch(camera, from, to)) {
-        it.forEachRemaining(kv -> windows.add(json(camera, kv.key, kv.value)));
+      String[] range = EmotionTopology.statsKeyRange(camera);
+      try (KeyValueIterator<String, EmotionStats> it = store.range(range[0], range[1])) {
+        it.forEachRemaining(kv -> add(windows, kv.value, fromMs, toMs));
       }
       String self = status.advertisedAddress();
       boolean elsewhere = active != null && active.port() > 0 && self != null
@@ -68,8 +69,8 @@ final class StatsQuery {
         return new Answer(307, null, active.host() + ":" + active.port());
       }
     } else {
-      try (KeyValueIterator<Windowed<String>, EmotionStats> it = store.fetchAll(from, to)) {
-        it.forEachRemaining(kv -> windows.add(json(kv.key.key(), kv.key.window().start(), kv.value)));
+      try (KeyValueIterator<String, EmotionStats> it = store.all()) {
+        it.forEachRemaining(kv -> add(windows, kv.value, fromMs, toMs));
       }
     }
     ObjectNode body = JSON.createObjectNode();
@@ -77,15 +78,33 @@ final class StatsQuery {
     return new Answer(200, body, null);
   }
 
-  private static ObjectNode json(String camera, long windowStart, EmotionStats stats) {
+  /** Adds the window when it starts within [from, to]. */
+  private static void add(ArrayNode windows, EmotionStats stats, long from, long to) {
+    long start = stats.getWindowStart().toEpochMilli();
+    if (start >= from && start <= to) {
+      windows.add(json(stats));
+    }
+  }
+
+  private static ObjectNode json(EmotionStats stats) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("cameraId", camera);
-    o.put("windowStart", Instant.ofEpochMilli(windowStart).toString());
+    o.put("cameraId", stats.getCameraId());
+    if (stats.getSiteId() != null) {
+      o.put("siteId", stats.getSiteId());
+    }
+    if (stats.getZone() != null) {
+      o.put("zone", stats.getZone());
+    }
+    o.put("windowStart", stats.getWindowStart().toString());
+    o.put("windowEnd", stats.getWindowEnd().toString());
     o.put("faces", stats.getFaces());
     ObjectNode counts = o.putObject("counts");
     for (Map.Entry<String, Long> e : new TreeMap<>(stats.getCounts()).entrySet()) {
       counts.put(e.getKey(), e.getValue());
     }
+    o.put("uniqueTracks", stats.getUniqueTracks());
+    o.put("framesAnalysed", stats.getFramesAnalysed());
+    o.put("framesShed", stats.getFramesShed());
     if (stats.getModelVersion() != null) {
       o.put("modelVersion", stats.getModelVersion());
     }

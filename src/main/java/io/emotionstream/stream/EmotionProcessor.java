@@ -14,11 +14,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -37,6 +40,7 @@ public final class EmotionProcessor implements AutoCloseable {
 
   private final Settings settings;
   private final Topics topics;
+  private final AvroSerdes serdes;
   private final KafkaStreams streams;
   private final FrameStats stats;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -52,15 +56,13 @@ public final class EmotionProcessor implements AutoCloseable {
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
     this.settings = settings;
     this.topics = Topics.from(settings);
-    AvroSerdes serdes = AvroSerdes.from(settings);
+    this.serdes = AvroSerdes.from(settings);
     this.stats = new FrameStats(registry);
     Properties streamsConfig = StreamsProperties.from(settings, stats);
     Topology topology = EmotionTopology.build(topics,
         new EmotionTopology.TopologySerdes(serdes.serde(CameraFrame.class), serdes.serde(FaceEmotion.class),
             serdes.serde(EmotionStats.class), serdes.serde(FaceTrack.class)),
-        Duration.ofSeconds(settings.longValue("stats.window-seconds")),
-        Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats, TrackSettings.from(settings),
-        streamsConfig);
+        statsWindows(settings), analyzer, stats, TrackSettings.from(settings), streamsConfig);
     // a dead letter must fit the dead-letter topic as it is, which may predate this instance (a topic
     // that does not exist yet is created by start() with the record limit)
     int recordLimit = RecordSizes.recordLimit(settings);
@@ -88,12 +90,43 @@ public final class EmotionProcessor implements AutoCloseable {
     });
   }
 
-  /** Creates the missing topics when {@code topics.create} is on, then starts the streams. */
+  /**
+   * Creates the missing topics when {@code topics.create} is on, declares the schemas of the
+   * topics it writes (refused when one breaks {@code schema.compatibility}: nothing is written then),
+   * then starts the streams.
+   *
+   * @throws io.emotionstream.kafka.serde.IncompatibleSchemaException naming the topic, schema and subject
+   */
   public void start() {
     if (settings.bool("topics.create")) {
       TopicCreator.ensure(settings, topics);
     }
+    serdes.declareWriters(writtenTypes(topics));
     streams.start();
+  }
+
+  /** {@code stats.window-seconds}, {@code stats.grace-seconds}, {@code stats.store-retention-minutes}. */
+  public static EmotionTopology.StatsWindows statsWindows(Settings settings) {
+    long size = settings.longValue("stats.window-seconds");
+    long grace = settings.longValue("stats.grace-seconds");
+    long retention = settings.longValue("stats.store-retention-minutes");
+    if (size <= 0 || grace < 0 || retention < 0) {
+      throw new IllegalArgumentException("settings 'stats.window-seconds' (" + size + ", from "
+          + settings.source("stats.window-seconds") + ") must be positive, 'stats.grace-seconds' (" + grace + ", from "
+          + settings.source("stats.grace-seconds") + ") and 'stats.store-retention-minutes' (" + retention + ", from "
+          + settings.source("stats.store-retention-minutes") + ") not negative");
+    }
+    return new EmotionTopology.StatsWindows(Duration.ofSeconds(size), Duration.ofSeconds(grace),
+        Duration.ofMinutes(retention));
+  }
+
+  /** The value type of each topic the processor writes (the dead-letter topic keeps the original bytes). */
+  public static Map<String, Class<? extends SpecificRecord>> writtenTypes(Topics topics) {
+    Map<String, Class<? extends SpecificRecord>> types = new LinkedHashMap<>();
+    types.put(topics.events(), FaceEmotion.class);
+    types.put(topics.tracks(), FaceTrack.class);
+    types.put(topics.stats(), EmotionStats.class);
+    return types;
   }
 
   /** Waits until the instance is RUNNING (partitions assigned). */

@@ -14,32 +14,39 @@ import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * {@code frames topic -> analyze (decode, detect, crop, classify) -> events topic}, keyed by camera
  * id end to end so that each camera's events keep the order of its frames; and, for dashboards,
- * per-camera emotion counts per time window to the stats topic and a queryable store. Frames
+ * per-camera emotion counts per time window of each camera's own time ({@link CameraWindows}), one
+ * final record per camera and window to the stats topic, and a queryable store. Frames
  * older than {@code frame.max-age-ms} are shed ({@link FrameShedder}) and counted in those
  * windows. Rejected records go to the dead-letter topic through {@link DeadLetterHandler},
  * configured in {@link StreamsProperties}.
  */
 public final class EmotionTopology {
 
-  /** Name of the window store behind {@code /api/stats}. */
-  public static final String STATS_STORE = "emotion-stats-store";
+  /**
+   * Name of the store behind {@code /api/stats}: key the camera id and window start ({@link #statsKeyRange}),
+   * value the window's counts so far (open windows) or final (closed ones, kept for
+   * {@code stats.store-retention-minutes}).
+   */
+  public static final String STATS_STORE = CameraWindows.WINDOWS;
+
+  /** Window length, grace period and store retention of the window counts ({@code stats.*}). */
+  public record StatsWindows(Duration size, Duration grace, Duration retention) {}
+
+  /** The first and last store key of a camera's windows, for range queries. */
+  public static String[] statsKeyRange(String camera) {
+    return CameraWindows.range(camera);
+  }
 
   private EmotionTopology() {}
 
@@ -48,7 +55,7 @@ public final class EmotionTopology {
       Serde<FaceTrack> tracks) {}
 
   /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
-  public static Topology build(Topics topics, TopologySerdes serdes, Duration window, Duration grace,
+  public static Topology build(Topics topics, TopologySerdes serdes, StatsWindows statsWindows,
       FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, Properties streamsConfig) {
     Object skew = streamsConfig.get(FrameProcessor.MAX_CLOCK_SKEW_CONFIG);
     long maxClockSkew = skew == null ? Long.MAX_VALUE : Long.parseLong(skew.toString());
@@ -71,21 +78,28 @@ public final class EmotionTopology {
         .filter((camera, out) -> out instanceof FaceEmotion, Named.as("events-only"))
         .mapValues(out -> (FaceEmotion) out, Named.as("as-event"));
     events.to(topics.events(), Produced.with(Serdes.String(), serdes.events()).withName("face-emotions"));
-    // one tally per frame (faces per label, analysed or shed), so that the window counts also say
-    // how many of a camera's frames were looked at; it replaced the per-face "by-camera"
-    // repartition topic, which an upgraded application no longer reads (it can be deleted)
-    analysed.filter((camera, out) -> out instanceof EmotionStats, Named.as("tallies-only"))
+    // one tally per frame (faces per label, analysed or shed, at the frame's time) into per-camera
+    // windows on each camera's own time; a window leaves once, final (CameraWindows)
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CameraWindows.WINDOWS),
+        Serdes.String(), new SingleObjectAvroSerde<>(EmotionStats.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CameraWindows.CLOCKS),
+        Serdes.String(), Serdes.Long()));
+    KStream<String, EmotionStats> finalWindows = analysed
+        .filter((camera, out) -> out instanceof EmotionStats, Named.as("tallies-only"))
         .mapValues(out -> (EmotionStats) out, Named.as("as-tally"))
-        .groupByKey(Grouped.with("frames-by-camera", Serdes.String(), serdes.stats()))
-        .windowedBy(TimeWindows.ofSizeAndGrace(window, grace))
-        .aggregate(EmotionStatsAggregator::empty, EmotionStatsAggregator::add, Named.as("count-emotions"),
-            Materialized.<String, EmotionStats, WindowStore<Bytes, byte[]>>as(STATS_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(serdes.stats()))
-        .toStream(Named.as("window-counts"))
-        .map((key, value) -> KeyValue.pair(key.key(), EmotionStats.newBuilder(value)
-            .setWindowStart(key.window().startTime()).setWindowEnd(key.window().endTime()).build()),
-            Named.as("stamp-window"))
+        .process(() -> new CameraWindows(statsWindows.size(), statsWindows.grace(), statsWindows.retention(), stats),
+            Named.as("count-emotions"), CameraWindows.WINDOWS, CameraWindows.CLOCKS);
+    windowCountsOut(finalWindows)
         .to(topics.stats(), Produced.with(Serdes.String(), serdes.stats()).withName("emotion-stats"));
     return builder.build();
+  }
+
+  /**
+   * The one place the final window counts pass on their way to the stats topic (key: camera id, one
+   * record per camera and window): a step that must see or change every window record before it
+   * leaves (a policy filter) goes here.
+   */
+  private static KStream<String, EmotionStats> windowCountsOut(KStream<String, EmotionStats> finalWindows) {
+    return finalWindows;
   }
 }

@@ -80,16 +80,18 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     if (frame == null) {
       throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + record.key() + " has no value");
     }
+    // the frame's time: its capture time, unless the camera's clock is off (then the record's timestamp);
+    // also the time of its tally, which the window counts follow (CameraWindows)
+    Instant since = latencyOrigin(frame, record.timestamp());
     String shed = shedder.shedReason(frame, record.timestamp());
     if (shed != null) {
       stats.recordShed(frame.getCameraId(), shed);
-      context.forward(record.withKey(frame.getCameraId()).withValue(EmotionStatsAggregator.shed(frame.getCameraId())));
+      context.forward(new Record<String, SpecificRecord>(frame.getCameraId(), EmotionStatsAggregator.shed(frame),
+          since.toEpochMilli(), record.headers()));
       return;
     }
     FrameResult result;
     // between full searches, only the faces this camera's tracks expect are looked for
-    // the frame's time: its capture time, unless the camera's clock is off (then the record's timestamp)
-    Instant since = latencyOrigin(frame, record.timestamp());
     List<FaceRegion> plan = tracks == null ? null : tracks.searchPlan(frame.getCameraId(), since);
     try {
       result = analyzer.analyze(frame, since, plan);
@@ -110,8 +112,8 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     for (FaceEmotion event : events) {
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));
     }
-    context.forward(record.withKey(frame.getCameraId())
-        .withValue(EmotionStatsAggregator.analysed(frame.getCameraId(), events)));
+    context.forward(new Record<String, SpecificRecord>(frame.getCameraId(), EmotionStatsAggregator.analysed(frame, events),
+        since.toEpochMilli(), record.headers()));
     stats.recordFrame(result);
   }
 

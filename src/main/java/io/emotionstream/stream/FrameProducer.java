@@ -20,7 +20,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends {@link CameraFrame}s to the frames topic, keyed by camera id, in the configured wire format. */
+/**
+ * Sends {@link CameraFrame}s to the frames topic, keyed by camera id, in the configured wire format;
+ * declares the frame schema when it is made ({@link AvroSerdes#declareWriters}).
+ */
 public final class FrameProducer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrameProducer.class);
@@ -37,8 +40,10 @@ public final class FrameProducer implements AutoCloseable {
     config.putAll(RecordSizes.producer(settings));
     config.putAll(settings.kafkaClientConfig());
     AvroSerdes serdes = AvroSerdes.from(settings);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), serdes.serde(CameraFrame.class).serializer());
     this.topic = settings.string("topic.frames");
+    // the frame schema is declared before the first frame: refused here when it breaks schema.compatibility
+    serdes.declareWriters(Map.of(topic, CameraFrame.class));
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), serdes.serde(CameraFrame.class).serializer());
   }
 
   public static CameraFrame frame(String cameraId, long sequence, EncodedImage image, Instant captureTime,

@@ -107,6 +107,25 @@ public final class FrameStats {
         .tag("camera", camera).tag("reason", reason).register(registry)).increment();
   }
 
+  /**
+   * A frame whose window of the counts had closed (it came more than the grace period after its
+   * camera's time): its events were sent, the window counts miss it.
+   */
+  void recordLateForWindow(String camera) {
+    lateCounter(camera).increment();
+  }
+
+  private Counter lateCounter(String camera) {
+    return Counter.builder("emotionstream.stats.late.frames")
+        .description("frames not in the window counts because their window had closed (later than stats.grace-seconds)")
+        .tag("camera", String.valueOf(camera)).register(registry);
+  }
+
+  /** Frames of {@code camera} that came after their window of the counts had closed. */
+  public long framesLateForWindow(String camera) {
+    return (long) lateCounter(camera).count();
+  }
+
   void recordDeadLetter(RejectReason reason) {
     deadLettered.get(reason).increment();
   }

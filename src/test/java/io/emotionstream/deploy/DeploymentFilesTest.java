@@ -129,6 +129,12 @@ class DeploymentFilesTest {
     assertEquals(Settings.defaults().string("application.id"), trigger.path("metadata").path("consumerGroup").asText());
     assertEquals("compact", find(docs, "KafkaTopic", "model-releases").path("spec").path("config")
         .path("cleanup.policy").asText());
+    assertEquals("compact", find(docs, "KafkaTopic", Settings.defaults().string("topic.schemas")).path("spec")
+        .path("config").path("cleanup.policy").asText());
+    // site.properties leaves topic creation to Strimzi: every topic the processor uses must be there
+    for (String topic : io.emotionstream.kafka.Topics.from(Settings.defaults()).all()) {
+      assertEquals(topic, find(docs, "KafkaTopic", topic).path("metadata").path("name").asText());
+    }
 
     JsonNode trainer = find(docs, "Job", "trainer");
     assertEquals("train", container(trainer).path("args").get(0).asText());
