@@ -81,7 +81,7 @@ public final class TopicCreator {
       return retention.eventsMs();
     } else if (name.equals(topics.tracks())) {
       return retention.tracksMs();
-    } else if (name.equals(topics.stats())) {
+    } else if (name.equals(topics.stats()) || name.equals(topics.zoneStats())) {
       return retention.statsMs();
     } else if (name.equals(topics.audit())) {
       return retention.auditMs();

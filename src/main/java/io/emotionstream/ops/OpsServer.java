@@ -217,7 +217,7 @@ public final class OpsServer implements AutoCloseable {
   private void stats(HttpExchange exchange) throws IOException {
     Map<String, String> query = query(exchange.getRequestURI());
     int minutes = positiveInt(query, "minutes", 60, 7 * 24 * 60);
-    StatsQuery.Answer answer = stats.windows(query.get("camera"), minutes);
+    StatsQuery.Answer answer = stats.windows(query.get("camera"), query.get("zone"), minutes);
     if (answer.redirectTo() != null) {
       exchange.getResponseHeaders().add("Location", "http://" + answer.redirectTo() + exchange.getRequestURI());
       sendJson(exchange, 307, JSON.createObjectNode().put("owner", answer.redirectTo()));

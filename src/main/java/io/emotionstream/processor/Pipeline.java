@@ -41,7 +41,7 @@ public final class Pipeline implements AutoCloseable {
   private HotReloader reloader;
 
   private Pipeline(MtcnnDetector detector, int detectMaxSide, BatchingEmotionClassifier classifier,
-      FrameLimits limits, InferenceConfig inferenceConfig, MeterRegistry registry) {
+      FrameLimits limits, InferenceConfig inferenceConfig, MeterRegistry registry, double minConfidence) {
     this.detector = detector;
     this.classifier = classifier;
     this.inferenceConfig = inferenceConfig;
@@ -60,7 +60,7 @@ public final class Pipeline implements AutoCloseable {
     Gauge.builder("emotionstream.inference.batch.size.max", classifier,
         c -> c.runtime().batcher().stats().largestBatch()).description("largest batch so far").register(registry);
     this.analyzer = new FrameAnalyzer(new DownscalingDetector(detector, detectMaxSide), new FaceCropper()::crop,
-        classifier, limits, Clock.systemUTC());
+        classifier, limits, Clock.systemUTC(), minConfidence);
   }
 
   public static Pipeline open(Settings settings) {
@@ -78,11 +78,12 @@ public final class Pipeline implements AutoCloseable {
         cores, settings.string("cpu.cores", "auto"), settings.source("cpu.cores"), settings.threads("stream.threads"),
         detectWorkers, intraOp);
     try {
+      double minConfidence = minConfidence(settings);
       String dir = settings.string("model.dir", "");
       InferenceConfig inference = InferenceConfig.from(settings);
       BatchingEmotionClassifier classifier = EmotionClassifiers.open(dir, inference);
       Pipeline pipeline = new Pipeline(detector, settings.integer("detect.max-side"), classifier,
-          FrameLimits.from(settings), inference, registry);
+          FrameLimits.from(settings), inference, registry, minConfidence);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}", (System.nanoTime() - t0) / 1_000_000,
           detector.config().minFaceSize(), pipeline.modelInService());
       return pipeline;
@@ -90,6 +91,16 @@ public final class Pipeline implements AutoCloseable {
       detector.close();
       throw e;
     }
+  }
+
+  /** {@code emotion.min-confidence}: below it an event's label is an abstention. */
+  private static double minConfidence(Settings settings) {
+    double v = settings.decimal("emotion.min-confidence");
+    if (!(v >= 0 && v <= 1)) {
+      throw new IllegalArgumentException("setting 'emotion.min-confidence' = " + v + " from "
+          + settings.source("emotion.min-confidence") + " must lie between 0 and 1");
+    }
+    return v;
   }
 
   public FrameAnalyzer analyzer() {

@@ -45,7 +45,8 @@ final class EmotionStatsAggregator {
   static EmotionStats add(String camera, EmotionStats tally, EmotionStats stats) {
     Map<String, Long> counts = new HashMap<>(stats.getCounts());
     tally.getCounts().forEach((label, n) -> counts.merge(label, n, Long::sum));
-    EmotionStats.Builder out = EmotionStats.newBuilder(stats).setCameraId(camera)
+    // the camera of the tally: a zone's windows are keyed <camera>/<zone> and still name their camera
+    EmotionStats.Builder out = EmotionStats.newBuilder(stats).setCameraId(tally.getCameraId())
         .setFaces(stats.getFaces() + tally.getFaces()).setCounts(counts)
         .setFramesAnalysed(stats.getFramesAnalysed() + tally.getFramesAnalysed())
         .setFramesShed(stats.getFramesShed() + tally.getFramesShed());
