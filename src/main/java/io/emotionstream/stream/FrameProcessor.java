@@ -129,7 +129,7 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
       FrameTracks.Tracked tracked = tracks.track(frame.getCameraId(), since, events,
           context.currentSystemTimeMs());
       forwardEnded(tracked.ended(), record.timestamp());
-      events = tracked.events();
+      events = abstain(tracked.events(), analyzer.minConfidence());
       tracks.searched(frame.getCameraId(), plan, result.fullSearch(), events.size());
     }
     for (FaceEmotion event : events) {
@@ -150,6 +150,26 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
           .withValue(EmotionStatsAggregator.analysed(camera, inZone)));
     }
     stats.recordFrame(result);
+  }
+
+  /**
+   * The smoothed label abstains as the label does: {@link FrameAnalyzer#ABSTAIN} when the highest
+   * smoothed score is below the minimum confidence.
+   */
+  static List<FaceEmotion> abstain(List<FaceEmotion> events, double minConfidence) {
+    if (minConfidence <= 0) {
+      return events;
+    }
+    List<FaceEmotion> out = new ArrayList<>(events.size());
+    for (FaceEmotion e : events) {
+      float highest = 0;
+      for (var s : e.getSmoothedScores()) {
+        highest = Math.max(highest, s.getScore());
+      }
+      out.add(e.getSmoothedLabel() != null && highest < minConfidence
+          ? FaceEmotion.newBuilder(e).setSmoothedLabel(FrameAnalyzer.ABSTAIN).build() : e);
+    }
+    return out;
   }
 
   /** The key of a zone's window counts: {@code <camera id>/<zone>}. */
