@@ -38,7 +38,8 @@ public final class Operations implements AutoCloseable {
     OpsOptions options = port > 0 ? OpsOptions.from(settings) : null;
     feed = withFeed && port > 0 ? new EventFeed(settings) : null;
     try {
-      server = port > 0 ? OpsServer.start(options, registry, status, feed) : null;
+      server = port > 0 ? OpsServer.start(options, registry, status, feed,
+          new NoticePage(settings, status::cameraPolicies, status::labels)) : null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the operations HTTP port " + options.bindAddress() + ":" + port
           + " (settings ops.bind-address from " + settings.source("ops.bind-address") + ", ops.port from "

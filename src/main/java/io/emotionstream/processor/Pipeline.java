@@ -121,6 +121,11 @@ public final class Pipeline implements AutoCloseable {
     return reloader;
   }
 
+  /** The labels of the model in service, in output order. */
+  public java.util.List<String> labels() {
+    return java.util.List.copyOf(classifier.runtime().artifact().metadata().labels());
+  }
+
   /** Name and version of the model in service. */
   public String modelInService() {
     ModelMetadata m = classifier.runtime().artifact().metadata();

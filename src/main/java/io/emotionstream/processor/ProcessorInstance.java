@@ -68,6 +68,7 @@ public final class ProcessorInstance implements AutoCloseable {
     pipeline = Pipeline.open(settings, ops.registry());
     processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
     ops.status().model(pipeline::modelInService);
+    ops.status().labels(pipeline::labels);
     ops.status().processor(processor);
     return this;
   }
@@ -81,6 +82,11 @@ public final class ProcessorInstance implements AutoCloseable {
   public ProcessorInstance start() {
     if (pipeline == null) {
       load();
+    }
+    if (settings.string("notice.contact", "").isBlank()
+        && processor.cameraPolicies().get().all().stream().anyMatch(io.emotionstream.policy.CameraPolicy::analysed)) {
+      LOG.warn("notice.contact is empty: the notice page (/notice) cannot tell the people filmed whom to ask"
+          + " (EU AI Act Art. 50(3), GDPR Art. 13); set notice.controller and notice.contact");
     }
     audit = ProcessorAudit.open(settings);
     audit.started(processor.cameraPolicies().get(), pipeline.modelInService());
