@@ -35,6 +35,18 @@ class RetentionPolicyTest {
   }
 
   @Test
+  void theReadmeDocumentsEveryDefault() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    Settings defaults = Settings.defaults();
+    for (String key : RetentionPolicy.KEYS) {
+      java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| [^|]+ \\| `" + java.util.regex.Pattern.quote(key)
+          + "` \\| ([^|]+) \\|").matcher(readme);
+      assertTrue(row.find(), key + " has a row in the README's retention table");
+      assertEquals(RetentionPolicy.describe(defaults.longValue(key)), row.group(1).trim(), key);
+    }
+  }
+
+  @Test
   void describesDurationsInWords() {
     assertEquals("1 hour", RetentionPolicy.describe(3_600_000L));
     assertEquals("3 days", RetentionPolicy.describe(3L * 86_400_000L));
