@@ -65,19 +65,27 @@ public final class CameraFileWatcher implements Supplier<CameraPolicies>, AutoCl
    * @throws CameraFileException naming the file and the setting's source when it cannot be used
    */
   public static CameraFileWatcher from(Settings settings) {
-    String name = settings.string("cameras.file", "").trim();
     long reload = settings.longValue("cameras.reload-ms");
     if (reload < 100) {
       throw new IllegalArgumentException("setting 'cameras.reload-ms' = " + reload + " from "
           + settings.source("cameras.reload-ms") + " must be at least 100");
     }
-    Path file = name.isEmpty() ? null : locate(Path.of(name), Path.of("").toAbsolutePath(), installation());
+    Path file = file(settings);
     try {
       return new CameraFileWatcher(file, Duration.ofMillis(reload));
     } catch (CameraFileException e) {
       throw new CameraFileException(e.getMessage() + " (setting 'cameras.file' from " + settings.source("cameras.file")
           + ")", e);
     }
+  }
+
+  /**
+   * The camera file {@code cameras.file} names (relative: in the working directory, else in the
+   * installation directory), or null when the setting is empty.
+   */
+  public static Path file(Settings settings) {
+    String name = settings.string("cameras.file", "").trim();
+    return name.isEmpty() ? null : locate(Path.of(name), Path.of("").toAbsolutePath(), installation());
   }
 
   /** A relative file in the working directory if it is there, else in {@code home}. */
