@@ -19,7 +19,7 @@ class ArchitectureTest {
 
   /** Top to bottom, as in the README. */
   static final List<String> LAYERS = List.of("cli", "processor", "ops", "stream", "train", "analysis", "track", "emotion",
-      "model", "kafka", "inference", "frame", "detect", "torch", "weights", "config");
+      "model", "audit", "kafka", "inference", "frame", "detect", "torch", "weights", "policy", "config");
 
   private static JavaClasses classes;
 

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         ContactSheetCommand.class,
         DashboardCommand.class,
         ModelsCommand.class,
+        CamerasCommand.class,
+        AuditCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     })

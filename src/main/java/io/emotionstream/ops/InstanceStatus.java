@@ -20,6 +20,7 @@ public final class InstanceStatus {
 
   private volatile EmotionProcessor processor;
   private volatile Supplier<String> model = () -> null;
+  private volatile Supplier<java.util.List<String>> labels = java.util.List::of;
   private volatile String advertisedAddress;
   private volatile boolean dashboardOnly;
   private volatile String unavailable;
@@ -56,6 +57,22 @@ public final class InstanceStatus {
   /** @param model the name and version of the model in service, null while none is loaded */
   public void model(Supplier<String> model) {
     this.model = model;
+  }
+
+  /** @param labels the labels of the model in service, empty while none is loaded */
+  public void labels(Supplier<java.util.List<String>> labels) {
+    this.labels = labels;
+  }
+
+  /** The labels of the model in service (empty while none is loaded). */
+  public java.util.List<String> labels() {
+    return labels.get();
+  }
+
+  /** The camera policies in force, or none (no camera analysed) before the processor is built. */
+  public io.emotionstream.policy.CameraPolicies cameraPolicies() {
+    EmotionProcessor p = processor;
+    return p == null ? io.emotionstream.policy.CameraPolicies.none() : p.cameraPolicies().get();
   }
 
   public EmotionProcessor processor() {

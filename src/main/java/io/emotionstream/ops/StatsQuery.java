@@ -3,6 +3,7 @@ package io.emotionstream.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emotionstream.policy.StatsDisclosure;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.EmotionTopology;
@@ -20,8 +21,10 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Interactive query of the per-camera emotion counts. A camera whose partition lives on another
- * instance is answered with that instance's address (when instances advertise one).
+ * Interactive query of the per-camera (and per-zone: {@code camera=ID&zone=NAME}) emotion counts,
+ * as they may leave the processor ({@link StatsDisclosure}: small counts suppressed and marked, no
+ * track ids unless enabled). A camera whose partition lives on another instance is answered with
+ * that instance's address (when instances advertise one).
  */
 final class StatsQuery {
 
@@ -37,11 +40,21 @@ final class StatsQuery {
   }
 
   Answer windows(String camera, int minutes) {
+    return windows(camera, null, minutes);
+  }
+
+  /** @param zone a zone of the camera (its counts are kept under {@code <camera>/<zone>}), or null */
+  Answer windows(String camera, String zone, int minutes) {
+    if (zone != null && camera == null) {
+      return new Answer(400, JSON.createObjectNode().put("error", "zone=" + zone + " needs camera=ID"), null);
+    }
     EmotionProcessor processor = status.processor();
     if (processor == null || processor.state() != KafkaStreams.State.RUNNING) {
       return new Answer(503, JSON.createObjectNode().put("error", "streams not running"), null);
     }
     KafkaStreams streams = processor.streams();
+    StatsDisclosure disclosure = processor.statsDisclosure();
+    String key = zone == null ? camera : camera + "/" + zone;
     Instant to = Instant.now();
     Instant from = to.minusSeconds(60L * minutes);
     ReadOnlyKeyValueStore<String, EmotionStats> store;
@@ -55,12 +68,12 @@ final class StatsQuery {
     long fromMs = from.toEpochMilli();
     long toMs = to.toEpochMilli();
     if (camera != null) {
-      KeyQueryMetadata owner = streams.queryMetadataForKey(EmotionTopology.STATS_STORE, camera,
+      KeyQueryMetadata owner = streams.queryMetadataForKey(EmotionTopology.STATS_STORE, key,
           Serdes.String().serializer());
       HostInfo active = owner == null ? null : owner.activeHost();
-      String[] range = EmotionTopology.statsKeyRange(camera);
+      String[] range = EmotionTopology.statsKeyRange(key);
       try (KeyValueIterator<String, EmotionStats> it = store.range(range[0], range[1])) {
-        it.forEachRemaining(kv -> add(windows, kv.value, fromMs, toMs));
+        it.forEachRemaining(kv -> add(windows, kv.value, fromMs, toMs, disclosure));
       }
       String self = status.advertisedAddress();
       boolean elsewhere = active != null && active.port() > 0 && self != null
@@ -70,7 +83,7 @@ final class StatsQuery {
       }
     } else {
       try (KeyValueIterator<String, EmotionStats> it = store.all()) {
-        it.forEachRemaining(kv -> add(windows, kv.value, fromMs, toMs));
+        it.forEachRemaining(kv -> add(windows, kv.value, fromMs, toMs, disclosure));
       }
     }
     ObjectNode body = JSON.createObjectNode();
@@ -78,15 +91,16 @@ final class StatsQuery {
     return new Answer(200, body, null);
   }
 
-  /** Adds the window when it starts within [from, to]. */
-  private static void add(ArrayNode windows, EmotionStats stats, long from, long to) {
+  /** Adds the window, as it may leave the processor, when it starts within [from, to]. */
+  private static void add(ArrayNode windows, EmotionStats stats, long from, long to, StatsDisclosure disclosure) {
     long start = stats.getWindowStart().toEpochMilli();
     if (start >= from && start <= to) {
-      windows.add(json(stats));
+      windows.add(json(stats, disclosure));
     }
   }
 
-  private static ObjectNode json(EmotionStats stats) {
+  private static ObjectNode json(EmotionStats window, StatsDisclosure disclosure) {
+    EmotionStats stats = disclosure.apply(window);
     ObjectNode o = JSON.createObjectNode();
     o.put("cameraId", stats.getCameraId());
     if (stats.getSiteId() != null) {
@@ -103,8 +117,12 @@ final class StatsQuery {
       counts.put(e.getKey(), e.getValue());
     }
     o.put("uniqueTracks", stats.getUniqueTracks());
+    if (disclosure.trackIds()) {
+      stats.getTrackIds().forEach(o.putArray("trackIds")::add);
+    }
     o.put("framesAnalysed", stats.getFramesAnalysed());
     o.put("framesShed", stats.getFramesShed());
+    o.put("suppressed", disclosure.suppresses(window));
     if (stats.getModelVersion() != null) {
       o.put("modelVersion", stats.getModelVersion());
     }

@@ -46,6 +46,11 @@ final class EmotionStatsAggregator {
     return place(EmotionStats.newBuilder(empty()), frame).setFramesShed(1).build();
   }
 
+  /** The same tally for one of the camera's policy zones: its zone is the policy zone's name. */
+  static EmotionStats inZone(EmotionStats tally, String zone) {
+    return EmotionStats.newBuilder(tally).setZone(zone).build();
+  }
+
   /** Camera, site, zone and tags of the frame. */
   private static EmotionStats.Builder place(EmotionStats.Builder b, CameraFrame frame) {
     Map<String, String> tags = frame.getTags() == null ? Map.of() : frame.getTags();
@@ -56,7 +61,8 @@ final class EmotionStatsAggregator {
   static EmotionStats add(String camera, EmotionStats tally, EmotionStats stats) {
     Map<String, Long> counts = new HashMap<>(stats.getCounts());
     tally.getCounts().forEach((label, n) -> counts.merge(label, n, Long::sum));
-    EmotionStats.Builder out = EmotionStats.newBuilder(stats).setCameraId(camera)
+    // the camera of the tally: a zone's windows are keyed <camera>/<zone> and still name their camera
+    EmotionStats.Builder out = EmotionStats.newBuilder(stats).setCameraId(tally.getCameraId())
         .setFaces(stats.getFaces() + tally.getFaces()).setCounts(counts)
         .setFramesAnalysed(stats.getFramesAnalysed() + tally.getFramesAnalysed())
         .setFramesShed(stats.getFramesShed() + tally.getFramesShed());

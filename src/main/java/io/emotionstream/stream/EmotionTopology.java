@@ -3,6 +3,8 @@ package io.emotionstream.stream;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
+import io.emotionstream.policy.CameraPolicies;
+import io.emotionstream.policy.StatsDisclosure;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
@@ -10,8 +12,11 @@ import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.TrackerState;
 import java.time.Duration;
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -20,6 +25,9 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -30,6 +38,11 @@ import org.apache.kafka.streams.state.Stores;
  * older than {@code frame.max-age-ms} are shed ({@link FrameShedder}) and counted in those
  * windows. Rejected records go to the dead-letter topic through {@link DeadLetterHandler},
  * configured in {@link StreamsProperties}.
+ *
+ * <p>Frames of cameras the camera policy does not allow are only counted ({@link FrameProcessor}).
+ * Window counts leave through {@link StatsDisclosure} (small counts suppressed, track ids left
+ * out); a camera's zones are counted in windows of their own, keyed {@code <camera>/<zone>}, on the
+ * zone stats topic.
  */
 public final class EmotionTopology {
 
@@ -56,7 +69,9 @@ public final class EmotionTopology {
 
   /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
   public static Topology build(Topics topics, TopologySerdes serdes, StatsWindows statsWindows,
-      FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, Properties streamsConfig) {
+      FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, Supplier<CameraPolicies> policies,
+      StatsDisclosure disclosure, Properties streamsConfig) {
+    PolicyRefusals refusals = new PolicyRefusals(stats, System::currentTimeMillis);
     Object skew = streamsConfig.get(FrameProcessor.MAX_CLOCK_SKEW_CONFIG);
     long maxClockSkew = skew == null ? Long.MAX_VALUE : Long.parseLong(skew.toString());
     StreamsBuilder builder = new StreamsBuilder(
@@ -69,8 +84,8 @@ public final class EmotionTopology {
     FrameShedder shedder = FrameShedder.from(streamsConfig, Clock.systemUTC());
     KStream<String, SpecificRecord> analysed = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats, tracking, shedder, maxClockSkew), Named.as("analyze-frame"),
-            FrameTracks.STORE);
+        .process(() -> new FrameProcessor(analyzer, stats, tracking, shedder, maxClockSkew, policies, refusals),
+            Named.as("analyze-frame"), FrameTracks.STORE);
     analysed.filter((camera, out) -> out instanceof FaceTrack, Named.as("ended-tracks"))
         .mapValues(out -> (FaceTrack) out, Named.as("as-track"))
         .to(topics.tracks(), Produced.with(Serdes.String(), serdes.tracks()).withName("face-tracks"));
@@ -89,17 +104,50 @@ public final class EmotionTopology {
         .mapValues(out -> (EmotionStats) out, Named.as("as-tally"))
         .process(() -> new CameraWindows(statsWindows.size(), statsWindows.grace(), statsWindows.retention(), stats),
             Named.as("count-emotions"), CameraWindows.WINDOWS, CameraWindows.CLOCKS);
-    windowCountsOut(finalWindows)
-        .to(topics.stats(), Produced.with(Serdes.String(), serdes.stats()).withName("emotion-stats"));
+    windowCountsOut(finalWindows, disclosure)
+        // a zone's windows are keyed <camera>/<zone> and name their camera: they go to the zone stats topic
+        .to((key, value, context) -> key.equals(value.getCameraId()) ? topics.stats() : topics.zoneStats(),
+            Produced.with(Serdes.String(), serdes.stats()).withName("emotion-stats"));
     return builder.build();
   }
 
   /**
-   * The one place the final window counts pass on their way to the stats topic (key: camera id, one
-   * record per camera and window): a step that must see or change every window record before it
-   * leaves (a policy filter) goes here.
+   * The one place the final window counts pass on their way to the stats topics (key: camera id,
+   * or camera/zone; at most one record per key and window): the disclosure step
+   * ({@link StatsDisclosure}) sees and changes every window record before it leaves.
    */
-  private static KStream<String, EmotionStats> windowCountsOut(KStream<String, EmotionStats> finalWindows) {
-    return finalWindows;
+  private static KStream<String, EmotionStats> windowCountsOut(KStream<String, EmotionStats> finalWindows,
+      StatsDisclosure disclosure) {
+    return finalWindows.processValues(() -> new Disclose(disclosure), Named.as("disclose-counts"));
+  }
+
+  /**
+   * The window counts as they may leave ({@link StatsDisclosure}), with headers saying the
+   * threshold and whether the window was suppressed (instead of whatever headers the frame that
+   * updated the window carried).
+   */
+  private static final class Disclose implements FixedKeyProcessor<String, EmotionStats, EmotionStats> {
+    private final StatsDisclosure disclosure;
+    private FixedKeyProcessorContext<String, EmotionStats> context;
+
+    Disclose(StatsDisclosure disclosure) {
+      this.disclosure = disclosure;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, EmotionStats> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, EmotionStats> record) {
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(StatsDisclosure.MIN_PEOPLE_HEADER,
+          Integer.toString(disclosure.minPeople()).getBytes(StandardCharsets.UTF_8));
+      if (disclosure.suppresses(record.value())) {
+        headers.add(StatsDisclosure.SUPPRESSED_HEADER, "true".getBytes(StandardCharsets.UTF_8));
+      }
+      context.forward(record.withValue(disclosure.apply(record.value())).withHeaders(headers));
+    }
   }
 }

@@ -80,7 +80,8 @@ final class ChaosRun {
           // a killed instance leaves its partitions after the session timeout: keep it at the broker's minimum
           "kafka.session.timeout.ms=6000",
           "kafka.heartbeat.interval.ms=1500",
-          "kafka.replication.factor=1");
+          "kafka.replication.factor=1",
+          "cameras.file=" + io.emotionstream.testing.TestCameras.optedIn(cameras.toArray(String[]::new)));
       FrameStreamer streamer = new FrameStreamer(broker.bootstrapServers(), frames, PARTITIONS, cameras, photos,
           options.fps());
       try {

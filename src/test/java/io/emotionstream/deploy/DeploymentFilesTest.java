@@ -149,8 +149,37 @@ class DeploymentFilesTest {
         }
       }
     }
-    JsonNode config = docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
+    JsonNode config = docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")
+        && d.path("data").has("site.properties")).findFirst().orElseThrow();
     assertTrue(config.path("data").has("site.properties"));
+
+    // the topics Strimzi creates keep each kind of data as long as the processor would create them
+    java.util.Map<String, String> retention = java.util.Map.of("camera-frames", "retention.frames-ms",
+        "face-emotions", "retention.events-ms", "face-tracks", "retention.tracks-ms",
+        "camera-frames-dlq", "retention.dead-letter-ms", "emotion-stats", "retention.stats-ms",
+        "emotion-zone-stats", "retention.stats-ms", "emotion-audit", "retention.audit-ms");
+    retention.forEach((topic, key) -> {
+      JsonNode topicConfig = find(docs, "KafkaTopic", topic).path("spec").path("config");
+      long ms = Settings.defaults().longValue(key);
+      assertEquals(Long.toString(ms), topicConfig.path("retention.ms").asText(), topic);
+      assertEquals("delete", topicConfig.path("cleanup.policy").asText(), topic);
+      Long segment = io.emotionstream.policy.RetentionPolicy.segmentMs(ms);
+      assertEquals(segment == null ? "" : segment.toString(), topicConfig.path("segment.ms").asText(), topic);
+    });
+    assertEquals(1, find(docs, "KafkaTopic", "emotion-audit").path("spec").path("partitions").asInt());
+
+    // the camera file: a valid one, in a ConfigMap that keeps its name (edits reach running processors)
+    JsonNode cameras = find(docs, "ConfigMap", "emotion-stream-cameras");
+    io.emotionstream.policy.CameraPolicies policies = io.emotionstream.policy.CameraFile.parse(
+        cameras.path("data").path("cameras.yaml").asText(), "k8s cameras.yaml");
+    assertTrue(policies.all().stream().anyMatch(io.emotionstream.policy.CameraPolicy::analysed));
+    assertTrue(config.path("data").path("site.properties").asText()
+        .contains("cameras.file=/etc/emotion-stream-cameras/cameras.yaml"));
+    boolean mounted = false;
+    for (JsonNode m : container(processor).path("volumeMounts")) {
+      mounted |= m.path("mountPath").asText().equals("/etc/emotion-stream-cameras") && !m.has("subPath");
+    }
+    assertTrue(mounted, "the camera file's directory is mounted (a subPath mount would never see an edit)");
   }
 
   @Test
@@ -179,6 +208,16 @@ class DeploymentFilesTest {
     assertTrue(config.path("services").path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText()
         .contains("controller"), "Kafka runs in KRaft mode");
     assertEquals("train", config.path("services").path("trainer").path("profiles").get(0).asText());
+    // the sample camera's ids are opted in by the compose stack's camera file
+    String file = processor.path("environment").path("EMOTION_STREAM_CAMERAS_FILE").asText();
+    io.emotionstream.policy.CameraPolicies cameras = io.emotionstream.policy.CameraFile.read(Path.of(file));
+    JsonNode command = config.path("services").path("camera").path("command");
+    for (int i = 0; i < command.size() - 1; i++) {
+      if (command.get(i).asText().equals("--camera-id")) {
+        String id = command.get(i + 1).asText();
+        assertEquals(null, cameras.refusal(id), "compose camera " + id + " is analysed");
+      }
+    }
   }
 
   @Test

@@ -16,12 +16,15 @@ import io.emotionstream.frame.CropSpec;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
+import io.emotionstream.policy.CameraPolicies;
+import io.emotionstream.policy.StatsDisclosure;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.TestCameras;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -64,11 +67,17 @@ class EmotionTopologyTest {
   private final StripeDetector detector = new StripeDetector();
   private final SingleObjectAvroSerde<FaceTrack> trackSerde = new SingleObjectAvroSerde<>(FaceTrack.class);
   private TestOutputTopic<String, EmotionStats> statsTopic;
+  private TestOutputTopic<String, EmotionStats> zoneStatsTopic;
   private TestOutputTopic<String, FaceTrack> tracksTopic;
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> frames;
   private TestOutputTopic<String, FaceEmotion> events;
   private TestOutputTopic<byte[], byte[]> deadLetters;
+  /** The cameras this test streams, opted in; tests of the policy replace it. */
+  private volatile CameraPolicies cameras = TestCameras.policies("cam-a", "cam-b", "cam-slow", "cam", "cam-f", "cam-p",
+      "cam-h", "cam-ahead", "cam-behind", "cam-z");
+  /** Every window published as counted (the disclosure step itself is tested below). */
+  private StatsDisclosure disclosure = new StatsDisclosure(1, true);
 
   /** Finds one face per 100 px of image width, side by side; counts full and tracked searches. */
   private static final class StripeDetector implements FaceDetector {
@@ -100,6 +109,11 @@ class EmotionTopologyTest {
     public void close() {}
   }
 
+  /** Faces the stand-in classifier was given. */
+  private static final java.util.concurrent.atomic.AtomicInteger CLASSIFIED = new java.util.concurrent.atomic.AtomicInteger();
+  /** emotion.min-confidence of the analyzer start() builds. */
+  private double minConfidence = 0;
+
   /** Says "happy" for every face, with the crop's mean intensity folded into the scores. */
   private static final class FixedClassifier implements EmotionClassifier {
     @Override
@@ -111,6 +125,7 @@ class EmotionTopologyTest {
     public List<EmotionPrediction> classify(List<Mat> crops) {
       List<EmotionPrediction> out = new ArrayList<>();
       for (Mat crop : crops) {
+        CLASSIFIED.incrementAndGet();
         assertEquals(48, crop.cols());
         out.add(new EmotionPrediction(LABELS, new float[] {0.2f, 0.7f, 0.1f}, "fixed", "1"));
       }
@@ -126,22 +141,30 @@ class EmotionTopologyTest {
     open(Map.of());
   }
 
-  /** (Re)builds the driver with the defaults and {@code extra} settings. */
+  /**
+   * (Re)builds the driver with the defaults and {@code extra} settings: the dead letters of this
+   * test keep the rejected bytes (dead-letter.keep-pixels=true, the debugging setting), so that
+   * they can be compared.
+   */
   private void open(Map<String, String> extra) {
     if (driver != null) {
       driver.close();
     }
-    Map<String, String> values = new java.util.HashMap<>(Map.of("stream.state-dir", ProcessorRun.freshStateDir()));
+    Map<String, String> values = new java.util.HashMap<>(Map.of("stream.state-dir", ProcessorRun.freshStateDir(),
+        "dead-letter.keep-pixels", "true"));
     values.putAll(extra);
     Settings settings = Settings.defaults().with(values, "test");
     Topics topics = Topics.from(settings);
     FrameAnalyzer analyzer = new FrameAnalyzer(detector,
         (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),
-        new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC());
+        new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC(), minConfidence);
+    CLASSIFIED.set(0);
     Properties props = StreamsProperties.from(settings, stats);
     driver = new TopologyTestDriver(EmotionTopology.build(topics,
         new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde),
-        EmotionProcessor.statsWindows(settings), analyzer, stats, TrackSettings.from(settings), props), props);
+        EmotionProcessor.statsWindows(settings), analyzer, stats, TrackSettings.from(settings), () -> cameras,
+        disclosure, props), props);
+    zoneStatsTopic = driver.createOutputTopic(topics.zoneStats(), new StringDeserializer(), statsSerde.deserializer());
     tracksTopic = driver.createOutputTopic(topics.tracks(), new StringDeserializer(), trackSerde.deserializer());
     statsTopic = driver.createOutputTopic(topics.stats(), new StringDeserializer(), statsSerde.deserializer());
     frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
@@ -525,6 +548,152 @@ class EmotionTopologyTest {
     pipe(frame, old);
     assertEquals(1, events.readValuesToList().size());
     assertEquals(0, stats.framesShed());
+  }
+
+  // --- the camera policy ------------------------------------------------------------------------
+
+  @Test
+  void framesOfCamerasThePolicyDoesNotAllowAreCountedAndNeverDecoded() {
+    cameras = io.emotionstream.policy.CameraFile.parse("""
+        cameras:
+          - {id: cam-a, emotion: true, context: customer-area, purpose: p}
+          - {id: cam-off, context: customer-area}
+          - {id: cam-staff, emotion: true, context: staff-area, purpose: p}
+          - {id: cam-night, emotion: true, context: workplace, purpose: p,
+             exemption: {reason: safety, justification: lone night work}}
+        """, "cameras.yaml");
+    send(TestFrames.frame("cam-off", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-staff", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-staff", 1, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-unknown", 0, TestFrames.jpeg(300, 120)));
+    assertTrue(events.isEmpty());
+    assertTrue(statsTopic.isEmpty(), "refused frames leave no window counts either");
+    assertEquals(0, detector.full.get(), "never decoded or searched");
+    assertEquals(1, stats.framesRefused("cam-off", io.emotionstream.policy.Refusal.NOT_OPTED_IN));
+    assertEquals(2, stats.framesRefused("cam-staff", io.emotionstream.policy.Refusal.PROHIBITED_CONTEXT));
+    assertEquals(1, stats.framesRefused("cam-unknown", io.emotionstream.policy.Refusal.NOT_LISTED));
+    assertEquals(2.0, registry.get("emotionstream.frames.refused").tag("camera", "cam-staff")
+        .tag("reason", "prohibited-context").counter().count());
+    assertEquals(0, stats.framesProcessed());
+
+    send(TestFrames.frame("cam-night", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    assertEquals(List.of("cam-night", "cam-night", "cam-night", "cam-a"),
+        events.readValuesToList().stream().map(FaceEmotion::getCameraId).toList(), "an exemption allows analysis");
+  }
+
+  @Test
+  void aNewPolicyTakesEffectWithTheNextFrame() {
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    cameras = TestCameras.policies("cam-b");
+    send(TestFrames.frame("cam-a", 1, TestFrames.jpeg(100, 120)));
+    assertEquals(List.of(0L), events.readValuesToList().stream().map(FaceEmotion::getFrameSequence).toList());
+    assertEquals(1, stats.framesRefused("cam-a", io.emotionstream.policy.Refusal.NOT_LISTED));
+  }
+
+  @Test
+  void facesInAPrivacyMaskAreNeverClassifiedTrackedOrCounted() {
+    // StripeDetector: faces at x 0-100, 100-200, 200-300 of a 300 px frame; the mask covers the left third
+    cameras = io.emotionstream.policy.CameraFile.parse("""
+        cameras:
+          - id: cam-a
+            emotion: true
+            context: customer-area
+            purpose: p
+            masks: [[[0, 0], [0.33, 0], [0.33, 1], [0, 1]]]
+        """, "cameras.yaml");
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-a", 1, TestFrames.jpeg(300, 120)));
+    List<FaceEmotion> out = events.readValuesToList();
+    assertEquals(4, out.size());
+    assertEquals(4, CLASSIFIED.get(), "the masked face reached no classifier");
+    for (FaceEmotion e : out) {
+      assertTrue(e.getBox().getX() >= 100, "masked face emitted: " + e.getBox());
+      assertEquals(2, e.getFaceCount());
+    }
+    assertEquals(4, stats.faces());
+    assertEquals(2, out.stream().map(FaceEmotion::getTrackId).distinct().count(), "two tracks, none for the masked face");
+    driver.advanceWallClockTime(Duration.ofMinutes(3)); // the camera falls silent: its windows close
+    long counted = statsTopic.readValuesToList().stream().mapToLong(EmotionStats::getFaces).sum();
+    assertEquals(4, counted);
+  }
+
+  @Test
+  void zonesAreCountedInWindowsOfTheirOwn() {
+    cameras = io.emotionstream.policy.CameraFile.parse("""
+        cameras:
+          - id: cam-a
+            emotion: true
+            context: customer-area
+            purpose: p
+            zones:
+              till: [[0.6, 0], [1, 0], [1, 1], [0.6, 1]]
+              door: [[0, 0], [0.1, 0], [0.1, 0.1]]
+        """, "cameras.yaml");
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)));
+    driver.advanceWallClockTime(Duration.ofMinutes(3)); // the camera falls silent: its windows close
+    Map<String, EmotionStats> latest = new java.util.HashMap<>();
+    for (TestRecord<String, EmotionStats> r : zoneStatsTopic.readRecordsToList()) {
+      assertEquals(null, latest.put(r.key(), r.value()), "one final record per zone and window");
+    }
+    assertEquals(java.util.Set.of("cam-a/till", "cam-a/door"), latest.keySet());
+    assertEquals(1, latest.get("cam-a/till").getFaces(), "only the face centred at x=250 lies in the till zone");
+    assertEquals("cam-a", latest.get("cam-a/till").getCameraId());
+    assertEquals(0, latest.get("cam-a/door").getFaces());
+    assertEquals(1, latest.get("cam-a/door").getFramesAnalysed());
+    assertEquals(List.of("cam-a"), statsTopic.readRecordsToList().stream().map(TestRecord::key).distinct().toList(),
+        "the camera's own windows stay on the stats topic");
+  }
+
+  @Test
+  void windowsWithFewerPeopleThanTheMinimumLeaveSuppressedAndMarked() {
+    disclosure = new StatsDisclosure(3, false);
+    open(Map.of());
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(200, 120))); // 2 people
+    send(TestFrames.frame("cam-b", 0, TestFrames.jpeg(300, 120))); // 3 people
+    driver.advanceWallClockTime(Duration.ofMinutes(3)); // the cameras fall silent: their windows close
+    Map<String, TestRecord<String, EmotionStats>> latest = new java.util.HashMap<>();
+    statsTopic.readRecordsToList().forEach(r -> latest.put(r.key(), r));
+    TestRecord<String, EmotionStats> small = latest.get("cam-a");
+    assertEquals(0, small.value().getFaces());
+    assertEquals(Map.of(), small.value().getCounts());
+    assertEquals(0, small.value().getUniqueTracks());
+    assertEquals(1, small.value().getFramesAnalysed());
+    assertEquals("true", new String(small.headers().lastHeader(StatsDisclosure.SUPPRESSED_HEADER).value(),
+        StandardCharsets.UTF_8));
+    assertEquals("3", new String(small.headers().lastHeader(StatsDisclosure.MIN_PEOPLE_HEADER).value(),
+        StandardCharsets.UTF_8));
+    TestRecord<String, EmotionStats> enough = latest.get("cam-b");
+    assertEquals(3, enough.value().getFaces());
+    assertEquals(3, enough.value().getUniqueTracks());
+    assertEquals(List.of(), enough.value().getTrackIds(), "track ids stay in unless stats.track-ids");
+    assertEquals(null, enough.headers().lastHeader(StatsDisclosure.SUPPRESSED_HEADER));
+    var store = driver.<String, EmotionStats>getKeyValueStore(EmotionTopology.STATS_STORE);
+    String[] range = EmotionTopology.statsKeyRange("cam-a");
+    long kept = 0;
+    try (var it = store.range(range[0], range[1])) {
+      while (it.hasNext()) {
+        kept += it.next().value.getFaces();
+      }
+    }
+    assertEquals(2, kept, "the window store keeps counting; only what leaves is suppressed");
+  }
+
+  @Test
+  void belowTheMinimumConfidenceTheLabelIsAnAbstention() {
+    minConfidence = 0.8; // the stand-in classifier is 0.7 sure of "happy"
+    open(Map.of());
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    FaceEmotion event = events.readValue();
+    assertEquals("unknown", event.getLabel());
+    assertEquals("unknown", event.getSmoothedLabel(), "the smoothed label abstains alike");
+    assertEquals(0.7f, event.getScores().get(1).getScore(), 1e-6, "the scores are kept");
+    minConfidence = 0.6;
+    open(Map.of());
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    FaceEmotion sure = events.readValue();
+    assertEquals("happy", sure.getLabel());
+    assertEquals("happy", sure.getSmoothedLabel());
   }
 
   private static CameraFrame fresh(CameraFrame frame) {

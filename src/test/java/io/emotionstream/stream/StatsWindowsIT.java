@@ -12,6 +12,7 @@ import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.TestCameras;
 import io.emotionstream.testing.SamplePhotos;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,8 @@ class StatsWindowsIT {
     values.put("commit.interval.ms", "200");
     values.put("model.dir", "faceapi-expression");
     values.put("stream.state-dir", ProcessorRun.freshStateDir());
+    values.put("cameras.file", TestCameras.optedIn("ahead", "behind"));
+    values.put("stats.min-people", "1"); // every window's counts as counted (disclosure is PolicyIT's)
     Settings settings = Settings.defaults().with(values, "test");
 
     List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3);

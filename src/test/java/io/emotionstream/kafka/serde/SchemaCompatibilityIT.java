@@ -88,6 +88,7 @@ class SchemaCompatibilityIT {
     values.put("commit.interval.ms", "200");
     values.put("model.dir", "faceapi-expression");
     values.put("stream.state-dir", ProcessorRun.freshStateDir());
+    values.put("cameras.file", io.emotionstream.testing.TestCameras.optedIn("cam-embedded", "cam-registry"));
     values.putAll(extra);
     return Settings.defaults().with(values, "test");
   }
