@@ -55,10 +55,10 @@ public final class Pipeline implements AutoCloseable {
     FunctionCounter.builder("emotionstream.inference.batches", classifier, c -> c.runtime().batcher().stats().batches())
         .description("batches sent to the device workers").register(registry);
     FunctionCounter.builder("emotionstream.inference.batched.faces", classifier,
-        c -> c.runtime().batcher().stats().batchedRequests()).description("faces sent in those batches")
+        c -> c.runtime().batcher().stats().batchedRequests()).description("network inputs sent in those batches: faces times the passes of inference.tta")
         .register(registry);
     Gauge.builder("emotionstream.inference.batch.size.mean", classifier,
-        c -> c.runtime().batcher().stats().meanBatchSize()).description("mean faces per batch").register(registry);
+        c -> c.runtime().batcher().stats().meanBatchSize()).description("mean network inputs per batch").register(registry);
     Gauge.builder("emotionstream.inference.batch.size.max", classifier,
         c -> c.runtime().batcher().stats().largestBatch()).description("largest batch so far").register(registry);
     this.analyzer = new FrameAnalyzer(new DownscalingDetector(detector, detectMaxSide), new FaceCropper()::crop,

@@ -147,7 +147,9 @@ class PolicyIT {
           ProcessorRun.await("the masked camera's frame", () -> processor.stats().framesProcessed() >= 4,
               Duration.ofMinutes(2));
           assertEquals(unmasked, processor.stats().faces() - facesBefore, "only the unmasked faces are counted");
-          assertEquals((double) unmasked,
+          // each face goes through the network once per test-time augmentation view
+          int passes = settings.enumValue("inference.tta", io.emotionstream.emotion.TestTimeAugmentation.class).passes();
+          assertEquals((double) unmasked * passes,
               sample(get(port, "/metrics"), "emotionstream_inference_batched_faces_total", null, null) - batchedBefore,
               "only the unmasked faces reached the classifier");
           List<FaceEmotion> counter = ProcessorRun.readEvents(settings, 3L * many.centres().size() + unmasked,
