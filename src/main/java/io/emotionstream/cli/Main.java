@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class,
         ProcessCommand.class,
+        IngestCommand.class,
         ProduceCommand.class,
         TailCommand.class,
         DetectCommand.class,
