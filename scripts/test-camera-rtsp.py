@@ -111,7 +111,6 @@ def main():
         auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, password), token)
         server.set_auth(auth)
         permissions = GstRtspServer.RTSPPermissions()
-        permissions.add_role_empty("camera-user")
         permissions.add_permission_for_role("camera-user", "media.factory.access", True)
         permissions.add_permission_for_role("camera-user", "media.factory.construct", True)
         factory.set_permissions(permissions)

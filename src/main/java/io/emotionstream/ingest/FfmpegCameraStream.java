@@ -31,7 +31,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * while it opens the input, so one camera that does not answer would hold up every other camera's
  * connection for its whole timeout; FFmpeg's open and codec setup have been thread-safe since
  * FFmpeg 4, and each grabber is used by one thread only. Not interruptible: FFmpeg's structures must
- * not be freed while a read runs, so {@link #close()} belongs to the reading thread.
+ * not be freed while a read runs, so {@link #close()} belongs to the reading thread; the release
+ * itself runs on a background thread, because closing a connection to a hung camera can wait for
+ * the socket timeout once more (RTSP's TEARDOWN), which would delay the next connection attempt.
  */
 final class FfmpegCameraStream implements CameraStream {
 
@@ -93,17 +95,24 @@ final class FfmpegCameraStream implements CameraStream {
       case RTSP -> {
         g.setOption("rtsp_transport", camera.rtspTransport());
         g.setOption("timeout", micros); // socket I/O timeout, connection included
+        g.setOption("fpsprobesize", "0");
       }
       case HTTP -> {
         g.setOption("timeout", micros);
         g.setOption("rw_timeout", micros);
+        g.setOption("fpsprobesize", "0");
       }
-      case OTHER_URL -> g.setOption("rw_timeout", micros);
+      case OTHER_URL -> {
+        g.setOption("rw_timeout", micros);
+        g.setOption("fpsprobesize", "0");
+      }
       case DEVICE -> g.setFormat("video4linux2");
       case FILE -> {
         // read at the file's own rate, see read()
       }
     }
+    // fpsprobesize=0 above: FFmpeg would otherwise read frames for up to 5 s to estimate a live
+    // stream's frame rate, which nobody here needs (first frame of an RTSP camera: 3.3 s -> 1.2 s)
     // one decoding thread per camera: cameras already run in parallel, and frame threading would
     // hold back (threads - 1) frames, making every frame older
     g.setVideoOption("threads", "1");
@@ -131,7 +140,17 @@ final class FfmpegCameraStream implements CameraStream {
 
   private static String errorText(int code) {
     try (BytePointer buf = new BytePointer(256)) {
-      return av_strerror(code, buf, 256) == 0 ? buf.getString() : "FFmpeg error " + code;
+      buf.fill(0);
+      if (av_strerror(code, buf, 256) != 0) {
+        return "FFmpeg error " + code;
+      }
+      byte[] bytes = new byte[256];
+      buf.get(bytes);
+      int end = 0;
+      while (end < bytes.length && bytes[end] != 0) {
+        end++;
+      }
+      return new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 
@@ -145,12 +164,15 @@ final class FfmpegCameraStream implements CameraStream {
       throw CameraException.transientFailure("reading " + shown + " failed: " + Redaction.describe(e));
     }
     Instant captured = Instant.now();
-    if (frame == null) {
-      if (kind == CameraUrl.Kind.FILE) {
+    long waited = (System.nanoTime() - started) / 1_000_000;
+    boolean timedOut = kind != CameraUrl.Kind.FILE && waited >= readTimeout.toMillis() * 9 / 10;
+    if (frame == null || timedOut) {
+      // after a read timeout JavaCV drains the decoder, which may still hand out a frame it held
+      // back: that is the end of this connection all the same, not a live frame
+      if (frame == null && kind == CameraUrl.Kind.FILE) {
         return null;
       }
-      long waited = (System.nanoTime() - started) / 1_000_000;
-      throw CameraException.transientFailure(waited >= readTimeout.toMillis() * 9 / 10
+      throw CameraException.transientFailure(timedOut
           ? "no frame from " + shown + " for " + waited + " ms (read timeout " + readTimeout.toMillis() + " ms)"
           : shown + " ended the stream");
     }
@@ -190,9 +212,18 @@ final class FfmpegCameraStream implements CameraStream {
 
   @Override
   public void close() {
-    release(grabber);
-    converter.close();
+    CLOSER.execute(() -> {
+      release(grabber);
+      converter.close();
+    });
   }
+
+  /** Releases grabbers off the cameras' threads; a daemon thread per release, gone when done. */
+  private static final java.util.concurrent.Executor CLOSER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "ingest-ffmpeg-close");
+    t.setDaemon(true);
+    return t;
+  });
 
   @Override
   public boolean interruptible() {

@@ -23,14 +23,18 @@ final class HttpCamera {
 
   /** An answered request: status 200, its content type and body. */
   record Response(HttpURLConnection connection, String contentType, InputStream body) implements AutoCloseable {
+    /**
+     * Drops the connection: disconnect first, since closing the body of an unfinished response
+     * would first try to read the rest of it (for a stalled camera: one more read timeout).
+     */
     @Override
     public void close() {
+      connection.disconnect();
       try {
         body.close();
       } catch (IOException e) {
         // closing a broken connection
       }
-      connection.disconnect();
     }
   }
 
