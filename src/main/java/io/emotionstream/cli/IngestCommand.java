@@ -8,6 +8,7 @@ import io.emotionstream.ingest.HangupReload;
 import io.emotionstream.ingest.IngestDefaults;
 import io.emotionstream.ingest.IngestService;
 import io.emotionstream.ops.Operations;
+import io.emotionstream.ops.ServiceHealth;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -61,8 +62,18 @@ public final class IngestCommand implements Callable<Integer> {
       return t;
     });
     CountDownLatch stopped = new CountDownLatch(1);
-    try (Operations ops = Operations.start(settings, false);
-        IngestService service = IngestService.start(settings, file, ops.registry())) {
+    try (Operations ops = Operations.start(settings, false)) {
+      ops.status().service(() -> new ServiceHealth(true, false, "starting: reading the camera list"));
+      run(settings, file, ops, ticker, stopped);
+    } finally {
+      ticker.shutdownNow();
+    }
+    return 0;
+  }
+
+  private void run(Settings settings, Path file, Operations ops, ScheduledExecutorService ticker, CountDownLatch stopped)
+      throws InterruptedException {
+    try (IngestService service = IngestService.start(settings, file, ops.registry())) {
       service.attach(ops);
       HangupReload.install(service);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -74,10 +85,7 @@ public final class IngestCommand implements Callable<Integer> {
             statsInterval, TimeUnit.SECONDS);
       }
       stopped.await();
-    } finally {
-      ticker.shutdownNow();
     }
-    return 0;
   }
 
   private static Path settingPath(Settings settings) {
