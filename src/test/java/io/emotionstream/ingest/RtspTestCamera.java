@@ -122,9 +122,11 @@ final class RtspTestCamera implements AutoCloseable {
     signal("STOP");
   }
 
-  /** SIGCONT. */
+  /** SIGCONT (nothing when the camera is not running). */
   void thaw() throws IOException, InterruptedException {
-    signal("CONT");
+    if (process.isAlive()) {
+      signal("CONT");
+    }
   }
 
   private void signal(String name) throws IOException, InterruptedException {
