@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         ContactSheetCommand.class,
         DashboardCommand.class,
+        TestCameraCommand.class,
         ModelsCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
