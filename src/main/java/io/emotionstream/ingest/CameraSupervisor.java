@@ -157,14 +157,20 @@ final class CameraSupervisor {
           if (!stopping) {
             failed(e);
           }
+        } catch (RuntimeException e) {
+          // a bug or a library failing in a way not foreseen: this connection is lost, the camera is not
+          if (!stopping) {
+            LOG.error("camera {}: unexpected error, reconnecting: {}", camera.id(), Redaction.describe(e), e);
+            failed(CameraException.transientFailure("unexpected error: " + Redaction.describe(e), e));
+          }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException | Error e) {
-      // never expected; the camera must not vanish silently: shown as failed, the service restarts it
-      LOG.error("camera {}: reader stopped by an unexpected error: {}", camera.id(), Redaction.describe(e));
-      enter(CameraState.FAILED, "reader stopped by an unexpected error: " + Redaction.describe(e));
+    } catch (Error e) {
+      // out of memory and the like: shown as failed and reported by /health/live, which restarts the process
+      LOG.error("camera {}: reader stopped: {}", camera.id(), Redaction.describe(e));
+      enter(CameraState.FAILED, "reader stopped: " + Redaction.describe(e));
     }
   }
 
@@ -297,13 +303,19 @@ final class CameraSupervisor {
           long taken = System.nanoTime();
           nextDue = Math.max(nextDue + interval, taken + interval / 2);
           send(frame);
+        } catch (RuntimeException e) {
+          // one frame that could not be encoded or handed over: dropped, the next one is tried
+          counters.frameDropped(CameraCounters.DropReason.BROKEN_IMAGE);
+          lastError = "frame dropped: " + Redaction.describe(e);
+          lastErrorAt = Instant.now();
+          LOG.warn("camera {}: frame dropped: {}", camera.id(), Redaction.describe(e));
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException | Error e) {
-      LOG.error("camera {}: sender stopped by an unexpected error: {}", camera.id(), Redaction.describe(e));
-      lastError = "sender stopped by an unexpected error: " + Redaction.describe(e);
+    } catch (Error e) {
+      LOG.error("camera {}: sender stopped: {}", camera.id(), Redaction.describe(e));
+      lastError = "sender stopped: " + Redaction.describe(e);
       lastErrorAt = Instant.now();
     } finally {
       queue.discard();

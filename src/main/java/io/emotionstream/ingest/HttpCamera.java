@@ -14,7 +14,7 @@ import java.util.Locale;
  * One HTTP request to a camera with the JDK's {@link HttpURLConnection}: a connect timeout, a read
  * timeout that applies to every read of the body (what finds a stalled stream), Basic credentials
  * sent with the request, and HTTP errors turned into {@link CameraException}s (401 and 403 are
- * lasting: the password is wrong). The JDK's newer {@code HttpClient} has no read timeout on a
+ * lasting: the password is wrong; redirects are not followed, so that credentials never go elsewhere). The JDK's newer {@code HttpClient} has no read timeout on a
  * streamed body, so a stalled MJPEG stream would block it forever.
  */
 final class HttpCamera {
@@ -49,7 +49,8 @@ final class HttpCamera {
     }
     c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
     c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
-    c.setInstanceFollowRedirects(true);
+    // no redirects: the credentials would travel along to wherever the camera points
+    c.setInstanceFollowRedirects(false);
     c.setUseCaches(false);
     c.setRequestProperty("User-Agent", "emotion-stream-ingest");
     String authorization = credentials.basicAuthorization();
@@ -82,6 +83,12 @@ final class HttpCamera {
       }
       throw CameraException.lasting(shown + " refused the credentials (HTTP " + status + "): "
           + (credentials.user() == null ? "it needs a username and password" : "check the username and password"));
+    }
+    if (status >= 300 && status < 400) {
+      String location = c.getHeaderField("Location");
+      c.disconnect();
+      throw CameraException.lasting(shown + " redirects (HTTP " + status + ") to " + Redaction.redact(location)
+          + ": put that address into the camera list (redirects are not followed, so that credentials stay with the camera)");
     }
     if (status != 200) {
       c.disconnect();

@@ -72,7 +72,8 @@ public final class IngestService implements AutoCloseable {
     // the camera's sender counts the frame as dropped and goes on instead of blocking for 60 s
     producerSettings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     this.producer = new FrameProducer(settings, producerSettings);
-    int maxImage = (int) Math.min(Integer.MAX_VALUE - 65_536, 4 * defaults.maxFrameBytes());
+    // a camera JPEG above frame.max-bytes is still read (and scaled down), up to twice that
+    int maxImage = (int) Math.min(Integer.MAX_VALUE - 65_536, 2 * defaults.maxFrameBytes());
     this.shared = new CameraSupervisor.Shared(new StreamOpener(maxImage), producer::send, registry, defaults);
     this.reloadsApplied = Counter.builder("emotionstream.ingest.camera.list.reloads").tag("result", "applied")
         .description("changes of the camera list file applied or refused").register(registry);
