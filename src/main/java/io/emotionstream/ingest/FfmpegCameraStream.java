@@ -47,6 +47,9 @@ final class FfmpegCameraStream implements CameraStream {
   private final String shown;
   private final String description;
   private long number;
+  private long lastFrameNanos;
+  /** Recent time between frames (exponential average), 0 before two frames. */
+  private double intervalMillis;
   private long firstTimestamp = Long.MIN_VALUE;
   private long playStartNanos;
 
@@ -154,12 +157,27 @@ final class FfmpegCameraStream implements CameraStream {
     }
   }
 
+  /**
+   * Whether to convert the next frame to pixels. The sender's wish is read when the read begins,
+   * and a slow source (a camera at a few frames per second, key frames only) may take longer to
+   * deliver than the sender waits: such frames are all converted, or the sender would miss every
+   * second one. A fast source converts only the frames wanted (conversion is most of the cost of a
+   * frame nobody takes: 720p BGR, about 2 ms each).
+   */
+  private boolean convert(boolean wanted) {
+    return wanted || keyframesOnly || intervalMillis >= SLOW_SOURCE_MILLIS;
+  }
+
+  /** Frames further apart than this (10 frames/s and slower) are all converted. */
+  private static final double SLOW_SOURCE_MILLIS = 99;
+
   @Override
   public CapturedFrame read(boolean wanted) throws CameraException {
     long started = System.nanoTime();
+    boolean convert = convert(wanted);
     Frame frame;
     try {
-      frame = grabber.grabFrame(false, true, wanted, keyframesOnly, false);
+      frame = grabber.grabFrame(false, true, convert, keyframesOnly, false);
     } catch (FrameGrabber.Exception | RuntimeException e) {
       throw CameraException.transientFailure("reading " + shown + " failed: " + Redaction.describe(e));
     }
@@ -179,8 +197,14 @@ final class FfmpegCameraStream implements CameraStream {
     if (kind == CameraUrl.Kind.FILE) {
       captured = pace(frame.timestamp);
     }
+    long now = System.nanoTime();
+    if (lastFrameNanos != 0) {
+      double ms = (now - lastFrameNanos) / 1e6;
+      intervalMillis = intervalMillis == 0 ? ms : 0.8 * intervalMillis + 0.2 * ms;
+    }
+    lastFrameNanos = now;
     long n = number++;
-    if (!wanted || frame.image == null) {
+    if (!convert || frame.image == null) {
       return CapturedFrame.skipped(captured, n);
     }
     Mat view = converter.convert(frame); // the grabber's buffer, valid until the next grab
