@@ -178,6 +178,10 @@ public final class BenchIngestCommand implements Callable<Integer> {
           ro.put("sentPerSecondPerCamera", round(rate, 2));
           ro.put("skippedPerSecondPerCamera", round((after.skipped - before.skipped) / seconds / cameras, 1));
           ro.put("dropped", after.dropped - before.dropped);
+          ObjectNode reasons = ro.putObject("droppedBy");
+          for (CameraStatus st : service.cameras()) {
+            st.framesDropped().forEach((k, v) -> reasons.put(k, reasons.path(k).asLong() + v));
+          }
           ro.put("processCpuCores", round((after.processCpu - before.processCpu) / 1e9 / seconds, 3));
           ro.put("loadAverage", BenchMachine.loadAverage());
           System.err.printf(Locale.ROOT, "bench ingest: %s at %.1f fps, round %d: %.2f%% of a core per camera, %.0f bytes"

@@ -199,6 +199,10 @@ final class CameraSupervisor {
         }
         CapturedFrame frame = stream.read(wanted);
         if (frame == null) {
+          if (!streaming) {
+            // opened and ended at once: starting it over again and again would only spin
+            throw CameraException.lasting(camera.redactedUrl() + " has no frames to read");
+          }
           return true;
         }
         counters.frameRead();
