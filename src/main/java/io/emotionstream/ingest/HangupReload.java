@@ -22,8 +22,10 @@ public final class HangupReload {
         LOG.info("SIGHUP: reading the camera list again");
         try {
           service.reload();
-        } catch (RuntimeException e) {
+        } catch (CameraListException e) {
           // reported by reload()
+        } catch (RuntimeException e) {
+          LOG.error("reloading the camera list on SIGHUP failed: {}", Redaction.describe(e), e);
         }
       });
     } catch (IllegalArgumentException e) {

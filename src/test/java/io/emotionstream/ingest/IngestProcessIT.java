@@ -138,6 +138,8 @@ class IngestProcessIT {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("not " + what + " within " + timeout + ": " + last);
+    List<String> log = Files.readAllLines(ingest.log());
+    throw new AssertionError("not " + what + " within " + timeout + ": " + last + "\nlast lines of ingest's output:\n"
+        + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
   }
 }
