@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
  * model and flags) and its load, and how many cameras a 2-core instance would hold.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-    description = {"Benchmark ingest: CPU per camera and bytes per frame for 720p MJPEG and H.264 at several rates (JSON)."})
+    description = {"Benchmark ingest: CPU per camera and bytes per frame for 720p MJPEG and",
+        "H.264 cameras at several rates (JSON on stdout, progress on stderr)."})
 public final class BenchIngestCommand implements Callable<Integer> {
 
   @Mixin

@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
 
 /** {@code ingest}: keep every camera of a camera list connected and send their newest frames. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-    description = {"Connect to the cameras of a camera list (RTSP, HTTP MJPEG or snapshots, USB, video files) and",
-        "send each camera's newest frame at its rate to the frames topic, until SIGTERM / Ctrl-C.",
-        "The list is read again when the file changes or on SIGHUP. Status: /api/cameras, /metrics."})
+    description = {"Keep every camera of a camera list connected (RTSP, HTTP MJPEG or snapshots,",
+        "USB, video files) and send each camera's newest frame at its rate to the",
+        "frames topic, until SIGTERM / Ctrl-C. The list is read again when the file",
+        "changes or on SIGHUP. Status: /api/cameras, /metrics, /health/ready."})
 public final class IngestCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code test-camera}: an HTTP camera (MJPEG and snapshots) to try {@code ingest} without one. */
 @Command(name = "test-camera", mixinStandardHelpOptions = true,
-    description = {"Serve a test camera over HTTP until Ctrl-C: MJPEG at /video, JPEG snapshots at /snapshot.jpg,",
-        "a photo with each frame's number drawn along its bottom edge, at a fixed rate."})
+    description = {"Serve a test camera over HTTP until Ctrl-C: MJPEG at /video, JPEG snapshots",
+        "at /snapshot.jpg; a photo with each frame's number drawn along its bottom",
+        "edge, at a fixed rate. To try ingest without a camera."})
 public final class TestCameraCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "8081", description = "TCP port (default ${DEFAULT-VALUE}).")
