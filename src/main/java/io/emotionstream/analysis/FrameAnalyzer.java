@@ -8,6 +8,7 @@ import io.emotionstream.emotion.EmotionPrediction;
 import io.emotionstream.frame.FaceCropping;
 import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageHeader;
+import io.emotionstream.policy.CameraPolicy;
 import io.emotionstream.schema.Box;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
@@ -17,28 +18,59 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * One frame in, one {@link FaceEmotion} per face out: check limits, decode, detect, crop,
- * classify. Thread-safe when its detector and classifier are. Face pixels never leave this class.
+ * One frame in, one {@link FaceEmotion} per face out: check limits, decode, detect, drop the faces
+ * inside the camera's privacy masks, crop, classify. Thread-safe when its detector and classifier
+ * are. Face pixels never leave this class.
+ *
+ * <p>An event's {@code label} is {@link #ABSTAIN} when the model's highest probability is below
+ * {@code emotion.min-confidence}: the expression is too uncertain to name; its scores are kept.
  */
 public final class FrameAnalyzer {
+
+  /**
+   * The frame tag naming the zone of its site the camera watches (set by the ingest service); events
+   * carry it as {@code zone}, beside all the frame's tags.
+   */
+  public static final String ZONE_TAG = "zone";
+
+  /** The label of an event whose most probable label is less probable than the minimum confidence. */
+  public static final String ABSTAIN = "unknown";
 
   private final FaceDetector detector;
   private final FaceCropping cropping;
   private final EmotionClassifier classifier;
   private final FrameLimits limits;
   private final Clock clock;
+  private final double minConfidence;
 
+  /** Always names the most probable label (no abstention). */
   public FrameAnalyzer(FaceDetector detector, FaceCropping cropping, EmotionClassifier classifier,
       FrameLimits limits, Clock clock) {
+    this(detector, cropping, classifier, limits, clock, 0);
+  }
+
+  /** @param minConfidence below this highest probability an event's label is {@link #ABSTAIN} */
+  public FrameAnalyzer(FaceDetector detector, FaceCropping cropping, EmotionClassifier classifier,
+      FrameLimits limits, Clock clock, double minConfidence) {
+    if (!(minConfidence >= 0 && minConfidence <= 1)) {
+      throw new IllegalArgumentException("emotion.min-confidence must lie between 0 and 1, got " + minConfidence);
+    }
     this.detector = detector;
     this.cropping = cropping;
     this.classifier = classifier;
     this.limits = limits;
     this.clock = clock;
+    this.minConfidence = minConfidence;
+  }
+
+  /** The highest probability below which an event's label is {@link #ABSTAIN}. */
+  public double minConfidence() {
+    return minConfidence;
   }
 
   /**
@@ -66,6 +98,17 @@ public final class FrameAnalyzer {
    * @throws FrameRejectedException when the frame is over the limits, inconsistent or undecodable
    */
   public FrameResult analyze(CameraFrame frame, Instant since, List<FaceRegion> expected) {
+    return analyze(frame, since, expected, null);
+  }
+
+  /**
+   * As {@link #analyze(CameraFrame, Instant, List)}, dropping every face whose box centre lies in
+   * one of the camera's privacy masks right after detection: such a face is never cropped,
+   * classified, tracked or counted, and the remaining faces are numbered without it.
+   *
+   * @param policy the camera's policy (its masks), or null for none
+   */
+  public FrameResult analyze(CameraFrame frame, Instant since, List<FaceRegion> expected, CameraPolicy policy) {
     long start = System.nanoTime();
     byte[] bytes = bytes(frame.getImage());
     check(frame, bytes);
@@ -90,6 +133,9 @@ public final class FrameAnalyzer {
           faces = detector.detect(image);
         }
       }
+      if (policy != null && !policy.masks().isEmpty()) {
+        faces = unmasked(faces, policy, image.cols(), image.rows());
+      }
       long detected = System.nanoTime();
       if (faces.isEmpty()) {
         return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(since, clock.instant()),
@@ -101,11 +147,22 @@ public final class FrameAnalyzer {
       Instant now = clock.instant();
       List<FaceEmotion> events = new ArrayList<>(faces.size());
       for (int i = 0; i < faces.size(); i++) {
-        events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now, since));
+        events.add(event(frame, i, faces.size(), faces.get(i), predictions.get(i), processingMs, now, since,
+            minConfidence));
       }
       return new FrameResult(events, decoded - start, detected - decoded, classified - detected,
           latencyMillis(since, now), fullSearch);
     }
+  }
+
+  private static List<DetectedFace> unmasked(List<DetectedFace> faces, CameraPolicy policy, int width, int height) {
+    List<DetectedFace> out = new ArrayList<>(faces.size());
+    for (DetectedFace face : faces) {
+      if (!policy.masked((face.x1() + face.x2()) / 2.0, (face.y1() + face.y2()) / 2.0, width, height)) {
+        out.add(face);
+      }
+    }
+    return out;
   }
 
   private static Mat decode(CameraFrame frame, byte[] bytes) {
@@ -158,15 +215,17 @@ public final class FrameAnalyzer {
   }
 
   private static FaceEmotion event(CameraFrame frame, int index, int count, DetectedFace face,
-      EmotionPrediction prediction, float processingMs, Instant now, Instant since) {
+      EmotionPrediction prediction, float processingMs, Instant now, Instant since, double minConfidence) {
     List<Point> landmarks = new ArrayList<>(DetectedFace.LANDMARKS);
     for (int i = 0; i < DetectedFace.LANDMARKS; i++) {
       landmarks.add(new Point(face.landmarkX(i), face.landmarkY(i)));
     }
     float[] p = prediction.probabilities();
     List<LabelScore> scores = new ArrayList<>(p.length);
+    float highest = 0;
     for (int i = 0; i < p.length; i++) {
       scores.add(new LabelScore(prediction.labels().get(i), p[i]));
+      highest = Math.max(highest, p[i]);
     }
     return FaceEmotion.newBuilder()
         .setCameraId(frame.getCameraId())
@@ -177,13 +236,15 @@ public final class FrameAnalyzer {
         .setBox(new Box(face.x1(), face.y1(), face.width(), face.height()))
         .setDetectionScore(face.score())
         .setLandmarks(landmarks)
-        .setLabel(prediction.label())
+        .setLabel(highest < minConfidence ? ABSTAIN : prediction.label())
         .setScores(scores)
         .setModelName(prediction.modelName())
         .setModelVersion(prediction.modelVersion())
         .setProcessingTimeMs(processingMs)
         .setLatencyMs(now.toEpochMilli() - since.toEpochMilli())
         .setSiteId(frame.getSiteId())
+        .setZone(frame.getTags() == null ? null : frame.getTags().get(ZONE_TAG))
+        .setTags(frame.getTags() == null ? new HashMap<>() : new HashMap<>(frame.getTags()))
         .build();
   }
 

@@ -1,6 +1,7 @@
 /**
  * Frame analysis, free of Kafka: check a frame's limits on its header, decode it, find the faces,
- * crop and classify them, and hand back a {@link io.emotionstream.analysis.FrameResult} or a
+ * drop those inside the camera's privacy masks, crop and classify the others (abstaining below
+ * the minimum confidence), and hand back a {@link io.emotionstream.analysis.FrameResult} or a
  * {@link io.emotionstream.analysis.FrameRejectedException} with its
  * {@link io.emotionstream.analysis.RejectReason}. The Streams processors in {@code stream} are a
  * thin layer over it; tests drive it with stand-ins.

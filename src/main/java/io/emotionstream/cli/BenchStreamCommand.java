@@ -140,7 +140,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     List<EncodedImage> images = video != null ? movingScene() : load(photos != null ? photos : DemoCommand.samplePhotos());
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       // the broker is new on every run: Streams state lives beside it, for this run only
-      Settings base = options.settings().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+      Settings base = DemoCameras.withDemoCameras(options.settings()).with(Map.of("bootstrap.servers",
+          kafka.bootstrapServers(),
           "ops.port", "0", "model.hot-reload", "false",
           "stream.state-dir", Files.createTempDirectory("emotion-stream-bench-state").toString()), "bench");
       try (Pipeline pipeline = Pipeline.open(base)) {
@@ -221,13 +222,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
         "topic.frames", "camera-frames" + suffix,
         "topic.events", "face-emotions" + suffix,
         "topic.dead-letter", "camera-frames-dlq" + suffix,
-        "topic.stats", "emotion-stats" + suffix), "bench");
+        "topic.stats", "emotion-stats" + suffix,
+        "topic.zone-stats", "emotion-zone-stats" + suffix), "bench");
     TopicCreator.ensure(settings, Topics.from(settings));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    List<String> cameraIds = new ArrayList<>();
-    for (int i = 1; i <= cameras; i++) {
-      cameraIds.add("bench-camera-" + i);
-    }
+    List<String> cameraIds = DemoCameras.ids(cameras); // opted in by the demo camera file
+    DemoCameras.requireAnalysed(settings, cameraIds);
     MemorySampler memory = new MemorySampler();
     try (EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), registry);
         KafkaConsumer<String, FaceEmotion> consumer = eventConsumer(settings);

@@ -31,7 +31,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,7 +44,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run everything in one process on sample photos; print events.",
         "Starts a Kafka broker (KRaft) in this process, streams sample photos from simulated cameras",
-        "through the processor and prints every face event as a JSON line (logs go to stderr)."})
+        "through the processor and prints every face event as a JSON line (logs go to stderr).",
+        "The cameras demo-camera-1..N are declared as opted-in customer-area cameras in",
+        "config/demo-cameras.yaml (used unless cameras.file is set)."})
 public final class DemoCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
@@ -96,12 +97,14 @@ public final class DemoCommand implements Callable<Integer> {
   private int run() throws Exception {
     List<Path> inputs = photos != null ? photos : samplePhotos();
     List<EncodedImage> images = load(inputs);
-    List<String> cameraIds = IntStream.rangeClosed(1, cameras).mapToObj(i -> "demo-camera-" + i).toList();
+    List<String> cameraIds = DemoCameras.ids(cameras);
+    Settings configured = DemoCameras.withDemoCameras(options.settings());
+    DemoCameras.requireAnalysed(configured, cameraIds);
     Path state = Files.createTempDirectory("emotion-stream-demo-state");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       // the broker is new on every run, so local state from an earlier run would describe topics
       // that no longer exist: the demo keeps its state beside its broker, for this run only
-      Settings settings = options.settings().with(Map.of(
+      Settings settings = configured.with(Map.of(
           "bootstrap.servers", kafka.bootstrapServers(),
           "application.id", "emotion-stream-demo",
           "stream.state-dir", state.toString(),
@@ -160,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         continue;
       }
-      long done = stats.framesProcessed() + stats.deadLettered() + stats.framesShed();
+      long done = stats.framesProcessed() + stats.deadLettered() + stats.framesShed() + stats.framesRefused();
       if (!producerThread.isAlive() && done >= produced.get() && printed >= stats.faces()) {
         System.err.printf("demo: %d frames from %d cameras, %d face events printed; %s%n", produced.get(),
             cameras, printed, stats);

@@ -139,6 +139,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       s.append(String.format(Locale.ROOT, "%-10s %9.4f %9.4f %9.4f %8d%n", cm.labels().get(c), cm.precision(c),
           cm.recall(c), cm.f1(c), cm.support(c)));
     }
+    s.append(String.format(Locale.ROOT, "%nabstention: %-16s %9s %9s %9s%n", "min confidence", "named", "accuracy",
+        "correct"));
+    for (Map<String, Object> row : result.abstention()) {
+      s.append(String.format(Locale.ROOT, "            %-16.1f %9.3f %9.3f %9.3f%n", (Double) row.get("min_confidence"),
+          (Double) row.get("coverage"), (Double) row.get("accuracy"), (Double) row.get("correct")));
+    }
     s.append("\nconfusion (rows: true, columns: predicted)\n");
     long[][] counts = cm.counts();
     for (int r = 0; r < counts.length; r++) {

@@ -1,5 +1,6 @@
 package io.emotionstream.cli;
 
+import io.emotionstream.audit.AuditSource;
 import io.emotionstream.config.Settings;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelMetadata;
@@ -48,7 +49,8 @@ public final class ModelsCommand implements Runnable {
 
   @Command(name = "publish", mixinStandardHelpOptions = true,
       description = {"Copy a verified artifact into the store and release it: every processor following the",
-          "model's name loads it without a restart (unless --no-release)."})
+          "model's name loads it without a restart (unless --no-release). The release is recorded in the",
+          "audit topic (topic.audit) as model-released."})
   static final class Publish implements Callable<Integer> {
     @Mixin
     StoreOptions options;
@@ -65,10 +67,12 @@ public final class ModelsCommand implements Runnable {
       ModelArtifact verified = ModelArtifact.open(artifact);
       ModelStore store = ModelStore.open(settings.string("model.store"));
       ModelMetadata m = verified.metadata();
-      URI uri = noRelease ? store.publish(verified) : ModelReleases.storeAndRelease(settings, store, verified);
+      URI uri = noRelease ? store.publish(verified) : ModelReleases.storeAndRelease(settings, store, verified,
+          ModelReleases.Intent.PUBLISH, AuditSource.of("models publish"));
       System.out.println("stored " + m.name() + " " + m.version() + " at " + uri);
       if (!noRelease) {
-        System.out.println("released " + m.name() + " " + m.version() + " on " + settings.string("topic.model-releases"));
+        System.out.println("released " + m.name() + " " + m.version() + " on " + settings.string("topic.model-releases")
+            + ", audited on " + settings.string("topic.audit"));
       }
       return 0;
     }
@@ -99,7 +103,8 @@ public final class ModelsCommand implements Runnable {
   }
 
   @Command(name = "promote", mixinStandardHelpOptions = true,
-      description = "Release a stored version (a rollback is the promotion of an older one).")
+      description = {"Release a stored version (a rollback is the promotion of an older one). Recorded in the",
+          "audit topic as model-promoted, or model-rolled-back for a version made before the one released now."})
   static final class Promote implements Callable<Integer> {
     @Mixin
     StoreOptions options;
@@ -115,8 +120,11 @@ public final class ModelsCommand implements Runnable {
       Settings settings = options.settings();
       ModelStore store = ModelStore.open(settings.string("model.store"));
       ModelArtifact verified = ModelArtifact.open(store.fetch(store.locate(name, version)));
-      ModelReleases.storeAndRelease(settings, store, verified); // already stored: publishing again is a no-op
-      System.out.println("released " + name + " " + version + " on " + settings.string("topic.model-releases"));
+      // already stored: publishing again is a no-op
+      ModelReleases.storeAndRelease(settings, store, verified, ModelReleases.Intent.PROMOTE,
+          AuditSource.of("models promote"));
+      System.out.println("released " + name + " " + version + " on " + settings.string("topic.model-releases")
+          + ", audited on " + settings.string("topic.audit"));
       return 0;
     }
   }

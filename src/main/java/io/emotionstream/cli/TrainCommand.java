@@ -59,7 +59,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (publish) {
       Settings s = settings.settings().with(Collections.singletonMap("model.store", store), "--store");
       ModelArtifact verified = ModelArtifact.open(result.artifact());
-      URI uri = ModelReleases.storeAndRelease(s, ModelStore.open(s.string("model.store")), verified);
+      URI uri = ModelReleases.storeAndRelease(s, ModelStore.open(s.string("model.store")), verified,
+          ModelReleases.Intent.PUBLISH, io.emotionstream.audit.AuditSource.of("train --publish"));
       System.err.println("published " + verified.metadata().name() + " " + verified.metadata().version() + " at " + uri
           + " and released it on " + s.string("topic.model-releases"));
     }

@@ -54,6 +54,8 @@ public final class HotReloader implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile String lastFailure;
+  private final List<java.util.function.BiConsumer<String, ModelMetadata>> swapListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param modelInfo updated after each swap
@@ -85,6 +87,15 @@ public final class HotReloader implements AutoCloseable {
   public HotReloader start() {
     ModelReleases.ensureTopic(settings);
     thread.start();
+    return this;
+  }
+
+  /**
+   * Tells {@code listener} about every model swapped in: the version served before, and the
+   * metadata of the one served now (the processor audits it).
+   */
+  public HotReloader onSwap(java.util.function.BiConsumer<String, ModelMetadata> listener) {
+    swapListeners.add(listener);
     return this;
   }
 
@@ -194,6 +205,13 @@ public final class HotReloader implements AutoCloseable {
       modelInfo.show(artifact.metadata());
       LOG.info("model {} swapped in for {} after {} ms of loading and warm-up", id, before,
           (System.nanoTime() - t0) / 1_000_000);
+      for (var listener : swapListeners) {
+        try {
+          listener.accept(before, artifact.metadata());
+        } catch (RuntimeException e) {
+          LOG.error("a listener of model swaps failed", e);
+        }
+      }
       return null;
     } catch (VirtualMachineError e) {
       throw e;

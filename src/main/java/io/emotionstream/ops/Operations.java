@@ -1,6 +1,9 @@
 package io.emotionstream.ops;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.policy.CameraFile;
+import io.emotionstream.policy.CameraFileWatcher;
+import io.emotionstream.policy.CameraPolicies;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -38,12 +41,26 @@ public final class Operations implements AutoCloseable {
     OpsOptions options = port > 0 ? OpsOptions.from(settings) : null;
     feed = withFeed && port > 0 ? new EventFeed(settings) : null;
     try {
-      server = port > 0 ? OpsServer.start(options, registry, status, feed) : null;
+      server = port > 0 ? OpsServer.start(options, registry, status, feed,
+          new NoticePage(settings, () -> noticeCameras(settings), status::labels)) : null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the operations HTTP port " + options.bindAddress() + ":" + port
           + " (settings ops.bind-address from " + settings.source("ops.bind-address") + ", ops.port from "
           + settings.source("ops.port") + "): " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The policies the notice shows: the processor's in force; on an instance without a processor
+   * (the cluster-wide dashboard) the camera file read now, so that its notice says what the
+   * processors do rather than that nothing happens.
+   */
+  private CameraPolicies noticeCameras(Settings settings) {
+    if (status.processor() != null) {
+      return status.cameraPolicies();
+    }
+    java.nio.file.Path file = CameraFileWatcher.file(settings);
+    return file == null ? CameraPolicies.none() : CameraFile.read(file);
   }
 
   /**
@@ -67,6 +84,13 @@ public final class Operations implements AutoCloseable {
 
   public InstanceStatus status() {
     return status;
+  }
+
+  /** Serves {@code body} as JSON at {@code path} (nothing when the HTTP server is off). */
+  public void json(String path, java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> body) {
+    if (server != null) {
+      server.json(path, body);
+    }
   }
 
   /** The HTTP port, or 0 when the server is off. */

@@ -31,12 +31,14 @@ import org.slf4j.LoggerFactory;
  * The HTTP face of a processor instance: {@code /metrics} (Prometheus), {@code /health/live},
  * {@code /health/ready}, {@code /api/status}, {@code /api/stats} (interactive query of the
  * per-camera window counts), {@code /api/events/recent}, {@code /api/events/stream}
- * (server-sent events) and the dashboard at {@code /}.
+ * (server-sent events), the dashboard at {@code /}, and the notice for the people filmed at
+ * {@code /notice} ({@link NoticePage}).
  *
  * <p>{@code /api/*} and the dashboard need the bearer token when one is configured
  * ({@link OpsOptions#token()}), as {@code Authorization: Bearer TOKEN} or as the password of HTTP
  * basic authentication (which browsers ask for and then send with every request of the page,
- * including its event stream); {@code /metrics} and {@code /health/*} stay open for probes.
+ * including its event stream); {@code /metrics} and {@code /health/*} stay open for probes, and
+ * {@code /notice} for everyone.
  *
  * <p>The JDK's own HTTP server is enough for a handful of operational endpoints and avoids a web
  * framework (and its CVE stream) in the processor's class path; what it lacks we add here: a
@@ -61,9 +63,13 @@ public final class OpsServer implements AutoCloseable {
   private final Semaphore streamSlots;
   private final OpsOptions options;
   private final byte[] token;
+  private final NoticePage notice;
+  private final Map<String, java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode>> endpoints =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private OpsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
-      InstanceStatus status, EventFeed feed, OpsOptions options) {
+      InstanceStatus status, EventFeed feed, OpsOptions options, NoticePage notice) {
+    this.notice = notice;
     this.server = server;
     this.options = options;
     this.streamSlots = new Semaphore(options.maxStreams());
@@ -89,6 +95,15 @@ public final class OpsServer implements AutoCloseable {
   /** @param feed null disables the event endpoints */
   public static OpsServer start(OpsOptions options, PrometheusMeterRegistry registry, InstanceStatus status,
       EventFeed feed) throws IOException {
+    return start(options, registry, status, feed, null);
+  }
+
+  /**
+   * @param feed null disables the event endpoints
+   * @param notice the notice page, or null (then {@code /notice} answers 404)
+   */
+  public static OpsServer start(OpsOptions options, PrometheusMeterRegistry registry, InstanceStatus status,
+      EventFeed feed, NoticePage notice) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(options.bindAddress(), options.port()), 64);
     // fixed: each event stream holds a thread for its lifetime, and there are at most maxStreams of them
     ExecutorService executor = Executors.newFixedThreadPool(options.maxStreams() + REQUEST_THREADS, r -> {
@@ -96,7 +111,7 @@ public final class OpsServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    OpsServer ops = new OpsServer(http, executor, registry, status, feed, options);
+    OpsServer ops = new OpsServer(http, executor, registry, status, feed, options, notice);
     http.setExecutor(executor);
     http.createContext("/", ops::handle);
     http.start();
@@ -107,6 +122,14 @@ public final class OpsServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /**
+   * Serves {@code body} as JSON at {@code path} (an {@code /api/...} path needs the token like the
+   * others): for services that report more than the processor's status.
+   */
+  public void json(String path, java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> body) {
+    endpoints.put(path, body);
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -131,15 +154,19 @@ public final class OpsServer implements AutoCloseable {
       }
       switch (path) {
         case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-        case "/health/live" -> health(exchange, status.live(), status.live() ? "live" : "streams failed");
+        case "/health/live" -> health(exchange, status.live(), status.liveness());
         case "/health/ready" -> health(exchange, status.ready(), status.readiness());
         case "/api/status" -> sendJson(exchange, 200, statusJson());
         case "/api/stats" -> stats(exchange);
         case "/api/events/recent" -> recent(exchange);
         case "/api/events/stream" -> stream(exchange);
         case "/" -> resource(exchange, "dashboard/index.html");
+        case "/notice" -> notice(exchange);
         default -> {
-          if (path.startsWith("/dashboard/") && !path.contains("..")) {
+          var endpoint = endpoints.get(path);
+          if (endpoint != null) {
+            sendJson(exchange, 200, endpoint.get());
+          } else if (path.startsWith("/dashboard/") && !path.contains("..")) {
             resource(exchange, path.substring(1));
           } else {
             send(exchange, 404, "text/plain", "not found: " + path);
@@ -164,9 +191,23 @@ public final class OpsServer implements AutoCloseable {
     }
   }
 
-  /** Probes and scrapers need no token. */
+  /** Probes and scrapers need no token, nor the people reading the notice. */
   private static boolean open(String path) {
-    return path.equals("/metrics") || path.startsWith("/health/");
+    return path.equals("/metrics") || path.startsWith("/health/") || path.equals("/notice");
+  }
+
+  private void notice(HttpExchange exchange) throws IOException {
+    if (notice == null) {
+      send(exchange, 404, "text/plain", "no notice on this instance");
+      return;
+    }
+    String site = query(exchange.getRequestURI()).get("site");
+    String page = notice.html(site);
+    if (page == null) {
+      send(exchange, 404, "text/plain; charset=utf-8", "no camera of site '" + site + "' is listed in the camera file");
+      return;
+    }
+    send(exchange, 200, "text/html; charset=utf-8", page);
   }
 
   private boolean authorised(HttpExchange exchange) {
@@ -217,7 +258,7 @@ public final class OpsServer implements AutoCloseable {
   private void stats(HttpExchange exchange) throws IOException {
     Map<String, String> query = query(exchange.getRequestURI());
     int minutes = positiveInt(query, "minutes", 60, 7 * 24 * 60);
-    StatsQuery.Answer answer = stats.windows(query.get("camera"), minutes);
+    StatsQuery.Answer answer = stats.windows(query.get("camera"), query.get("zone"), minutes);
     if (answer.redirectTo() != null) {
       exchange.getResponseHeaders().add("Location", "http://" + answer.redirectTo() + exchange.getRequestURI());
       sendJson(exchange, 307, JSON.createObjectNode().put("owner", answer.redirectTo()));

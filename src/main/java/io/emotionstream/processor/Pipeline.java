@@ -43,7 +43,7 @@ public final class Pipeline implements AutoCloseable {
   private HotReloader reloader;
 
   private Pipeline(MtcnnDetector detector, int detectMaxSide, BatchingEmotionClassifier classifier,
-      FrameLimits limits, InferenceConfig inferenceConfig, MeterRegistry registry) {
+      FrameLimits limits, InferenceConfig inferenceConfig, MeterRegistry registry, double minConfidence) {
     this.detector = detector;
     this.classifier = classifier;
     this.inferenceConfig = inferenceConfig;
@@ -55,14 +55,14 @@ public final class Pipeline implements AutoCloseable {
     FunctionCounter.builder("emotionstream.inference.batches", classifier, c -> c.runtime().batcher().stats().batches())
         .description("batches sent to the device workers").register(registry);
     FunctionCounter.builder("emotionstream.inference.batched.faces", classifier,
-        c -> c.runtime().batcher().stats().batchedRequests()).description("faces sent in those batches")
+        c -> c.runtime().batcher().stats().batchedRequests()).description("network inputs sent in those batches: faces times the passes of inference.tta")
         .register(registry);
     Gauge.builder("emotionstream.inference.batch.size.mean", classifier,
-        c -> c.runtime().batcher().stats().meanBatchSize()).description("mean faces per batch").register(registry);
+        c -> c.runtime().batcher().stats().meanBatchSize()).description("mean network inputs per batch").register(registry);
     Gauge.builder("emotionstream.inference.batch.size.max", classifier,
         c -> c.runtime().batcher().stats().largestBatch()).description("largest batch so far").register(registry);
     this.analyzer = new FrameAnalyzer(new DownscalingDetector(detector, detectMaxSide), new FaceCropper()::crop,
-        classifier, limits, Clock.systemUTC());
+        classifier, limits, Clock.systemUTC(), minConfidence);
   }
 
   public static Pipeline open(Settings settings) {
@@ -80,12 +80,13 @@ public final class Pipeline implements AutoCloseable {
         cores, settings.string("cpu.cores", "auto"), settings.source("cpu.cores"), settings.threads("stream.threads"),
         detectWorkers, intraOp);
     try {
+      double minConfidence = minConfidence(settings);
       String dir = settings.string("model.dir", "");
       InferenceConfig inference = InferenceConfig.from(settings);
       TestTimeAugmentation tta = settings.enumValue("inference.tta", TestTimeAugmentation.class);
       BatchingEmotionClassifier classifier = EmotionClassifiers.open(EmotionModels.resolve(dir), inference, tta);
       Pipeline pipeline = new Pipeline(detector, settings.integer("detect.max-side"), classifier,
-          FrameLimits.from(settings), inference, registry);
+          FrameLimits.from(settings), inference, registry, minConfidence);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}, test-time augmentation {} ({} pass(es) per face)",
           (System.nanoTime() - t0) / 1_000_000, detector.config().minFaceSize(), pipeline.modelInService(),
           tta.configName(), tta.passes());
@@ -94,6 +95,16 @@ public final class Pipeline implements AutoCloseable {
       detector.close();
       throw e;
     }
+  }
+
+  /** {@code emotion.min-confidence}: below it an event's label is an abstention. */
+  private static double minConfidence(Settings settings) {
+    double v = settings.decimal("emotion.min-confidence");
+    if (!(v >= 0 && v <= 1)) {
+      throw new IllegalArgumentException("setting 'emotion.min-confidence' = " + v + " from "
+          + settings.source("emotion.min-confidence") + " must lie between 0 and 1");
+    }
+    return v;
   }
 
   public FrameAnalyzer analyzer() {
@@ -112,6 +123,11 @@ public final class Pipeline implements AutoCloseable {
       LOG.info("following {} for releases of {}", settings.string("topic.model-releases"), reloader.modelName());
     }
     return reloader;
+  }
+
+  /** The labels of the model in service, in output order. */
+  public java.util.List<String> labels() {
+    return java.util.List.copyOf(classifier.runtime().artifact().metadata().labels());
   }
 
   /** Name and version of the model in service. */

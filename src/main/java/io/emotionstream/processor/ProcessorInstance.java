@@ -32,6 +32,7 @@ public final class ProcessorInstance implements AutoCloseable {
   private Pipeline pipeline;
   private EmotionProcessor processor;
   private HotReloader reloader;
+  private ProcessorAudit audit;
 
   private ProcessorInstance(Settings settings, Operations ops) {
     this.settings = settings;
@@ -67,19 +68,33 @@ public final class ProcessorInstance implements AutoCloseable {
     pipeline = Pipeline.open(settings, ops.registry());
     processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
     ops.status().model(pipeline::modelInService);
+    ops.status().labels(pipeline::labels);
     ops.status().processor(processor);
     return this;
   }
 
   /**
-   * Follows model releases (when {@code model.hot-reload} is on), starts the streams (creating
-   * missing topics when {@code topics.create} is on) and the dashboard's event feed.
+   * Records the start with the effective policy in the audit trail (a start that cannot be audited
+   * fails), follows model releases (when {@code model.hot-reload} is on), starts the streams
+   * (creating missing topics when {@code topics.create} is on) and the dashboard's event feed. From
+   * here on, every change of the camera file and every model swapped in is audited.
    */
   public ProcessorInstance start() {
     if (pipeline == null) {
       load();
     }
+    if (settings.string("notice.contact", "").isBlank()
+        && processor.cameraPolicies().get().all().stream().anyMatch(io.emotionstream.policy.CameraPolicy::analysed)) {
+      LOG.warn("notice.contact is empty: the notice page (/notice) cannot tell the people filmed whom to ask"
+          + " (EU AI Act Art. 50(3), GDPR Art. 13); set notice.controller and notice.contact");
+    }
+    audit = ProcessorAudit.open(settings);
+    audit.started(processor.cameraPolicies().get(), pipeline.modelInService());
+    processor.cameraPolicies().addListener(audit);
     reloader = pipeline.startHotReload(settings, ops.registry());
+    if (reloader != null) {
+      reloader.onSwap(audit::modelSwapped);
+    }
     processor.start();
     ops.startFeed();
     LOG.info("processing {} -> {} on {}", settings.string("topic.frames"), settings.string("topic.events"),
@@ -113,11 +128,19 @@ public final class ProcessorInstance implements AutoCloseable {
     return pipeline == null ? null : pipeline.modelInService();
   }
 
-  /** Closes the streams, then the pipeline (hot reload, classifier, detector), then the operations server. */
+  /**
+   * Closes the streams, records the stop in the audit trail, then closes the pipeline (hot reload,
+   * classifier, detector) and the operations server.
+   */
   @Override
   public void close() {
-    try (ops; Pipeline p = pipeline; EmotionProcessor s = processor) {
-      // closed in reverse order of opening, each even if a later one fails
+    try (ops; Pipeline p = pipeline; ProcessorAudit a = audit) {
+      if (processor != null) {
+        processor.close();
+        if (a != null) {
+          a.stopped(processor.cameraPolicies(), modelInService());
+        }
+      }
     }
   }
 }

@@ -24,9 +24,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams' own error hooks, pointed at the dead-letter topic: records that do not
- * deserialize and frames the processor rejects are written there with their original key and value
- * bytes, their original headers, and {@code dlq.*} headers saying why and where they came from;
- * the stream resumes with the next record. Each reason is counted in {@link FrameStats}.
+ * deserialize and frames the processor rejects are written there with their original key, their
+ * original headers, and {@code dlq.*} headers saying why and where they came from; the stream
+ * resumes with the next record. Each reason is counted in {@link FrameStats}.
+ *
+ * <p>The rejected value (a camera frame: pixels of people) is not kept by default: the dead letter
+ * carries its size ({@link #VALUE_SIZE}), its SHA-256 ({@link #VALUE_SHA256}) and
+ * {@link #VALUE_OMITTED}, and no value. With {@link #KEEP_VALUE_CONFIG} ({@code
+ * dead-letter.keep-pixels=true}, for debugging) the original bytes are kept, as below.
  *
  * <p>A dead-letter record never exceeds {@link #MAX_RECORD_BYTES_CONFIG} (the smaller of the
  * producer's {@code max.request.size} and the dead-letter topic's {@code max.message.bytes}): a
@@ -54,8 +59,14 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
   public static final String PROCESSOR = "dlq.processor";
   /** {@code true} when the value is only the first bytes of the original value. */
   public static final String VALUE_TRUNCATED = "dlq.value.truncated";
-  /** Size in bytes of the original value, on truncated dead letters. */
+  /** Size in bytes of the original value, on truncated dead letters and those without their value. */
   public static final String VALUE_SIZE = "dlq.value.size";
+  /** SHA-256 (hex) of the original value, on dead letters without their value. */
+  public static final String VALUE_SHA256 = "dlq.value.sha256";
+  /** {@code true} when the original value was left out ({@code dead-letter.keep-pixels=false}). */
+  public static final String VALUE_OMITTED = "dlq.value.omitted";
+  /** Config key: whether dead letters keep the original value ({@code dead-letter.keep-pixels}); absent: no. */
+  public static final String KEEP_VALUE_CONFIG = "emotionstream.dead-letter.keep-value";
 
   /**
    * Bytes a record needs besides its key, value and header bytes: record batch header (61),
@@ -68,6 +79,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
   private String topic;
   private FrameStats stats;
   private int maxRecordBytes = Integer.MAX_VALUE;
+  private boolean keepValue;
 
   @Override
   public void configure(Map<String, ?> configs) {
@@ -81,6 +93,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     if (max != null) {
       maxRecordBytes = Integer.parseInt(max.toString());
     }
+    keepValue = Boolean.parseBoolean(String.valueOf(configs.get(KEEP_VALUE_CONFIG)));
   }
 
   @Override
@@ -180,7 +193,22 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     add(headers, SOURCE_PARTITION, Integer.toString(context.partition()));
     add(headers, SOURCE_OFFSET, Long.toString(context.offset()));
     add(headers, PROCESSOR, String.valueOf(context.processorNodeId()));
+    if (!keepValue && value != null) {
+      add(headers, VALUE_SIZE, Integer.toString(value.length));
+      add(headers, VALUE_SHA256, sha256(value));
+      add(headers, VALUE_OMITTED, "true");
+      return new ProducerRecord<>(topic, null, key, null, headers);
+    }
     return new ProducerRecord<>(topic, null, key, fit(key, value, headers), headers);
+  }
+
+  /** SHA-256 of {@code bytes}, hex: lets a dead letter be matched to a copy of the record kept elsewhere. */
+  static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

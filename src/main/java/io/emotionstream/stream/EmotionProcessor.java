@@ -6,6 +6,10 @@ import io.emotionstream.kafka.RecordSizes;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.serde.AvroSerdes;
+import io.emotionstream.policy.CameraFileWatcher;
+import io.emotionstream.policy.CameraPolicies;
+import io.emotionstream.policy.CameraPolicy;
+import io.emotionstream.policy.StatsDisclosure;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
@@ -14,11 +18,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -30,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * (the {@code processor} package assembles the rest around it). Instances that share
  * {@code application.id} split the frames topic's partitions between them. Nothing touches the
  * cluster before {@link #start()}.
+ *
+ * <p>The camera policies come from the camera file ({@code cameras.file}), read when the processor
+ * is built (a file that cannot be used is an error then) and again every
+ * {@code cameras.reload-ms} from {@link #start()} on.
  */
 public final class EmotionProcessor implements AutoCloseable {
 
@@ -37,12 +48,15 @@ public final class EmotionProcessor implements AutoCloseable {
 
   private final Settings settings;
   private final Topics topics;
+  private final AvroSerdes serdes;
   private final KafkaStreams streams;
   private final FrameStats stats;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final KafkaStreamsMetrics streamsMetrics;
   private volatile long runningSince;
   private final List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
+  private final CameraFileWatcher cameras;
+  private final StatsDisclosure disclosure;
 
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
     this(settings, analyzer, new SimpleMeterRegistry());
@@ -52,15 +66,21 @@ public final class EmotionProcessor implements AutoCloseable {
   public EmotionProcessor(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
     this.settings = settings;
     this.topics = Topics.from(settings);
-    AvroSerdes serdes = AvroSerdes.from(settings);
+    this.serdes = AvroSerdes.from(settings);
     this.stats = new FrameStats(registry);
+    this.disclosure = StatsDisclosure.from(settings);
+    this.cameras = CameraFileWatcher.from(settings);
+    logPolicies(cameras.get());
     Properties streamsConfig = StreamsProperties.from(settings, stats);
     Topology topology = EmotionTopology.build(topics,
         new EmotionTopology.TopologySerdes(serdes.serde(CameraFrame.class), serdes.serde(FaceEmotion.class),
             serdes.serde(EmotionStats.class), serdes.serde(FaceTrack.class)),
-        Duration.ofSeconds(settings.longValue("stats.window-seconds")),
-        Duration.ofSeconds(settings.longValue("stats.grace-seconds")), analyzer, stats, TrackSettings.from(settings),
-        streamsConfig);
+        statsWindows(settings), analyzer, stats, TrackSettings.from(settings), cameras, disclosure, streamsConfig);
+    if (settings.bool("dead-letter.keep-pixels")) {
+      LOG.warn("dead-letter.keep-pixels is on (from {}): rejected frames are kept with their pixels on {} for {}",
+          settings.source("dead-letter.keep-pixels"), topics.deadLetter(),
+          io.emotionstream.policy.RetentionPolicy.describe(settings.longValue("retention.dead-letter-ms")));
+    }
     // a dead letter must fit the dead-letter topic as it is, which may predate this instance (a topic
     // that does not exist yet is created by start() with the record limit)
     int recordLimit = RecordSizes.recordLimit(settings);
@@ -88,12 +108,67 @@ public final class EmotionProcessor implements AutoCloseable {
     });
   }
 
-  /** Creates the missing topics when {@code topics.create} is on, then starts the streams. */
+  private static void logPolicies(CameraPolicies policies) {
+    LOG.info("camera policies from {}", policies);
+    for (CameraPolicy camera : policies.all()) {
+      LOG.info("  {}", camera.describe());
+    }
+    if (policies.all().stream().noneMatch(CameraPolicy::analysed)) {
+      LOG.warn("no camera is opted in to emotion inference ({}): every frame will be counted, not analysed;"
+          + " list the cameras in the camera file (cameras.file) with emotion: true, their context and purpose",
+          policies.source());
+    }
+  }
+
+  /**
+   * Creates the missing topics when {@code topics.create} is on, declares the schemas of the
+   * topics it writes (refused when one breaks {@code schema.compatibility}: nothing is written then),
+   * starts following the camera file, then starts the streams.
+   *
+   * @throws io.emotionstream.kafka.serde.IncompatibleSchemaException naming the topic, schema and subject
+   */
   public void start() {
     if (settings.bool("topics.create")) {
       TopicCreator.ensure(settings, topics);
     }
+    serdes.declareWriters(writtenTypes(topics));
+    cameras.start();
     streams.start();
+  }
+
+  /** The camera policies in force, and the file they come from. */
+  public CameraFileWatcher cameraPolicies() {
+    return cameras;
+  }
+
+  /** What of the window counts may leave the processor. */
+  public StatsDisclosure statsDisclosure() {
+    return disclosure;
+  }
+
+  /** {@code stats.window-seconds}, {@code stats.grace-seconds}, {@code stats.store-retention-minutes}. */
+  public static EmotionTopology.StatsWindows statsWindows(Settings settings) {
+    long size = settings.longValue("stats.window-seconds");
+    long grace = settings.longValue("stats.grace-seconds");
+    long retention = settings.longValue("stats.store-retention-minutes");
+    if (size <= 0 || grace < 0 || retention < 0) {
+      throw new IllegalArgumentException("settings 'stats.window-seconds' (" + size + ", from "
+          + settings.source("stats.window-seconds") + ") must be positive, 'stats.grace-seconds' (" + grace + ", from "
+          + settings.source("stats.grace-seconds") + ") and 'stats.store-retention-minutes' (" + retention + ", from "
+          + settings.source("stats.store-retention-minutes") + ") not negative");
+    }
+    return new EmotionTopology.StatsWindows(Duration.ofSeconds(size), Duration.ofSeconds(grace),
+        Duration.ofMinutes(retention));
+  }
+
+  /** The value type of each topic the processor writes (the dead-letter topic keeps the original bytes). */
+  public static Map<String, Class<? extends SpecificRecord>> writtenTypes(Topics topics) {
+    Map<String, Class<? extends SpecificRecord>> types = new LinkedHashMap<>();
+    types.put(topics.events(), FaceEmotion.class);
+    types.put(topics.tracks(), FaceTrack.class);
+    types.put(topics.stats(), EmotionStats.class);
+    types.put(topics.zoneStats(), EmotionStats.class);
+    return types;
   }
 
   /** Waits until the instance is RUNNING (partitions assigned). */
@@ -159,6 +234,7 @@ public final class EmotionProcessor implements AutoCloseable {
 
   @Override
   public void close() {
+    cameras.close();
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();
   }

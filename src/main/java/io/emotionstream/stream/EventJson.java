@@ -20,6 +20,13 @@ public final class EventJson {
     if (e.getSiteId() != null) {
       o.put("siteId", e.getSiteId());
     }
+    if (e.getZone() != null) {
+      o.put("zone", e.getZone());
+    }
+    if (e.getTags() != null && !e.getTags().isEmpty()) {
+      ObjectNode tags = o.putObject("tags");
+      new java.util.TreeMap<>(e.getTags()).forEach(tags::put);
+    }
     o.put("frameSequence", e.getFrameSequence());
     o.put("captureTime", e.getCaptureTime().toString());
     o.put("faceIndex", e.getFaceIndex());

@@ -5,6 +5,9 @@ import io.emotionstream.analysis.FrameRejectedException;
 import io.emotionstream.analysis.FrameResult;
 import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.detect.FaceRegion;
+import io.emotionstream.policy.CameraPolicies;
+import io.emotionstream.policy.CameraPolicy;
+import io.emotionstream.policy.Refusal;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
@@ -12,7 +15,9 @@ import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.TrackerState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,9 +29,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The topology's work step: each frame becomes one {@link FaceEmotion} per face, keyed by camera
  * id, with the face's track when tracking is on, followed by one {@link EmotionStats} tally of the
  * frame (its faces per label and tracks, and whether it was analysed or shed) for the window
- * counts; a track that ended becomes a {@link FaceTrack} record. The topology routes each kind to
- * its topic. A frame older than {@code frame.max-age-ms} is shed before decoding
- * ({@link FrameShedder}). A frame that cannot be processed raises {@link FrameRejectedException};
+ * counts, and one per zone of the camera keyed {@link #zoneKey}; a track that ended becomes a
+ * {@link FaceTrack} record. The topology routes each kind to its topic.
+ *
+ * <p>First the camera policy in force decides: a frame of a camera that is not listed, not opted
+ * in, or in a prohibited context without an exemption is counted ({@link PolicyRefusals}) and
+ * nothing else: not decoded, not tallied. Faces in the camera's privacy masks are dropped by the
+ * analyzer before classification. A frame older than {@code frame.max-age-ms} is shed before
+ * decoding ({@link FrameShedder}). A frame that cannot be processed raises {@link FrameRejectedException};
  * {@link DeadLetterHandler} sends its original bytes to the dead-letter topic and the stream goes on.
  */
 final class FrameProcessor implements Processor<String, CameraFrame, String, SpecificRecord> {
@@ -42,12 +52,16 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
   private final TrackSettings tracking;
   private final FrameShedder shedder;
   private final long maxClockSkewMillis;
+  private final Supplier<CameraPolicies> policies;
+  private final PolicyRefusals refusals;
   private ProcessorContext<String, SpecificRecord> context;
   private FrameTracks tracks;
 
   /** @param maxClockSkewMillis how far a capture time may lie from the record's timestamp and still be believed */
   FrameProcessor(FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, FrameShedder shedder,
-      long maxClockSkewMillis) {
+      long maxClockSkewMillis, Supplier<CameraPolicies> policies, PolicyRefusals refusals) {
+    this.policies = policies;
+    this.refusals = refusals;
     this.analyzer = analyzer;
     this.stats = stats;
     this.tracking = tracking;
@@ -80,19 +94,32 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     if (frame == null) {
       throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + record.key() + " has no value");
     }
+    String camera = frame.getCameraId();
+    CameraPolicies inForce = policies.get();
+    Refusal refusal = inForce.refusal(camera);
+    if (refusal != null) {
+      refusals.refuse(camera, refusal, inForce);
+      return;
+    }
+    CameraPolicy policy = inForce.policy(camera);
+    // the frame's time: its capture time, unless the camera's clock is off (then the record's timestamp);
+    // also the time of its tally, which the window counts follow (CameraWindows)
+    Instant since = latencyOrigin(frame, record.timestamp());
     String shed = shedder.shedReason(frame, record.timestamp());
     if (shed != null) {
-      stats.recordShed(frame.getCameraId(), shed);
-      context.forward(record.withKey(frame.getCameraId()).withValue(EmotionStatsAggregator.shed(frame.getCameraId())));
+      stats.recordShed(camera, shed);
+      forwardTally(record, camera, EmotionStatsAggregator.shed(frame), since);
+      for (String zone : policy.zones().keySet()) {
+        forwardTally(record, zoneKey(camera, zone), EmotionStatsAggregator.inZone(EmotionStatsAggregator.shed(frame), zone),
+            since);
+      }
       return;
     }
     FrameResult result;
     // between full searches, only the faces this camera's tracks expect are looked for
-    // the frame's time: its capture time, unless the camera's clock is off (then the record's timestamp)
-    Instant since = latencyOrigin(frame, record.timestamp());
     List<FaceRegion> plan = tracks == null ? null : tracks.searchPlan(frame.getCameraId(), since);
     try {
-      result = analyzer.analyze(frame, since, plan);
+      result = analyzer.analyze(frame, since, plan, policy);
     } catch (FrameRejectedException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -104,16 +131,60 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
       FrameTracks.Tracked tracked = tracks.track(frame.getCameraId(), since, events,
           context.currentSystemTimeMs());
       forwardEnded(tracked.ended(), record.timestamp());
-      events = tracked.events();
+      events = abstain(tracked.events(), analyzer.minConfidence());
       tracks.searched(frame.getCameraId(), plan, result.fullSearch(), events.size());
     }
     for (FaceEmotion event : events) {
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));
     }
-    context.forward(record.withKey(frame.getCameraId())
-        .withValue(EmotionStatsAggregator.analysed(frame.getCameraId(), events)));
+    forwardTally(record, camera, EmotionStatsAggregator.analysed(frame, events), since);
+    for (var zone : policy.zones().entrySet()) {
+      List<FaceEmotion> inZone = new ArrayList<>();
+      for (FaceEmotion event : events) {
+        var box = event.getBox();
+        if (zone.getValue().containsPixel(box.getX() + box.getWidth() / 2.0, box.getY() + box.getHeight() / 2.0,
+            frame.getWidth(), frame.getHeight())) {
+          inZone.add(event);
+        }
+      }
+      forwardTally(record, zoneKey(camera, zone.getKey()),
+          EmotionStatsAggregator.inZone(EmotionStatsAggregator.analysed(frame, inZone), zone.getKey()), since);
+    }
     stats.recordFrame(result);
   }
+
+  /**
+   * The smoothed label abstains as the label does: {@link FrameAnalyzer#ABSTAIN} when the highest
+   * smoothed score is below the minimum confidence.
+   */
+  static List<FaceEmotion> abstain(List<FaceEmotion> events, double minConfidence) {
+    if (minConfidence <= 0) {
+      return events;
+    }
+    List<FaceEmotion> out = new ArrayList<>(events.size());
+    for (FaceEmotion e : events) {
+      float highest = 0;
+      for (var s : e.getSmoothedScores()) {
+        highest = Math.max(highest, s.getScore());
+      }
+      out.add(e.getSmoothedLabel() != null && highest < minConfidence
+          ? FaceEmotion.newBuilder(e).setSmoothedLabel(FrameAnalyzer.ABSTAIN).build() : e);
+    }
+    return out;
+  }
+
+  /** A tally for the window counts of {@code key}, at the frame's own time (its camera's clock). */
+  private void forwardTally(Record<String, CameraFrame> record, String key, EmotionStats tally, Instant since) {
+    context.forward(new Record<String, SpecificRecord>(key, tally, since.toEpochMilli(), record.headers()));
+  }
+
+  /** The key of a zone's window counts: {@code <camera id>/<zone>}. */
+  static String zoneKey(String camera, String zone) {
+    return camera + ZONE_SEPARATOR + zone;
+  }
+
+  /** Between camera id and zone name in the key of a zone's window counts. */
+  static final char ZONE_SEPARATOR = '/';
 
   /**
    * The capture time, unless it lies more than {@code frame.max-clock-skew-ms} from the record's

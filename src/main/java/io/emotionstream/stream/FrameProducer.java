@@ -20,7 +20,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends {@link CameraFrame}s to the frames topic, keyed by camera id, in the configured wire format. */
+/**
+ * Sends {@link CameraFrame}s to the frames topic, keyed by camera id, in the configured wire format;
+ * declares the frame schema when it is made ({@link AvroSerdes#declareWriters}).
+ */
 public final class FrameProducer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrameProducer.class);
@@ -30,15 +33,26 @@ public final class FrameProducer implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
 
   public FrameProducer(Settings settings) {
+    this(settings, Map.of());
+  }
+
+  /**
+   * @param overrides producer settings of the caller (e.g. {@code client.id}, {@code max.block.ms});
+   *     the {@code kafka.*} settings still win over them
+   */
+  public FrameProducer(Settings settings, Map<String, Object> overrides) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.putAll(RecordSizes.producer(settings));
+    config.putAll(overrides);
     config.putAll(settings.kafkaClientConfig());
     AvroSerdes serdes = AvroSerdes.from(settings);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), serdes.serde(CameraFrame.class).serializer());
     this.topic = settings.string("topic.frames");
+    // the frame schema is declared before the first frame: refused here when it breaks schema.compatibility
+    serdes.declareWriters(Map.of(topic, CameraFrame.class));
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), serdes.serde(CameraFrame.class).serializer());
   }
 
   public static CameraFrame frame(String cameraId, long sequence, EncodedImage image, Instant captureTime,
@@ -65,6 +79,19 @@ public final class FrameProducer implements AutoCloseable {
             frame.getSequence(), frame.getImage().remaining(), topic, e.toString());
       }
     });
+  }
+
+  /**
+   * Sends asynchronously and tells {@code done} the outcome (null or the failure) on the producer's
+   * thread; nothing is logged or counted here.
+   */
+  public void send(CameraFrame frame, java.util.function.Consumer<Exception> done) {
+    producer.send(new ProducerRecord<>(topic, frame.getCameraId(), frame), (metadata, e) -> done.accept(e));
+  }
+
+  /** Waits up to {@code timeout} for the frames sent to be acknowledged, then closes. */
+  public void close(java.time.Duration timeout) {
+    producer.close(timeout);
   }
 
   /** Frames whose send failed so far. */

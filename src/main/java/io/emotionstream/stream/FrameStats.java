@@ -2,6 +2,7 @@ package io.emotionstream.stream;
 
 import io.emotionstream.analysis.FrameResult;
 import io.emotionstream.analysis.RejectReason;
+import io.emotionstream.policy.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +32,7 @@ public final class FrameStats {
   private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
   private final MeterRegistry registry;
   private final Map<String, Counter> shed = new ConcurrentHashMap<>();
+  private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
   public FrameStats() {
     this(new SimpleMeterRegistry());
@@ -107,6 +109,47 @@ public final class FrameStats {
         .tag("camera", camera).tag("reason", reason).register(registry)).increment();
   }
 
+  /**
+   * A frame whose window of the counts had closed (it came more than the grace period after its
+   * camera's time): its events were sent, the window counts miss it.
+   */
+  void recordLateForWindow(String camera) {
+    lateCounter(camera).increment();
+  }
+
+  private Counter lateCounter(String camera) {
+    return Counter.builder("emotionstream.stats.late.frames")
+        .description("frames not in the window counts because their window had closed (later than stats.grace-seconds)")
+        .tag("camera", String.valueOf(camera)).register(registry);
+  }
+
+  /** Frames of {@code camera} that came after their window of the counts had closed. */
+  public long framesLateForWindow(String camera) {
+    return (long) lateCounter(camera).count();
+  }
+
+  /** A frame not analysed because its camera's policy does not allow it ({@link Refusal}). */
+  void recordRefused(String camera, Refusal reason) {
+    refused(camera, reason).increment();
+  }
+
+  private Counter refused(String camera, Refusal reason) {
+    return refused.computeIfAbsent(camera + '\n' + reason.code(), k -> Counter.builder("emotionstream.frames.refused")
+        .description("frames not analysed because the camera policy does not allow it (camera file)")
+        .tag("camera", String.valueOf(camera)).tag("reason", reason.code()).register(registry));
+  }
+
+  /** Frames of {@code camera} refused for {@code reason}. */
+  public long framesRefused(String camera, Refusal reason) {
+    Counter c = refused.get(camera + '\n' + reason.code());
+    return c == null ? 0 : (long) c.count();
+  }
+
+  /** Frames refused by the camera policy, all cameras and reasons. */
+  public long framesRefused() {
+    return refused.values().stream().mapToLong(c -> (long) c.count()).sum();
+  }
+
   void recordDeadLetter(RejectReason reason) {
     deadLettered.get(reason).increment();
   }
@@ -158,7 +201,7 @@ public final class FrameStats {
   @Override
   public String toString() {
     return "frames processed=" + framesProcessed() + " (without faces=" + framesWithoutFaces() + "), faces="
-        + faces() + ", shed=" + framesShed()
+        + faces() + ", shed=" + framesShed() + ", refused by policy=" + framesRefused()
         + ", dead-lettered=" + deadLetteredByReason();
   }
 }

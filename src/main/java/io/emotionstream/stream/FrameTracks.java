@@ -45,6 +45,8 @@ final class FrameTracks {
     DetectionSchedule schedule;
     List<String> labels;
     String siteId;
+    String zone;
+    Map<String, String> tags = Map.of();
     String modelVersion;
     long lastFrameMs;
     long lastWallMs;
@@ -137,6 +139,8 @@ final class FrameTracks {
     }
     if (!events.isEmpty()) {
       camera.siteId = events.get(0).getSiteId();
+      camera.zone = events.get(0).getZone();
+      camera.tags = events.get(0).getTags() == null ? Map.of() : events.get(0).getTags();
       camera.modelVersion = events.get(0).getModelVersion();
     }
     camera.lastFrameMs = Math.max(camera.lastFrameMs, timeMs);
@@ -232,6 +236,8 @@ final class FrameTracks {
         .setTimeline(s.timeline().stream()
             .map(c -> new LabelChange(Instant.ofEpochMilli(c.atMs()), c.label())).toList())
         .setSiteId(camera.siteId)
+        .setZone(camera.zone)
+        .setTags(new HashMap<>(camera.tags))
         .setModelVersion(camera.modelVersion)
         .build();
   }

@@ -37,6 +37,8 @@ public final class StreamsProperties {
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(DeadLetterHandler.TOPIC_CONFIG, settings.string("topic.dead-letter"));
     p.put(DeadLetterHandler.MAX_RECORD_BYTES_CONFIG, RecordSizes.recordLimit(settings));
+    // a dead letter keeps the rejected frame's pixels only when asked to (debugging)
+    p.put(DeadLetterHandler.KEEP_VALUE_CONFIG, Boolean.toString(settings.bool("dead-letter.keep-pixels")));
     RecordSizes.producer(settings).forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
     // Kafka Streams lets its producer wait up to 100 ms to fill a batch; events are about 1 KB and
     // their readers want them now (see events.linger-ms in the properties for the measurement)

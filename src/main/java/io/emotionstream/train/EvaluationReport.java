@@ -167,6 +167,15 @@ public final class EvaluationReport {
           cm.recall(c), cm.f1(c), cm.support(c)));
     }
     md.append("\n![confusion matrix](").append(CONFUSION_FILE).append(")\n\n");
+    md.append("## Abstention (emotion.min-confidence)\n\n");
+    md.append("Faces whose highest probability is below the minimum confidence are labelled `unknown`.\n\n");
+    md.append("| minimum confidence | faces named | accuracy of those named | named correctly, of all |\n"
+        + "|---|---|---|---|\n");
+    for (Map<String, Object> row : result.abstention()) {
+      md.append(String.format(Locale.ROOT, "| %.1f | %.3f | %.3f | %.3f |%n", (Double) row.get("min_confidence"),
+          (Double) row.get("coverage"), (Double) row.get("accuracy"), (Double) row.get("correct")));
+    }
+    md.append('\n');
     md.append("## Most confident mistakes\n\n![most confident mistakes](").append(MISTAKES_FILE).append(")\n\n");
     md.append("| true class | face (index in the split): predicted, probability |\n|---|---|\n");
     for (int c = 0; c < mistakes.size(); c++) {

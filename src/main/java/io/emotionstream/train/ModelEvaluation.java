@@ -140,6 +140,42 @@ public final class ModelEvaluation {
       return p;
     }
 
+    /** Minimum confidences the abstention table is computed for. */
+    public static final double[] ABSTENTION_THRESHOLDS = {0.3, 0.4, 0.5, 0.6, 0.7};
+
+    /**
+     * What an abstention below a minimum confidence ({@code emotion.min-confidence}) costs and
+     * gains: for each threshold, the share of faces still named ({@code coverage}), the accuracy on
+     * those ({@code accuracy}), and the share of all faces named correctly ({@code correct}).
+     */
+    public List<Map<String, Object>> abstention() {
+      List<Map<String, Object>> rows = new java.util.ArrayList<>();
+      for (double t : ABSTENTION_THRESHOLDS) {
+        int named = 0;
+        int right = 0;
+        for (int i = 0; i < faces.size(); i++) {
+          double[] p = probabilities(i);
+          int best = 0;
+          for (int c = 1; c < p.length; c++) {
+            if (p[c] > p[best]) {
+              best = c;
+            }
+          }
+          if (p[best] >= t) {
+            named++;
+            right += best == faces.label(i) ? 1 : 0;
+          }
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("min_confidence", t);
+        row.put("coverage", ConfusionMatrix.round(named / (double) faces.size()));
+        row.put("accuracy", ConfusionMatrix.round(named == 0 ? 0 : right / (double) named));
+        row.put("correct", ConfusionMatrix.round(right / (double) faces.size()));
+        rows.add(row);
+      }
+      return rows;
+    }
+
     /** The {@code evaluate --json} object. */
     public Map<String, Object> toJsonMap() {
       Map<String, Object> out = new LinkedHashMap<>();
@@ -152,6 +188,7 @@ public final class ModelEvaluation {
       out.put("labels_source", labels);
       out.putAll(score.confusion().toJsonMap());
       out.put("loss", ConfusionMatrix.round(score.loss()));
+      out.put("abstention", abstention());
       return out;
     }
   }

@@ -12,6 +12,7 @@ import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
+import io.emotionstream.testing.TestCameras;
 import io.emotionstream.testing.TrackVideos;
 import io.emotionstream.track.FaceBox;
 import io.emotionstream.track.TrackingScore;
@@ -55,7 +56,8 @@ class TrackedVideoIT {
           "commit.interval.ms", "200",
           "model.dir", "faceapi-expression",
           "stream.state-dir", ProcessorRun.freshStateDir(),
-          "frame.max-age-ms", "0"), "test"); // every frame counts here, however slow the machine
+          "frame.max-age-ms", "0", // every frame counts here, however slow the machine
+          "cameras.file", TestCameras.optedIn("pan-cam")), "test");
       try (Pipeline pipeline = Pipeline.open(settings);
           EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer())) {
         processor.start();

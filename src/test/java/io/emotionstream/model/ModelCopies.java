@@ -22,6 +22,18 @@ public final class ModelCopies {
     return dir;
   }
 
+  /** As {@link #asVersion(ModelArtifact, String, Path)}, recorded as made at {@code createdAt}. */
+  public static Path asVersion(ModelArtifact source, String version, java.time.Instant createdAt, Path dir)
+      throws IOException {
+    asVersion(source, version, dir);
+    Path metadata = dir.resolve(ModelArtifact.METADATA_FILE);
+    ModelMetadata m = ModelArtifact.parseMetadata(Files.readString(metadata));
+    Files.writeString(metadata, ModelArtifact.toJson(new ModelMetadata(m.formatVersion(), m.name(), m.version(),
+        m.architecture(), m.labels(), m.inputWidth(), m.inputHeight(), m.channels(), m.colour(), m.mean(), m.std(),
+        m.crop(), createdAt.toString(), m.metrics(), m.weightsFile(), m.weightsSha256(), m.parentVersion())));
+    return dir;
+  }
+
   /** Flips bytes in the middle of the weights file, so that it no longer matches its checksum. */
   public static void damageWeights(Path artifactDir) throws IOException {
     Path weights = artifactDir.resolve(ModelArtifact.parseMetadata(

@@ -11,6 +11,7 @@ import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.TestFrames;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
+import io.emotionstream.testing.TestCameras;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +52,8 @@ class OperationsIT {
       Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers(),
           "application.id", "it-ops", "ops.port", Integer.toString(port), "topics.partitions", "2", "commit.interval.ms", "200",
           "model.dir", "faceapi-expression", "stream.state-dir", ProcessorRun.freshStateDir(),
-          "frame.max-age-ms", "0"), "test"); // counts every frame: no shedding
+          "frame.max-age-ms", "0", // counts every frame: no shedding
+          "cameras.file", TestCameras.optedIn("cam-ops")), "test");
       try (ProcessorInstance instance = ProcessorInstance.create(settings, false)) {
         Operations ops = instance.operations();
         assertEquals(port, ops.port());

@@ -32,11 +32,51 @@ class DeadLetterHandlerTest {
 
   private final FrameStats stats = new FrameStats();
 
+  /** A handler that keeps the rejected values (dead-letter.keep-pixels=true): how values are fitted. */
   private DeadLetterHandler handler(int maxRecordBytes) {
+    return handler(maxRecordBytes, true);
+  }
+
+  private DeadLetterHandler handler(int maxRecordBytes, boolean keepValue) {
     DeadLetterHandler h = new DeadLetterHandler();
-    h.configure(Map.of(DeadLetterHandler.TOPIC_CONFIG, "dlq", DeadLetterHandler.STATS_CONFIG, stats,
-        DeadLetterHandler.MAX_RECORD_BYTES_CONFIG, maxRecordBytes));
+    Map<String, Object> config = new java.util.HashMap<>(Map.of(DeadLetterHandler.TOPIC_CONFIG, "dlq",
+        DeadLetterHandler.STATS_CONFIG, stats, DeadLetterHandler.MAX_RECORD_BYTES_CONFIG, maxRecordBytes));
+    if (keepValue) {
+      config.put(DeadLetterHandler.KEEP_VALUE_CONFIG, "true");
+    }
+    h.configure(config);
     return h;
+  }
+
+  @Test
+  void byDefaultADeadLetterKeepsItsHeadersSizeAndHashButNotThePixels() throws Exception {
+    byte[] value = bytes(5000);
+    var response = handler(MAX, false).handleError(context("cam".getBytes(StandardCharsets.UTF_8), value),
+        new Record<>("cam", null, 0L), new FrameRejectedException(RejectReason.UNDECODABLE_IMAGE, "camera cam frame 3"));
+    ProducerRecord<byte[], byte[]> dead = response.deadLetterQueueRecords().get(0);
+    assertNull(dead.value());
+    assertEquals("5000", header(dead, DeadLetterHandler.VALUE_SIZE));
+    assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(value)),
+        header(dead, DeadLetterHandler.VALUE_SHA256));
+    assertEquals("true", header(dead, DeadLetterHandler.VALUE_OMITTED));
+    assertEquals("undecodable-image", header(dead, DeadLetterHandler.REASON));
+    assertTrue(header(dead, DeadLetterHandler.DETAIL).contains("camera cam frame 3"), header(dead, DeadLetterHandler.DETAIL));
+    assertEquals("t-1", header(dead, "trace"));
+    assertArrayEquals("cam".getBytes(StandardCharsets.UTF_8), dead.key());
+    assertEquals("false", StreamsProperties.from(Settings.defaults(), stats).get(DeadLetterHandler.KEEP_VALUE_CONFIG),
+        "dead-letter.keep-pixels is off by default");
+  }
+
+  @Test
+  void keepingThePixelsIsAnExplicitSetting() {
+    assertEquals("true", StreamsProperties.from(Settings.defaults().with(Map.of("dead-letter.keep-pixels", "true"),
+        "test"), stats).get(DeadLetterHandler.KEEP_VALUE_CONFIG));
+    byte[] value = bytes(100);
+    ProducerRecord<byte[], byte[]> dead = handler(MAX, true).handleError(context(null, value),
+        new Record<>("cam", null, 0L), new FrameRejectedException(RejectReason.UNDECODABLE_IMAGE, "x"))
+        .deadLetterQueueRecords().get(0);
+    assertArrayEquals(value, dead.value());
+    assertNull(header(dead, DeadLetterHandler.VALUE_OMITTED));
   }
 
   /** The context Kafka Streams hands the handlers, for a source record with these raw bytes. */

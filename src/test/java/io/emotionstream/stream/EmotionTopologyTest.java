@@ -16,12 +16,15 @@ import io.emotionstream.frame.CropSpec;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
+import io.emotionstream.policy.CameraPolicies;
+import io.emotionstream.policy.StatsDisclosure;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.TestCameras;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,6 +55,8 @@ import org.junit.jupiter.api.Test;
 class EmotionTopologyTest {
 
   private static final List<String> LABELS = List.of("neutral", "happy", "sad");
+  private static final EmotionTopology.StatsWindows WINDOWS =
+      new EmotionTopology.StatsWindows(Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofMinutes(60));
 
   private final SingleObjectAvroSerde<CameraFrame> frameSerde = new SingleObjectAvroSerde<>(CameraFrame.class);
   private final SingleObjectAvroSerde<FaceEmotion> eventSerde = new SingleObjectAvroSerde<>(FaceEmotion.class);
@@ -62,11 +67,17 @@ class EmotionTopologyTest {
   private final StripeDetector detector = new StripeDetector();
   private final SingleObjectAvroSerde<FaceTrack> trackSerde = new SingleObjectAvroSerde<>(FaceTrack.class);
   private TestOutputTopic<String, EmotionStats> statsTopic;
+  private TestOutputTopic<String, EmotionStats> zoneStatsTopic;
   private TestOutputTopic<String, FaceTrack> tracksTopic;
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> frames;
   private TestOutputTopic<String, FaceEmotion> events;
   private TestOutputTopic<byte[], byte[]> deadLetters;
+  /** The cameras this test streams, opted in; tests of the policy replace it. */
+  private volatile CameraPolicies cameras = TestCameras.policies("cam-a", "cam-b", "cam-slow", "cam", "cam-f", "cam-p",
+      "cam-h", "cam-ahead", "cam-behind", "cam-z");
+  /** Every window published as counted (the disclosure step itself is tested below). */
+  private StatsDisclosure disclosure = new StatsDisclosure(1, true);
 
   /** Finds one face per 100 px of image width, side by side; counts full and tracked searches. */
   private static final class StripeDetector implements FaceDetector {
@@ -98,6 +109,11 @@ class EmotionTopologyTest {
     public void close() {}
   }
 
+  /** Faces the stand-in classifier was given. */
+  private static final java.util.concurrent.atomic.AtomicInteger CLASSIFIED = new java.util.concurrent.atomic.AtomicInteger();
+  /** emotion.min-confidence of the analyzer start() builds. */
+  private double minConfidence = 0;
+
   /** Says "happy" for every face, with the crop's mean intensity folded into the scores. */
   private static final class FixedClassifier implements EmotionClassifier {
     @Override
@@ -109,6 +125,7 @@ class EmotionTopologyTest {
     public List<EmotionPrediction> classify(List<Mat> crops) {
       List<EmotionPrediction> out = new ArrayList<>();
       for (Mat crop : crops) {
+        CLASSIFIED.incrementAndGet();
         assertEquals(48, crop.cols());
         out.add(new EmotionPrediction(LABELS, new float[] {0.2f, 0.7f, 0.1f}, "fixed", "1"));
       }
@@ -121,15 +138,33 @@ class EmotionTopologyTest {
 
   @BeforeEach
   void start() {
-    Settings settings = Settings.defaults().with(Map.of("stream.state-dir", ProcessorRun.freshStateDir()), "test");
+    open(Map.of());
+  }
+
+  /**
+   * (Re)builds the driver with the defaults and {@code extra} settings: the dead letters of this
+   * test keep the rejected bytes (dead-letter.keep-pixels=true, the debugging setting), so that
+   * they can be compared.
+   */
+  private void open(Map<String, String> extra) {
+    if (driver != null) {
+      driver.close();
+    }
+    Map<String, String> values = new java.util.HashMap<>(Map.of("stream.state-dir", ProcessorRun.freshStateDir(),
+        "dead-letter.keep-pixels", "true"));
+    values.putAll(extra);
+    Settings settings = Settings.defaults().with(values, "test");
     Topics topics = Topics.from(settings);
     FrameAnalyzer analyzer = new FrameAnalyzer(detector,
         (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),
-        new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC());
+        new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC(), minConfidence);
+    CLASSIFIED.set(0);
     Properties props = StreamsProperties.from(settings, stats);
     driver = new TopologyTestDriver(EmotionTopology.build(topics,
-        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde), Duration.ofMinutes(1),
-        Duration.ofSeconds(10), analyzer, stats, TrackSettings.from(settings), props), props);
+        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde),
+        EmotionProcessor.statsWindows(settings), analyzer, stats, TrackSettings.from(settings), () -> cameras,
+        disclosure, props), props);
+    zoneStatsTopic = driver.createOutputTopic(topics.zoneStats(), new StringDeserializer(), statsSerde.deserializer());
     tracksTopic = driver.createOutputTopic(topics.tracks(), new StringDeserializer(), trackSerde.deserializer());
     statsTopic = driver.createOutputTopic(topics.stats(), new StringDeserializer(), statsSerde.deserializer());
     frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
@@ -296,29 +331,137 @@ class EmotionTopologyTest {
   }
 
   @Test
-  void countsEmotionsPerCameraPerWindow() {
+  void countsEmotionsPerCameraPerWindowOnceWhenTheCamerasTimeHasPassedTheWindowAndItsGrace() {
     long t0 = 1_700_000_040_000L - (1_700_000_040_000L % 60_000);
-    // windows follow the record timestamps; the frames were captured just now, so none is shed
+    // capture times just now, record timestamps in 2023: the camera's clock is not believed (more than
+    // frame.max-clock-skew-ms apart), so the windows follow the record timestamps; nothing is shed
     pipe(fresh(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120))), t0 + 1_000);
     pipe(fresh(TestFrames.frame("cam-b", 0, TestFrames.jpeg(200, 120))), t0 + 2_000);
     pipe(fresh(TestFrames.frame("cam-a", 1, TestFrames.jpeg(100, 120))), t0 + 30_000);
     pipe(fresh(TestFrames.frame("cam-a", 2, TestFrames.jpeg(200, 120))), t0 + 61_000);
-    Map<String, EmotionStats> latest = new java.util.HashMap<>();
+    assertTrue(statsTopic.isEmpty(), "no window has closed: cam-a's time is t0+61 s, its first window closes at t0+70 s");
+    pipe(fresh(TestFrames.frame("cam-a", 3, TestFrames.jpeg(100, 120))), t0 + 70_000);
+
+    List<TestRecord<String, EmotionStats>> out = statsTopic.readRecordsToList();
+    assertEquals(1, out.size(), "only cam-a's first window closed: " + out);
+    EmotionStats first = out.get(0).value();
+    assertEquals("cam-a", out.get(0).key());
+    assertEquals(t0, first.getWindowStart().toEpochMilli());
+    assertEquals(t0 + 60_000, first.getWindowEnd().toEpochMilli());
+    assertEquals(t0 + 60_000, out.get(0).timestamp(), "a window record is stamped with the window's end");
+    assertEquals(4L, first.getFaces());
+    assertEquals(Map.of("happy", 4L), first.getCounts());
+    assertEquals(2L, first.getFramesAnalysed());
+    assertEquals(0L, first.getFramesShed());
+
+    // cam-b sends nothing more: after the grace period its time runs on with the wall clock, and so
+    // does cam-a's; every remaining window closes, each exactly once
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    assertTrue(statsTopic.isEmpty(), "silent for less than the grace period");
+    driver.advanceWallClockTime(Duration.ofSeconds(80));
+    Map<String, EmotionStats> rest = new java.util.TreeMap<>();
     for (TestRecord<String, EmotionStats> r : statsTopic.readRecordsToList()) {
-      latest.put(r.key() + "@" + r.value().getWindowStart().toEpochMilli(), r.value());
+      assertEquals(null, rest.put(r.key() + "@" + (r.value().getWindowStart().toEpochMilli() - t0), r.value()),
+          "a second record for " + r.key() + " " + r.value().getWindowStart());
     }
-    assertEquals(4L, latest.get("cam-a@" + t0).getFaces());
-    assertEquals(Map.of("happy", 4L), latest.get("cam-a@" + t0).getCounts());
-    assertEquals(t0 + 60_000, latest.get("cam-a@" + t0).getWindowEnd().toEpochMilli());
-    assertEquals(2L, latest.get("cam-a@" + t0).getFramesAnalysed());
-    assertEquals(0L, latest.get("cam-a@" + t0).getFramesShed());
-    assertEquals(2L, latest.get("cam-b@" + t0).getFaces());
-    assertEquals(2L, latest.get("cam-a@" + (t0 + 60_000)).getFaces());
-    var store = driver.<String, EmotionStats>getWindowStore(EmotionTopology.STATS_STORE);
-    try (var it = store.fetch("cam-a", java.time.Instant.ofEpochMilli(t0), java.time.Instant.ofEpochMilli(t0 + 60_000))) {
-      List<Long> faces = new ArrayList<>();
+    assertEquals(java.util.Set.of("cam-a@60000", "cam-b@0"), rest.keySet());
+    assertEquals(3L, rest.get("cam-a@60000").getFaces());
+    assertEquals(2L, rest.get("cam-a@60000").getFramesAnalysed());
+    assertEquals(2L, rest.get("cam-b@0").getFaces());
+    driver.advanceWallClockTime(Duration.ofSeconds(120));
+    assertTrue(statsTopic.isEmpty(), "nothing is sent twice");
+
+    // the store behind /api/stats keeps the closed windows
+    var store = driver.<String, EmotionStats>getKeyValueStore(EmotionTopology.STATS_STORE);
+    String[] range = EmotionTopology.statsKeyRange("cam-a");
+    List<Long> faces = new ArrayList<>();
+    try (var it = store.range(range[0], range[1])) {
       it.forEachRemaining(kv -> faces.add(kv.value.getFaces()));
-      assertEquals(List.of(4L, 2L), faces);
+    }
+    assertEquals(List.of(4L, 3L), faces);
+  }
+
+  @Test
+  void aCameraBehindAnotherOnTheSamePartitionLosesNoFrameAndEachWindowIsSentOnce() {
+    open(Map.of("frame.max-age-ms", "0", "stats.window-seconds", "10", "stats.grace-seconds", "2"));
+    // cam-ahead and cam-behind share the one partition of the test driver; cam-behind's frames were
+    // captured 30 s before cam-ahead's, both sent now (record timestamp = send time)
+    long sent = System.currentTimeMillis() - 120_000;
+    sent -= sent % 10_000;
+    Map<String, Long> framesPerWindow = new java.util.TreeMap<>();
+    for (int i = 0; i < 60; i++) {
+      long t = sent + i * 1_000L;
+      for (String camera : List.of("cam-ahead", "cam-behind")) {
+        long capture = camera.equals("cam-ahead") ? t : t - 30_000;
+        CameraFrame frame = TestFrames.frame(camera, i, TestFrames.jpeg(100, 60));
+        frame.setCaptureTime(java.time.Instant.ofEpochMilli(capture));
+        pipe(frame, t);
+        framesPerWindow.merge(camera + "@" + (capture - capture % 10_000), 1L, Long::sum);
+      }
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+    Map<String, EmotionStats> got = new java.util.TreeMap<>();
+    for (TestRecord<String, EmotionStats> r : statsTopic.readRecordsToList()) {
+      assertEquals(null, got.put(r.key() + "@" + r.value().getWindowStart().toEpochMilli(), r.value()),
+          "a second record for " + r.key() + " " + r.value().getWindowStart());
+    }
+    assertEquals(framesPerWindow.keySet(), got.keySet());
+    framesPerWindow.forEach((window, n) -> {
+      assertEquals(n, got.get(window).getFramesAnalysed(), window);
+      assertEquals(n, got.get(window).getFaces(), window + ": one face per frame");
+    });
+    assertEquals(0, stats.framesLateForWindow("cam-behind"));
+  }
+
+  @Test
+  void aFrameOlderThanItsCamerasClosedWindowIsCountedAsLateAndItsEventsStillLeave() {
+    open(Map.of("frame.max-age-ms", "0", "stats.window-seconds", "10", "stats.grace-seconds", "2"));
+    long t = System.currentTimeMillis() - 60_000;
+    t -= t % 10_000;
+    for (long at : new long[] {t + 1_000, t + 13_000, t + 2_000, t + 12_500}) {
+      CameraFrame frame = TestFrames.frame("cam-a", at - t, TestFrames.jpeg(100, 60));
+      frame.setCaptureTime(java.time.Instant.ofEpochMilli(at));
+      pipe(frame, at);
+    }
+    assertEquals(4, events.readValuesToList().size());
+    assertEquals(1, stats.framesLateForWindow("cam-a"), "t+2 s came when cam-a's time was t+13 s: window [t, t+10) had closed");
+    List<EmotionStats> out = statsTopic.readValuesToList();
+    assertEquals(1, out.size());
+    assertEquals(1L, out.get(0).getFramesAnalysed());
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+    out = statsTopic.readValuesToList();
+    assertEquals(1, out.size());
+    assertEquals(2L, out.get(0).getFramesAnalysed(), "t+13 s and t+12.5 s");
+  }
+
+  @Test
+  void siteZoneAndTagsOfTheFrameReachEventsTracksAndWindowCounts() {
+    open(Map.of("frame.max-age-ms", "0", "stats.window-seconds", "10", "stats.grace-seconds", "1"));
+    long t = System.currentTimeMillis() - 60_000;
+    for (int seq = 0; seq < 3; seq++) {
+      CameraFrame frame = FrameProducer.frame("cam-z", seq, TestFrames.jpeg(200, 120),
+          java.time.Instant.ofEpochMilli(t + seq * 100L), "store-7", Map.of("zone", "checkout", "floor", "1"));
+      pipe(frame, t + seq * 100L);
+    }
+    for (FaceEmotion e : events.readValuesToList()) {
+      assertEquals("store-7", e.getSiteId());
+      assertEquals("checkout", e.getZone());
+      assertEquals(Map.of("zone", "checkout", "floor", "1"), e.getTags());
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+    List<FaceTrack> tracks = tracksTopic.readValuesToList();
+    assertEquals(2, tracks.size());
+    for (FaceTrack track : tracks) {
+      assertEquals("store-7", track.getSiteId());
+      assertEquals("checkout", track.getZone());
+      assertEquals(Map.of("zone", "checkout", "floor", "1"), track.getTags());
+    }
+    List<EmotionStats> windows = statsTopic.readValuesToList();
+    assertTrue(!windows.isEmpty());
+    for (EmotionStats w : windows) {
+      assertEquals("store-7", w.getSiteId());
+      assertEquals("checkout", w.getZone());
+      assertEquals(Map.of("zone", "checkout", "floor", "1"), w.getTags());
     }
   }
 
@@ -373,47 +516,184 @@ class EmotionTopologyTest {
     assertEquals(1.0, registry.get("emotionstream.frames.shed").tag("camera", "cam-b").tag("reason", "too-old")
         .counter().count());
     assertTrue(deadLetters.isEmpty());
-    Map<String, EmotionStats> latest = new java.util.HashMap<>();
-    for (TestRecord<String, EmotionStats> r : statsTopic.readRecordsToList()) {
-      latest.put(r.key(), r.value()); // all four frames fall in this minute or the one before
-    }
     long analysedA = 0;
     long shedA = 0;
-    var store = driver.<String, EmotionStats>getWindowStore(EmotionTopology.STATS_STORE);
-    try (var it = store.fetch("cam-a", java.time.Instant.ofEpochMilli(now - 600_000), java.time.Instant.ofEpochMilli(now))) {
+    long shedB = 0;
+    long facesB = 0;
+    var store = driver.<String, EmotionStats>getKeyValueStore(EmotionTopology.STATS_STORE);
+    try (var it = store.all()) {
       while (it.hasNext()) {
         EmotionStats w = it.next().value;
-        analysedA += w.getFramesAnalysed();
-        shedA += w.getFramesShed();
+        if (w.getCameraId().equals("cam-a")) {
+          analysedA += w.getFramesAnalysed();
+          shedA += w.getFramesShed();
+        } else {
+          shedB += w.getFramesShed();
+          facesB += w.getFaces();
+        }
       }
     }
     assertEquals(2, analysedA);
     assertEquals(1, shedA);
-    assertEquals(1L, latest.get("cam-b").getFramesShed());
-    assertEquals(0L, latest.get("cam-b").getFaces());
+    assertEquals(1L, shedB);
+    assertEquals(0L, facesB);
   }
 
   @Test
   void nothingIsShedWhenMaxAgeIsZero() {
-    driver.close();
-    Settings settings = Settings.defaults().with(Map.of("frame.max-age-ms", "0", "stream.state-dir",
-        ProcessorRun.freshStateDir()), "test");
-    Properties props = StreamsProperties.from(settings, stats);
-    Topics topics = Topics.from(settings);
-    FrameAnalyzer analyzer = new FrameAnalyzer(new StripeDetector(),
-        (image, face, spec) -> new Mat(image, new Rect((int) face.x1(), (int) face.y1(), 48, 48)).clone(),
-        new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC());
-    driver = new TopologyTestDriver(EmotionTopology.build(topics,
-        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde), Duration.ofMinutes(1),
-        Duration.ofSeconds(10), analyzer, stats, TrackSettings.from(settings), props), props);
-    frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
-    events = driver.createOutputTopic(topics.events(), new StringDeserializer(), eventSerde.deserializer());
+    open(Map.of("frame.max-age-ms", "0"));
     long old = System.currentTimeMillis() - 3_600_000;
     CameraFrame frame = TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120));
     frame.setCaptureTime(java.time.Instant.ofEpochMilli(old));
     pipe(frame, old);
     assertEquals(1, events.readValuesToList().size());
     assertEquals(0, stats.framesShed());
+  }
+
+  // --- the camera policy ------------------------------------------------------------------------
+
+  @Test
+  void framesOfCamerasThePolicyDoesNotAllowAreCountedAndNeverDecoded() {
+    cameras = io.emotionstream.policy.CameraFile.parse("""
+        cameras:
+          - {id: cam-a, emotion: true, context: customer-area, purpose: p}
+          - {id: cam-off, context: customer-area}
+          - {id: cam-staff, emotion: true, context: staff-area, purpose: p}
+          - {id: cam-night, emotion: true, context: workplace, purpose: p,
+             exemption: {reason: safety, justification: lone night work}}
+        """, "cameras.yaml");
+    send(TestFrames.frame("cam-off", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-staff", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-staff", 1, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-unknown", 0, TestFrames.jpeg(300, 120)));
+    assertTrue(events.isEmpty());
+    assertTrue(statsTopic.isEmpty(), "refused frames leave no window counts either");
+    assertEquals(0, detector.full.get(), "never decoded or searched");
+    assertEquals(1, stats.framesRefused("cam-off", io.emotionstream.policy.Refusal.NOT_OPTED_IN));
+    assertEquals(2, stats.framesRefused("cam-staff", io.emotionstream.policy.Refusal.PROHIBITED_CONTEXT));
+    assertEquals(1, stats.framesRefused("cam-unknown", io.emotionstream.policy.Refusal.NOT_LISTED));
+    assertEquals(2.0, registry.get("emotionstream.frames.refused").tag("camera", "cam-staff")
+        .tag("reason", "prohibited-context").counter().count());
+    assertEquals(0, stats.framesProcessed());
+
+    send(TestFrames.frame("cam-night", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    assertEquals(List.of("cam-night", "cam-night", "cam-night", "cam-a"),
+        events.readValuesToList().stream().map(FaceEmotion::getCameraId).toList(), "an exemption allows analysis");
+  }
+
+  @Test
+  void aNewPolicyTakesEffectWithTheNextFrame() {
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    cameras = TestCameras.policies("cam-b");
+    send(TestFrames.frame("cam-a", 1, TestFrames.jpeg(100, 120)));
+    assertEquals(List.of(0L), events.readValuesToList().stream().map(FaceEmotion::getFrameSequence).toList());
+    assertEquals(1, stats.framesRefused("cam-a", io.emotionstream.policy.Refusal.NOT_LISTED));
+  }
+
+  @Test
+  void facesInAPrivacyMaskAreNeverClassifiedTrackedOrCounted() {
+    // StripeDetector: faces at x 0-100, 100-200, 200-300 of a 300 px frame; the mask covers the left third
+    cameras = io.emotionstream.policy.CameraFile.parse("""
+        cameras:
+          - id: cam-a
+            emotion: true
+            context: customer-area
+            purpose: p
+            masks: [[[0, 0], [0.33, 0], [0.33, 1], [0, 1]]]
+        """, "cameras.yaml");
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-a", 1, TestFrames.jpeg(300, 120)));
+    List<FaceEmotion> out = events.readValuesToList();
+    assertEquals(4, out.size());
+    assertEquals(4, CLASSIFIED.get(), "the masked face reached no classifier");
+    for (FaceEmotion e : out) {
+      assertTrue(e.getBox().getX() >= 100, "masked face emitted: " + e.getBox());
+      assertEquals(2, e.getFaceCount());
+    }
+    assertEquals(4, stats.faces());
+    assertEquals(2, out.stream().map(FaceEmotion::getTrackId).distinct().count(), "two tracks, none for the masked face");
+    driver.advanceWallClockTime(Duration.ofMinutes(3)); // the camera falls silent: its windows close
+    long counted = statsTopic.readValuesToList().stream().mapToLong(EmotionStats::getFaces).sum();
+    assertEquals(4, counted);
+  }
+
+  @Test
+  void zonesAreCountedInWindowsOfTheirOwn() {
+    cameras = io.emotionstream.policy.CameraFile.parse("""
+        cameras:
+          - id: cam-a
+            emotion: true
+            context: customer-area
+            purpose: p
+            zones:
+              till: [[0.6, 0], [1, 0], [1, 1], [0.6, 1]]
+              door: [[0, 0], [0.1, 0], [0.1, 0.1]]
+        """, "cameras.yaml");
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)));
+    driver.advanceWallClockTime(Duration.ofMinutes(3)); // the camera falls silent: its windows close
+    Map<String, EmotionStats> latest = new java.util.HashMap<>();
+    for (TestRecord<String, EmotionStats> r : zoneStatsTopic.readRecordsToList()) {
+      assertEquals(null, latest.put(r.key(), r.value()), "one final record per zone and window");
+    }
+    assertEquals(java.util.Set.of("cam-a/till", "cam-a/door"), latest.keySet());
+    assertEquals(1, latest.get("cam-a/till").getFaces(), "only the face centred at x=250 lies in the till zone");
+    assertEquals("cam-a", latest.get("cam-a/till").getCameraId());
+    assertEquals(0, latest.get("cam-a/door").getFaces());
+    assertEquals(1, latest.get("cam-a/door").getFramesAnalysed());
+    assertEquals(List.of("cam-a"), statsTopic.readRecordsToList().stream().map(TestRecord::key).distinct().toList(),
+        "the camera's own windows stay on the stats topic");
+  }
+
+  @Test
+  void windowsWithFewerPeopleThanTheMinimumLeaveSuppressedAndMarked() {
+    disclosure = new StatsDisclosure(3, false);
+    open(Map.of());
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(200, 120))); // 2 people
+    send(TestFrames.frame("cam-b", 0, TestFrames.jpeg(300, 120))); // 3 people
+    driver.advanceWallClockTime(Duration.ofMinutes(3)); // the cameras fall silent: their windows close
+    Map<String, TestRecord<String, EmotionStats>> latest = new java.util.HashMap<>();
+    statsTopic.readRecordsToList().forEach(r -> latest.put(r.key(), r));
+    TestRecord<String, EmotionStats> small = latest.get("cam-a");
+    assertEquals(0, small.value().getFaces());
+    assertEquals(Map.of(), small.value().getCounts());
+    assertEquals(0, small.value().getUniqueTracks());
+    assertEquals(1, small.value().getFramesAnalysed());
+    assertEquals("true", new String(small.headers().lastHeader(StatsDisclosure.SUPPRESSED_HEADER).value(),
+        StandardCharsets.UTF_8));
+    assertEquals("3", new String(small.headers().lastHeader(StatsDisclosure.MIN_PEOPLE_HEADER).value(),
+        StandardCharsets.UTF_8));
+    TestRecord<String, EmotionStats> enough = latest.get("cam-b");
+    assertEquals(3, enough.value().getFaces());
+    assertEquals(3, enough.value().getUniqueTracks());
+    assertEquals(List.of(), enough.value().getTrackIds(), "track ids stay in unless stats.track-ids");
+    assertEquals(null, enough.headers().lastHeader(StatsDisclosure.SUPPRESSED_HEADER));
+    var store = driver.<String, EmotionStats>getKeyValueStore(EmotionTopology.STATS_STORE);
+    String[] range = EmotionTopology.statsKeyRange("cam-a");
+    long kept = 0;
+    try (var it = store.range(range[0], range[1])) {
+      while (it.hasNext()) {
+        kept += it.next().value.getFaces();
+      }
+    }
+    assertEquals(2, kept, "the window store keeps counting; only what leaves is suppressed");
+  }
+
+  @Test
+  void belowTheMinimumConfidenceTheLabelIsAnAbstention() {
+    minConfidence = 0.8; // the stand-in classifier is 0.7 sure of "happy"
+    open(Map.of());
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    FaceEmotion event = events.readValue();
+    assertEquals("unknown", event.getLabel());
+    assertEquals("unknown", event.getSmoothedLabel(), "the smoothed label abstains alike");
+    assertEquals(0.7f, event.getScores().get(1).getScore(), 1e-6, "the scores are kept");
+    minConfidence = 0.6;
+    open(Map.of());
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    FaceEmotion sure = events.readValue();
+    assertEquals("happy", sure.getLabel());
+    assertEquals("happy", sure.getSmoothedLabel());
   }
 
   private static CameraFrame fresh(CameraFrame frame) {

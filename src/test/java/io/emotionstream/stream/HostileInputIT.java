@@ -20,6 +20,7 @@ import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
+import io.emotionstream.testing.TestCameras;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +115,9 @@ class HostileInputIT {
         "topics.partitions", "1",
         "processing.guarantee", guarantee,
         "stream.state-dir", ProcessorRun.freshStateDir(),
-        "commit.interval.ms", "200"), "test").with(Map.of("frame.max-age-ms", "0"), "test"); // every good frame counts
+        "commit.interval.ms", "200"), "test").with(Map.of("frame.max-age-ms", "0", // every good frame counts
+        // its one camera, opted in; its dead letters keep the rejected bytes (prefixes) to compare them
+        "cameras.file", TestCameras.optedIn(CAMERA), "dead-letter.keep-pixels", "true"), "test");
     // a frames topic created by someone else, accepting more than frame.max-bytes: the 20 MB frame
     // gets in and must be rejected by the processor, and its dead letter cut to fit
     try (Admin admin = Admin.create(settings.kafkaClientConfig())) {

@@ -18,6 +18,7 @@ import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
+import io.emotionstream.testing.TestCameras;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,7 @@ class HotReloadIT {
           "ops.port", "0",
           "stream.state-dir", ProcessorRun.freshStateDir(),
           "frame.max-age-ms", "0", // counts every frame, however slow the machine: no shedding
+          "cameras.file", TestCameras.optedIn("left", "right"),
           "model.store", tmp.resolve("store").toUri().toString()), "test");
       ModelStore store = ModelStore.open(settings.string("model.store"));
       List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3, 5);

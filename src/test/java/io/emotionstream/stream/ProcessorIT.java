@@ -17,6 +17,7 @@ import io.emotionstream.schema.LabelScore;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.SchemaRegistryServer;
+import io.emotionstream.testing.TestCameras;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +76,9 @@ class ProcessorIT {
         // every frame must yield its events here, however slow the machine: shedding has its own tests
         "frame.max-age-ms", "0"));
     values.put("stream.state-dir", ProcessorRun.freshStateDir());
+    // the cameras this test streams, opted in; its dead letters keep the rejected bytes to compare them
+    values.put("cameras.file", TestCameras.optedIn("cam-1", "cam-2", "cam-r"));
+    values.put("dead-letter.keep-pixels", "true");
     values.putAll(extra);
     return Settings.defaults().with(values, "test");
   }

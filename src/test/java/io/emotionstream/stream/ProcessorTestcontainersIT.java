@@ -9,6 +9,7 @@ import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
+import io.emotionstream.testing.TestCameras;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,8 @@ class ProcessorTestcontainersIT {
     Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", KAFKA.getBootstrapServers(),
         "application.id", "it-container", "topics.partitions", "2", "ops.port", "0", "model.dir", "faceapi-expression",
         "stream.state-dir", ProcessorRun.freshStateDir(),
-        "frame.max-age-ms", "0"), "test"); // every frame must yield its events: no shedding
+        "frame.max-age-ms", "0", // every frame must yield its events: no shedding
+        "cameras.file", TestCameras.optedIn("cam-c")), "test");
     CameraFrame frame = TestFrames.frame("cam-c", 0, SamplePhotos.encoded(960, 1).get(0));
     try (ProcessorInstance instance = ProcessorInstance.open(settings, false);
         FrameProducer producer = new FrameProducer(settings)) {

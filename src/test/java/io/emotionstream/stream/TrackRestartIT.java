@@ -11,6 +11,7 @@ import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
+import io.emotionstream.testing.TestCameras;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -62,7 +63,8 @@ class TrackRestartIT {
         "commit.interval.ms", "200",
         // the test pauses between the two halves: the camera must not count as gone meanwhile
         "track.max-gap-ms", "600000",
-        "frame.max-age-ms", "0"), "test").with(Map.of("model.dir", "faceapi-expression"), "test");
+        "frame.max-age-ms", "0"), "test").with(Map.of("model.dir", "faceapi-expression",
+        "cameras.file", TestCameras.optedIn("still-cam")), "test");
     EncodedImage photo = SamplePhotos.encoded(960, 5).get(0);
     Instant t0 = Instant.now();
     int frames = 6;

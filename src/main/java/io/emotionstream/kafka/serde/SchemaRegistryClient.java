@@ -177,6 +177,29 @@ public final class SchemaRegistryClient {
     });
   }
 
+  /**
+   * Sets the compatibility level of {@code subject} ({@code PUT /config/{subject}}); the registry then
+   * refuses a new version that breaks it. Works before the subject's first version.
+   */
+  public void setCompatibility(String subject, CompatibilityLevel level) {
+    String body = JSON.createObjectNode().put("compatibility", level.name()).toString();
+    call("PUT", "config/" + subject, body, "set the compatibility level of subject " + subject + " to " + level);
+  }
+
+  /** The compatibility level of {@code subject}, or the registry's global level when it has none of its own. */
+  public String compatibility(String subject) {
+    JsonNode reply;
+    try {
+      reply = call("GET", "config/" + subject, null, "read the compatibility level of subject " + subject);
+    } catch (RegistryException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+      reply = call("GET", "config", null, "read the registry's compatibility level");
+    }
+    return reply.path("compatibilityLevel").asText(reply.path("compatibility").asText(""));
+  }
+
   /** Looks up the id of an already registered {@code schema} under {@code subject}. */
   public int lookup(String subject, Schema schema) {
     return idBySubjectAndSchema.computeIfAbsent(subject + '\0' + schema.toString(), k -> {
