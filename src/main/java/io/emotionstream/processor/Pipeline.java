@@ -119,7 +119,8 @@ public final class Pipeline implements AutoCloseable {
   public HotReloader startHotReload(Settings settings, MeterRegistry registry) {
     if (reloader == null && settings.bool("model.hot-reload")) {
       reloader = new HotReloader(settings, classifier, inferenceConfig, registry, modelInfo).start();
-      LOG.info("following {} for releases of {}", settings.string("topic.model-releases"), reloader.modelName());
+      LOG.info("following {} for releases to channel {} (and its canary; this instance: {})",
+          settings.string("topic.model-releases"), reloader.channel(), reloader.instanceId());
     }
     return reloader;
   }
