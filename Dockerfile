@@ -6,9 +6,14 @@
 # starts without network access (see README, "GPUs").
 
 ARG FLAVOR=cpu
+# base images, replaceable (scripts/image-check.sh builds on bases made locally from Debian packages)
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_CPU_IMAGE=eclipse-temurin:17-jre-jammy
+ARG LIBTORCH_FETCH_IMAGE=debian:bookworm-slim
+ARG CUDA_RUNTIME_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
 
 # ---- build --------------------------------------------------------------------------------------
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM ${BUILD_IMAGE} AS build
 RUN apt-get update && apt-get install -y --no-install-recommends npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY .mvn .mvn
@@ -24,18 +29,18 @@ RUN mvn -B -q -DskipTests -P${FLAVOR} package \
  && mvn -B -q -P${FLAVOR} dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
 
 # ---- runtime: CPU -------------------------------------------------------------------------------
-FROM eclipse-temurin:17-jre-jammy AS runtime-cpu
+FROM ${RUNTIME_CPU_IMAGE} AS runtime-cpu
 RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 \
  && rm -rf /var/lib/apt/lists/*
 
 # ---- libtorch for CUDA (not on Maven Central: DJL publishes it on publish.djl.ai) -----------------
-FROM debian:bookworm-slim AS libtorch-gpu
+FROM ${LIBTORCH_FETCH_IMAGE} AS libtorch-gpu
 RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY scripts/fetch-libtorch-cuda.sh /fetch-libtorch-cuda.sh
 RUN bash /fetch-libtorch-cuda.sh /djl 2.7.1 cu128
 
 # ---- runtime: GPU -------------------------------------------------------------------------------
-FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04 AS runtime-gpu
+FROM ${CUDA_RUNTIME_IMAGE} AS runtime-gpu
 RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless libjemalloc2 \
  && rm -rf /var/lib/apt/lists/*
 # DJL finds $DJL_CACHE_DIR/pytorch/2.7.1-cu128-linux-x86_64 and downloads nothing
@@ -72,10 +77,11 @@ RUN mkdir -p /app/cache \
  && { { java -cp "/app/lib/*" io.emotionstream.cli.Main classify --model faceapi-expression /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null \
         && java -cp "/app/lib/*" io.emotionstream.cli.Main classify /app/assets/npm/vladmandic_face-api-1.7.15/demo/sample1.jpg >/dev/null; } \
       || [ "$FLAVOR" = gpu ]; } \
- && mkdir -p /app/state \
- && chown -R emotion /app/cache /app/assets /app/state
+ && mkdir -p /app/state /models/store \
+ && chown -R emotion /app/cache /app/assets /app/state /models
 USER 10001
 EXPOSE 9400
-HEALTHCHECK --interval=15s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9400 && printf 'GET /health/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]
+# the ops port: EMOTION_STREAM_OPS_PORT when set (set the port through it, not --set, for this check)
+HEALTHCHECK --interval=15s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${EMOTION_STREAM_OPS_PORT:-9400} && printf 'GET /health/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]
 ENTRYPOINT ["java", "-cp", "/app/lib/*", "io.emotionstream.cli.Main"]
 CMD ["process"]

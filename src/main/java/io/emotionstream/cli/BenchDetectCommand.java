@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.Assets;
+import io.emotionstream.config.Settings;
 import io.emotionstream.detect.DownscalingDetector;
 import io.emotionstream.detect.FaceDetector;
+import io.emotionstream.detect.FaceDetectors;
 import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.frame.ImageDecoding;
@@ -21,12 +23,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Times MTCNN detection per frame: frames cut from a photo (default the npm sample1.jpg) to 4:3
  * and 16:9 around the centre and resized to 640x480 and 1280x720, for each minimum face size;
- * prints one JSON object with the median and other percentiles in milliseconds.
+ * prints one JSON object with the median and other percentiles in milliseconds. Without
+ * {@code --min-face} and {@code --max-side} it measures the processor's detector (the
+ * {@code detect.*} settings).
  */
 @Command(name = "detect", mixinStandardHelpOptions = true,
     description = "Benchmark MTCNN face detection per frame (prints JSON).")
@@ -42,17 +47,21 @@ public final class BenchDetectCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "15", description = "timed runs per case (default ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--min-face", split = ",", defaultValue = "20,40",
-      description = "minimum face sizes, comma separated (default ${DEFAULT-VALUE})")
+  @Option(names = "--min-face", split = ",", paramLabel = "N[,N...]",
+      description = "minimum face sizes to compare, comma separated (default: setting detect.min-face, 40)")
   List<Integer> minFaces;
 
   @Option(names = "--size", split = ",", defaultValue = "640x480,1280x720",
       description = "frame sizes WxH, comma separated (default ${DEFAULT-VALUE})")
   List<String> sizes;
 
-  @Option(names = "--max-side", split = ",", defaultValue = "0",
-      description = "detect.max-side values to compare, comma separated; 0 = detect on the frame as it is (default ${DEFAULT-VALUE})")
+  @Option(names = "--max-side", split = ",", paramLabel = "N[,N...]",
+      description = "detect.max-side values to compare, comma separated; 0 = detect on the frame as it is "
+          + "(default: setting detect.max-side, 1920)")
   List<Integer> maxSides;
+
+  @Mixin
+  ConfigOptions config = new ConfigOptions();
 
   @Option(names = "--image", description = "photo to cut frames from (default: face-api's demo/sample1.jpg)")
   Path image;
@@ -71,6 +80,13 @@ public final class BenchDetectCommand implements Callable<Integer> {
     if (threads != null) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     }
+    Settings settings = config.settings(java.util.Map.of(), "command-line flag");
+    if (minFaces == null || minFaces.isEmpty()) {
+      minFaces = List.of(settings.integer("detect.min-face"));
+    }
+    if (maxSides == null || maxSides.isEmpty()) {
+      maxSides = List.of(FaceDetectors.maxSide(settings));
+    }
     Path photo = image != null ? image
         : Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo/sample1.jpg");
     ObjectMapper json = new ObjectMapper();
@@ -88,7 +104,9 @@ public final class BenchDetectCommand implements Callable<Integer> {
     ArrayNode results = report.putArray("results");
     try (Mat source = ImageDecoding.readBgr(photo)) {
       for (int minFace : minFaces) {
-        try (MtcnnDetector mtcnn = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(minFace))) {
+        // detection workers as before: as many as libtorch's intra-op threads (--threads), so that
+        // --threads 1 measures one thread
+        try (MtcnnDetector mtcnn = new MtcnnDetector(MtcnnConfig.from(settings).withMinFaceSize(minFace))) {
           for (int maxSide : maxSides) {
           FaceDetector detector = maxSide > 0 ? new DownscalingDetector(mtcnn, maxSide) : mtcnn;
           for (String size : sizes) {

@@ -9,8 +9,10 @@ import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emotionstream.config.Settings;
 import io.emotionstream.detect.DetectedFace;
-import io.emotionstream.detect.MtcnnConfig;
+import io.emotionstream.detect.FaceDetector;
+import io.emotionstream.detect.FaceDetectors;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.frame.ImageDecoding;
 import java.io.IOException;
@@ -18,7 +20,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -26,12 +30,18 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Finds faces in image files with MTCNN and prints them, optionally drawing them on copies. */
+/**
+ * Finds faces in image files with MTCNN and prints them, optionally drawing them on copies. The
+ * detector comes from the settings ({@code detect.*}, {@code --config}, environment, {@code --set}),
+ * as in the processor, so both find the same faces by default.
+ */
 @Command(name = "detect", mixinStandardHelpOptions = true,
-    description = "Find faces (boxes, scores, five landmarks) in image files with MTCNN.")
+    description = {"Find faces (boxes, scores, five landmarks) in image files with MTCNN, with the processor's",
+        "detection settings (detect.min-face, detect.max-side, ...; --config, EMOTION_STREAM_*, --set)."})
 public final class DetectCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files (JPEG, PNG, ...)")
@@ -44,9 +54,16 @@ public final class DetectCommand implements Callable<Integer> {
       description = "write a copy of each image with boxes and landmarks drawn into OUT_DIR")
   Path annotateDir;
 
-  @Option(names = "--min-face", paramLabel = "N", defaultValue = "20",
-      description = "smallest face side in pixels to look for (default ${DEFAULT-VALUE})")
-  int minFace;
+  @Option(names = "--min-face", paramLabel = "N",
+      description = "smallest face side in pixels to look for (default: setting detect.min-face, 40)")
+  Integer minFace;
+
+  @Option(names = "--max-side", paramLabel = "N",
+      description = "larger images are detected on a copy scaled to this side (default: setting detect.max-side, 1920)")
+  Integer maxSide;
+
+  @Mixin
+  ConfigOptions config = new ConfigOptions();
 
   @Option(names = "--threads", paramLabel = "N",
       description = "PyTorch intra-op threads (default: -Dai.djl.pytorch.num_threads or the engine's)")
@@ -73,7 +90,9 @@ public final class DetectCommand implements Callable<Integer> {
     }
     ObjectMapper mapper = new ObjectMapper();
     int failures = 0;
-    try (MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(minFace))) {
+    Settings settings = settings(config, minFace, maxSide);
+    try (MtcnnDetector mtcnn = FaceDetectors.mtcnn(settings)) {
+      FaceDetector detector = FaceDetectors.bounded(mtcnn, settings);
       for (Path file : images) {
         try (Mat image = ImageDecoding.readBgr(file)) {
           List<DetectedFace> faces = detector.detect(image);
@@ -96,6 +115,14 @@ public final class DetectCommand implements Callable<Integer> {
       }
     }
     return failures == 0 ? 0 : 1;
+  }
+
+  /** The settings with {@code --min-face} and {@code --max-side} on top, where given. */
+  static Settings settings(ConfigOptions config, Integer minFace, Integer maxSide) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("detect.min-face", minFace == null ? null : minFace.toString());
+    flags.put("detect.max-side", maxSide == null ? null : maxSide.toString());
+    return config.settings(flags, "command-line flag");
   }
 
   static ObjectNode toJson(ObjectMapper mapper, Path file, Mat image, List<DetectedFace> faces) {

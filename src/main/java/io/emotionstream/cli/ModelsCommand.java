@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "models", mixinStandardHelpOptions = true,
     description = "Publish model artifacts to the model store, list them, and choose the version processors serve.",
     subcommands = {ModelsCommand.Publish.class, ModelsCommand.ListVersions.class, ModelsCommand.Promote.class,
-        ModelsCommand.Pack.class})
+        ModelsCommand.EndCanary.class, ModelsCommand.Pack.class})
 public final class ModelsCommand implements Runnable {
 
   @CommandLine.Spec
@@ -48,12 +48,16 @@ public final class ModelsCommand implements Runnable {
   }
 
   @Command(name = "publish", mixinStandardHelpOptions = true,
-      description = {"Copy a verified artifact into the store and release it: every processor following the",
-          "model's name loads it without a restart (unless --no-release). The release is recorded in the",
-          "audit topic (topic.audit) as model-released."})
+      description = {"Copy a verified artifact into the store and release it to a channel: every processor",
+          "following the channel (model.channel) loads it without a restart, or first a canary's share of them",
+          "(unless --no-release). The release gate must pass (or --force). Recorded in the audit topic",
+          "(topic.audit) as model-released, or model-canary-started."})
   static final class Publish implements Callable<Integer> {
     @Mixin
     StoreOptions options;
+
+    @Mixin
+    ReleaseOptions release;
 
     @Parameters(paramLabel = "ARTIFACT_DIR")
     Path artifact;
@@ -67,19 +71,20 @@ public final class ModelsCommand implements Runnable {
       ModelArtifact verified = ModelArtifact.open(artifact);
       ModelStore store = ModelStore.open(settings.string("model.store"));
       ModelMetadata m = verified.metadata();
-      URI uri = noRelease ? store.publish(verified) : ModelReleases.storeAndRelease(settings, store, verified,
-          ModelReleases.Intent.PUBLISH, AuditSource.of("models publish"));
+      URI uri = noRelease ? store.publish(verified) : release.release(settings, store, verified,
+          ModelReleases.Intent.PUBLISH, "models publish", null, System.err);
       System.out.println("stored " + m.name() + " " + m.version() + " at " + uri);
       if (!noRelease) {
-        System.out.println("released " + m.name() + " " + m.version() + " on " + settings.string("topic.model-releases")
-            + ", audited on " + settings.string("topic.audit"));
+        System.out.println("released " + m.name() + " " + m.version() + " to " + release.target(settings).describe()
+            + " on " + settings.string("topic.model-releases") + ", audited on " + settings.string("topic.audit"));
       }
       return 0;
     }
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "List stored versions; '*' marks the released one (needs the brokers unless --offline).")
+      description = {"List stored versions and the channels (and canaries) that release them (needs the brokers",
+          "unless --offline)."})
   static final class ListVersions implements Callable<Integer> {
     @Mixin
     StoreOptions options;
@@ -91,23 +96,33 @@ public final class ModelsCommand implements Runnable {
     public Integer call() {
       Settings settings = options.settings();
       Map<String, ModelRelease> released = offline ? Map.of() : ModelReleases.current(settings);
-      System.out.printf("%-2s %-24s %-28s %-10s %-24s %s%n", "", "NAME", "VERSION", "ARCH", "CREATED", "METRICS");
+      System.out.printf("%-16s %-24s %-28s %-10s %-24s %s%n", "RELEASED TO", "NAME", "VERSION", "ARCH", "CREATED",
+          "METRICS");
       for (ModelMetadata m : ModelStore.open(settings.string("model.store")).list()) {
-        ModelRelease r = released.get(m.name());
-        boolean current = r != null && r.getVersion().equals(m.version());
-        System.out.printf("%-2s %-24s %-28s %-10s %-24s %s%n", current ? "*" : "", m.name(), m.version(),
-            m.architecture(), m.createdAt(), m.metrics() == null ? "{}" : m.metrics());
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(released).forEach((key, r) -> {
+          if (r.getModelName().equals(m.name()) && r.getVersion().equals(m.version())) {
+            keys.add(key);
+          }
+        });
+        System.out.printf("%-16s %-24s %-28s %-10s %-24s %s%n", keys.isEmpty() ? "-" : String.join(",", keys),
+            m.name(), m.version(), m.architecture(), m.createdAt(), m.metrics() == null ? "{}" : m.metrics());
       }
       return 0;
     }
   }
 
   @Command(name = "promote", mixinStandardHelpOptions = true,
-      description = {"Release a stored version (a rollback is the promotion of an older one). Recorded in the",
-          "audit topic as model-promoted, or model-rolled-back for a version made before the one released now."})
+      description = {"Release a stored version, of any model, to a channel (a rollback is the promotion of an",
+          "older one). The release gate must pass (or --force). Recorded in the audit topic as model-promoted, or",
+          "model-rolled-back for a version made before the one released now; a release to the whole channel",
+          "ends its canary (model-canary-ended)."})
   static final class Promote implements Callable<Integer> {
     @Mixin
     StoreOptions options;
+
+    @Mixin
+    ReleaseOptions release;
 
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -121,10 +136,33 @@ public final class ModelsCommand implements Runnable {
       ModelStore store = ModelStore.open(settings.string("model.store"));
       ModelArtifact verified = ModelArtifact.open(store.fetch(store.locate(name, version)));
       // already stored: publishing again is a no-op
-      ModelReleases.storeAndRelease(settings, store, verified, ModelReleases.Intent.PROMOTE,
-          AuditSource.of("models promote"));
-      System.out.println("released " + name + " " + version + " on " + settings.string("topic.model-releases")
-          + ", audited on " + settings.string("topic.audit"));
+      release.release(settings, store, verified, ModelReleases.Intent.PROMOTE, "models promote", null, System.err);
+      System.out.println("released " + name + " " + version + " to " + release.target(settings).describe() + " on "
+          + settings.string("topic.model-releases") + ", audited on " + settings.string("topic.audit"));
+      return 0;
+    }
+  }
+
+  @Command(name = "end-canary", mixinStandardHelpOptions = true,
+      description = {"End the canary of a channel: its instances go back to the channel's release. Recorded in the",
+          "audit topic as model-canary-ended. (Promoting the canary's version to the channel ends it too.)"})
+  static final class EndCanary implements Callable<Integer> {
+    @Mixin
+    SettingsOptions settings;
+
+    @Option(names = "--channel", paramLabel = "NAME", description = "Release channel (default: setting model.channel).")
+    String channel;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit trail.")
+    String reason;
+
+    @Override
+    public Integer call() {
+      Settings s = settings.settings();
+      String name = channel != null ? channel : s.string("model.channel");
+      ModelRelease ended = ModelReleases.endCanary(s, name, AuditSource.of("models end-canary"), reason);
+      System.out.println(ended == null ? "channel " + name + " has no canary"
+          : "ended the canary " + ended.getModelName() + " " + ended.getVersion() + " on channel " + name);
       return 0;
     }
   }

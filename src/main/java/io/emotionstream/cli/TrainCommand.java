@@ -42,6 +42,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin
   SettingsOptions settings;
 
+  @Mixin
+  ReleaseOptions release;
+
   @Spec
   CommandSpec spec;
 
@@ -59,10 +62,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (publish) {
       Settings s = settings.settings().with(Collections.singletonMap("model.store", store), "--store");
       ModelArtifact verified = ModelArtifact.open(result.artifact());
-      URI uri = ModelReleases.storeAndRelease(s, ModelStore.open(s.string("model.store")), verified,
-          ModelReleases.Intent.PUBLISH, io.emotionstream.audit.AuditSource.of("train --publish"));
+      URI uri = release.release(s, ModelStore.open(s.string("model.store")), verified, ModelReleases.Intent.PUBLISH,
+          "train --publish", training.data, System.err);
       System.err.println("published " + verified.metadata().name() + " " + verified.metadata().version() + " at " + uri
-          + " and released it on " + s.string("topic.model-releases"));
+          + " and released it to " + release.target(s).describe() + " on " + s.string("topic.model-releases"));
     }
     return 0;
   }

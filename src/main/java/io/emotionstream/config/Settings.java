@@ -31,6 +31,14 @@ public final class Settings {
 
   private static final String DEFAULTS = "config/emotion-stream.properties";
 
+  /**
+   * Variables with the prefix that are not settings: read by the launcher or by code before any
+   * settings exist (installation and assets directories, jemalloc opt-out, stack traces, log level).
+   * Any other {@code EMOTION_STREAM_*} variable must name a setting, else it is a mistake.
+   */
+  public static final java.util.Set<String> OTHER_VARIABLES = java.util.Set.of("EMOTION_STREAM_HOME",
+      "EMOTION_STREAM_ASSETS", "EMOTION_STREAM_JEMALLOC", "EMOTION_STREAM_DEBUG", "EMOTION_STREAM_LOG_LEVEL");
+
   private final Map<String, String> values;
   private final Map<String, String> sources;
 
@@ -52,22 +60,19 @@ public final class Settings {
   public static Settings load(Path file, Map<String, String> env, List<String> overrides) {
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, String> sources = new LinkedHashMap<>();
-    Properties bundled = new Properties();
-    try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
-      if (in == null) {
-        throw new IllegalStateException("bundled " + DEFAULTS + " is missing from the class path");
-      }
-      bundled.load(in);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read bundled " + DEFAULTS, e);
-    }
+    Properties bundled = bundled();
     put(values, sources, bundled, DEFAULTS);
+    KnownKeys known = KnownKeys.from(bundled);
+    List<String> mistakes = new ArrayList<>();
     if (file != null) {
       Properties fromFile = new Properties();
       try (Reader in = Files.newBufferedReader(file)) {
         fromFile.load(in);
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+      }
+      for (String key : new java.util.TreeSet<>(fromFile.stringPropertyNames())) {
+        known.check(key, "config file " + file).ifPresent(mistakes::add);
       }
       put(values, sources, fromFile, file.toString());
     }
@@ -91,16 +96,50 @@ public final class Settings {
         }
       }
     }
+    // every other variable with the prefix must name a setting: a misspelt one would be ignored
+    for (String var : new java.util.TreeSet<>(env.keySet())) {
+      if (var.startsWith(ENV_PREFIX) && !var.startsWith(kafkaEnv) && !OTHER_VARIABLES.contains(var)
+          && !sources.getOrDefault(keyOfVariable(values.keySet(), var), "").equals("environment variable " + var)) {
+        mistakes.add(known.unknownVariable(var));
+      }
+    }
     for (String override : overrides) {
       int eq = override.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException("--set expects key=value, got '" + override + "'");
       }
       String key = override.substring(0, eq).trim();
+      known.check(key, "--set " + key).ifPresent(mistakes::add);
       values.put(key, override.substring(eq + 1).trim());
       sources.put(key, "--set " + key);
     }
+    if (!mistakes.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", mistakes));
+    }
     return new Settings(values, sources);
+  }
+
+  /** The key whose variable is {@code var}, or "" when none is. */
+  private static String keyOfVariable(java.util.Collection<String> keys, String var) {
+    for (String key : keys) {
+      if (envName(key).equals(var)) {
+        return key;
+      }
+    }
+    return "";
+  }
+
+  private static Properties bundled() {
+    Properties bundled = new Properties();
+    try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new IllegalStateException("bundled " + DEFAULTS + " is missing from the class path");
+      }
+      bundled.load(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read bundled " + DEFAULTS, e);
+    }
+    return bundled;
   }
 
   /** A copy with some values replaced (used by commands whose flags map onto settings). */

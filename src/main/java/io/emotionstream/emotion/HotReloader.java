@@ -9,6 +9,7 @@ import io.emotionstream.model.ModelArtifactException;
 import io.emotionstream.model.ModelMetadata;
 import io.emotionstream.model.ModelReleases;
 import io.emotionstream.model.ModelStore;
+import io.emotionstream.model.ReleaseTarget;
 import io.emotionstream.schema.ModelRelease;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the compacted {@code model-releases} topic and keeps the classifier on the released
- * version of its model, without a restart: the new version is loaded in the background, verified
+ * Follows the compacted {@code model-releases} topic and keeps the classifier on the version
+ * released to its channel ({@code model.channel}), or to the channel's canary when this instance is
+ * one of the canary's ({@link ReleaseTarget#selects}), without a restart: the new version is loaded in the background, verified
  * (checksum, name, version, labels, input contract), warmed up on every device worker, then
  * swapped in; in-flight batches finish on the old version, which is closed afterwards. A bad
  * release leaves the current model serving; it is logged, counted and retried with exponential
@@ -43,7 +45,10 @@ public final class HotReloader implements AutoCloseable {
   private final Settings settings;
   private final BatchingEmotionClassifier classifier;
   private final InferenceConfig config;
-  private final String modelName;
+  private final String channel;
+  private final String instanceId;
+  private ModelRelease stable;
+  private ModelRelease canary;
   private final Counter reloads;
   private final Counter failures;
   private final ModelInfoMetric modelInfo;
@@ -65,8 +70,8 @@ public final class HotReloader implements AutoCloseable {
     this.settings = settings;
     this.classifier = classifier;
     this.config = config;
-    String name = settings.string("model.name", "");
-    this.modelName = name.isBlank() ? classifier.runtime().artifact().metadata().name() : name;
+    this.channel = ReleaseTarget.of(settings).channel();
+    this.instanceId = ReleaseTarget.instanceId(settings);
     this.reloads = Counter.builder("emotionstream.model.reloads").tag("result", "success")
         .description("model releases swapped in or refused").register(registry);
     this.failures = Counter.builder("emotionstream.model.reloads").tag("result", "failure")
@@ -79,6 +84,7 @@ public final class HotReloader implements AutoCloseable {
     this.pending = new PendingRelease(settings.longValue("model.reload.retry-initial-ms"),
         settings.longValue("model.reload.retry-max-ms"), settings.integer("model.reload.max-attempts"));
     this.modelInfo = modelInfo;
+    modelInfo.role(channel, "configured");
     this.thread = new Thread(this::run, "model-reloader");
     thread.setDaemon(true);
   }
@@ -99,14 +105,25 @@ public final class HotReloader implements AutoCloseable {
     return this;
   }
 
-  /** The model name this instance follows. */
-  public String modelName() {
-    return modelName;
+  /** The release channel this instance follows. */
+  public String channel() {
+    return channel;
+  }
+
+  /** The name this instance goes by in canaries. */
+  public String instanceId() {
+    return instanceId;
   }
 
   /** Version in service now. */
   public String servingVersion() {
     return classifier.runtime().artifact().metadata().version();
+  }
+
+  /** Name and version of the model in service now. */
+  public String serving() {
+    ModelMetadata m = classifier.runtime().artifact().metadata();
+    return m.name() + " " + m.version();
   }
 
   /** Why the last rejected release was rejected, or null. */
@@ -121,15 +138,20 @@ public final class HotReloader implements AutoCloseable {
           AvroSerdes.from(settings).serde(ModelRelease.class).deserializer(), TopicReader.Start.BEGINNING)) {
         releases.onUndecodable(e -> fail(null, "undecodable record at " + e.topicPartition() + "@" + e.offset()
             + ": " + e.getMessage()));
+        String canaryKey = ReleaseTarget.canaryKey(channel);
         while (running) {
-          ModelRelease latest = null;
+          boolean changed = false;
           for (ConsumerRecord<String, ModelRelease> r : releases.poll(Duration.ofMillis(500))) {
-            if (modelName.equals(r.key()) && r.value() != null) {
-              latest = r.value();
+            if (channel.equals(r.key())) {
+              stable = r.value();
+              changed = true;
+            } else if (canaryKey.equals(r.key())) {
+              canary = r.value(); // null: a tombstone, the canary ended
+              changed = true;
             }
           }
-          if (latest != null) {
-            offer(latest);
+          if (changed) {
+            offer(desired());
           }
           applyDue();
         }
@@ -147,13 +169,28 @@ public final class HotReloader implements AutoCloseable {
     }
   }
 
+  /** The release this instance must serve: the canary's when it selects this instance, else the channel's. */
+  ModelRelease desired() {
+    return canary != null && ReleaseTarget.selects(canary, instanceId) ? canary : stable;
+  }
+
   /** A release read from the topic: it replaces any release still waiting for a retry. */
   void offer(ModelRelease release) {
-    if (release.getVersion().equals(servingVersion())) {
+    if (release == null) {
+      pending.clear(); // nothing released to this channel (yet): the configured model stays
+      return;
+    }
+    if (servingRelease(release)) {
       pending.clear(); // a rollback to the version in service cancels pending retries
+      modelInfo.role(channel, release == canary ? "canary" : "stable");
       return;
     }
     pending.offer(release, System.currentTimeMillis());
+  }
+
+  private boolean servingRelease(ModelRelease release) {
+    ModelMetadata m = classifier.runtime().artifact().metadata();
+    return release.getVersion().equals(m.version()) && release.getModelName().equals(m.name());
   }
 
   /** Tries the pending release when its attempt is due; schedules the next attempt if it fails. */
@@ -187,7 +224,7 @@ public final class HotReloader implements AutoCloseable {
    */
   private Throwable apply(ModelRelease release) {
     String id = release.getModelName() + " " + release.getVersion() + " (" + release.getChecksum() + ")";
-    if (release.getVersion().equals(servingVersion())) {
+    if (servingRelease(release)) {
       return null;
     }
     long t0 = System.nanoTime();
@@ -202,6 +239,7 @@ public final class HotReloader implements AutoCloseable {
       String before = servingVersion();
       classifier.swap(next);
       reloads.increment();
+      modelInfo.role(channel, release == canary ? "canary" : "stable");
       modelInfo.show(artifact.metadata());
       LOG.info("model {} swapped in for {} after {} ms of loading and warm-up", id, before,
           (System.nanoTime() - t0) / 1_000_000);
@@ -271,7 +309,7 @@ public final class HotReloader implements AutoCloseable {
         + release.getVersion() + " (" + release.getArtifactUri() + ")";
     lastFailure = what + ": " + why;
     failures.increment();
-    LOG.error("rejected {}: {}; still serving {} {}", what, why, modelName, servingVersion());
+    LOG.error("rejected {}: {}; still serving {}", what, why, serving());
   }
 
   private static void sleep(long ms) {

@@ -6,7 +6,12 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
 
-/** {@code emotionstream_model_info{name, version} 1}: the model in service, as Prometheus likes info metrics. */
+/**
+ * {@code emotionstream_model_info{name, version, channel, role} 1}: the model in service, as
+ * Prometheus likes info metrics; {@code role} is {@code configured} (model.dir, before a release
+ * applied), {@code stable} (the channel's release) or {@code canary}, so that dashboards can compare
+ * a canary's instances with the others.
+ */
 public final class ModelInfoMetric {
 
   private final MultiGauge gauge;
@@ -16,8 +21,25 @@ public final class ModelInfoMetric {
         .description("the model in service (value 1), by name and version").register(registry);
   }
 
+  private volatile String channel = "";
+  private volatile String role = "configured";
+  private volatile ModelMetadata shown;
+
   /** Shows {@code m} as the model in service, dropping the previous row. */
-  public void show(ModelMetadata m) {
-    gauge.register(List.of(MultiGauge.Row.of(Tags.of("name", m.name(), "version", m.version()), 1)), true);
+  public synchronized void show(ModelMetadata m) {
+    shown = m;
+    gauge.register(List.of(MultiGauge.Row.of(Tags.of("name", m.name(), "version", m.version(), "channel", channel,
+        "role", role), 1)), true);
+  }
+
+  /** The channel followed and the role of the model in service ({@code configured}, {@code stable}, {@code canary}). */
+  public synchronized void role(String channel, String role) {
+    if (!channel.equals(this.channel) || !role.equals(this.role)) {
+      this.channel = channel;
+      this.role = role;
+      if (shown != null) {
+        show(shown);
+      }
+    }
   }
 }

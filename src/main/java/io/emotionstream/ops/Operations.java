@@ -35,6 +35,9 @@ public final class Operations implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);
+    // what /health/ready answers, for alerts that outlive the probe (a pod not ready for minutes)
+    io.micrometer.core.instrument.Gauge.builder("emotionstream.ready", status, s -> s.ready() ? 1 : 0)
+        .description("1 while /health/ready answers 200, else 0").register(registry);
     status.advertisedAddress(settings.string("ops.advertised-address", ""));
     status.brokerTimeout(java.time.Duration.ofMillis(settings.longValue("health.broker-timeout-ms")));
     int port = settings.integer("ops.port");

@@ -3,8 +3,7 @@ package io.emotionstream.processor;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameLimits;
 import io.emotionstream.config.Settings;
-import io.emotionstream.detect.DownscalingDetector;
-import io.emotionstream.detect.MtcnnConfig;
+import io.emotionstream.detect.FaceDetectors;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.emotion.BatchingEmotionClassifier;
 import io.emotionstream.emotion.EmotionClassifiers;
@@ -42,7 +41,7 @@ public final class Pipeline implements AutoCloseable {
   private final ModelInfoMetric modelInfo;
   private HotReloader reloader;
 
-  private Pipeline(MtcnnDetector detector, int detectMaxSide, BatchingEmotionClassifier classifier,
+  private Pipeline(MtcnnDetector detector, Settings settings, BatchingEmotionClassifier classifier,
       FrameLimits limits, InferenceConfig inferenceConfig, MeterRegistry registry, double minConfidence) {
     this.detector = detector;
     this.classifier = classifier;
@@ -61,7 +60,7 @@ public final class Pipeline implements AutoCloseable {
         c -> c.runtime().batcher().stats().meanBatchSize()).description("mean network inputs per batch").register(registry);
     Gauge.builder("emotionstream.inference.batch.size.max", classifier,
         c -> c.runtime().batcher().stats().largestBatch()).description("largest batch so far").register(registry);
-    this.analyzer = new FrameAnalyzer(new DownscalingDetector(detector, detectMaxSide), new FaceCropper()::crop,
+    this.analyzer = new FrameAnalyzer(FaceDetectors.bounded(detector, settings), new FaceCropper()::crop,
         classifier, limits, Clock.systemUTC(), minConfidence);
   }
 
@@ -75,7 +74,7 @@ public final class Pipeline implements AutoCloseable {
     int cores = settings.cores();
     String intraOp = NativeTorch.boundIntraOpThreads(cores);
     int detectWorkers = settings.threads("detect.workers");
-    MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.from(settings), detectWorkers);
+    MtcnnDetector detector = FaceDetectors.mtcnn(settings);
     LOG.info("threads for {} cores (cpu.cores={} from {}): {} stream threads, {} detection workers, libtorch intra-op {}",
         cores, settings.string("cpu.cores", "auto"), settings.source("cpu.cores"), settings.threads("stream.threads"),
         detectWorkers, intraOp);
@@ -85,7 +84,7 @@ public final class Pipeline implements AutoCloseable {
       InferenceConfig inference = InferenceConfig.from(settings);
       TestTimeAugmentation tta = settings.enumValue("inference.tta", TestTimeAugmentation.class);
       BatchingEmotionClassifier classifier = EmotionClassifiers.open(EmotionModels.resolve(dir), inference, tta);
-      Pipeline pipeline = new Pipeline(detector, settings.integer("detect.max-side"), classifier,
+      Pipeline pipeline = new Pipeline(detector, settings, classifier,
           FrameLimits.from(settings), inference, registry, minConfidence);
       LOG.info("pipeline ready in {} ms: MTCNN (min face {} px) + {}, test-time augmentation {} ({} pass(es) per face)",
           (System.nanoTime() - t0) / 1_000_000, detector.config().minFaceSize(), pipeline.modelInService(),
@@ -120,7 +119,8 @@ public final class Pipeline implements AutoCloseable {
   public HotReloader startHotReload(Settings settings, MeterRegistry registry) {
     if (reloader == null && settings.bool("model.hot-reload")) {
       reloader = new HotReloader(settings, classifier, inferenceConfig, registry, modelInfo).start();
-      LOG.info("following {} for releases of {}", settings.string("topic.model-releases"), reloader.modelName());
+      LOG.info("following {} for releases to channel {} (and its canary; this instance: {})",
+          settings.string("topic.model-releases"), reloader.channel(), reloader.instanceId());
     }
     return reloader;
   }

@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -232,10 +233,18 @@ public final class EmotionProcessor implements AutoCloseable {
     return streams;
   }
 
+  /**
+   * Stops the streams. With {@code group.leave-on-close} (the default) the instance leaves the group
+   * as it goes, static members included, so that its partitions move to the others at once; Kafka
+   * Streams' own default (classic protocol) stays in the group, and the partitions then waited for
+   * {@code group.session-timeout-ms} (README, "Restarts", measured).
+   */
   @Override
   public void close() {
     cameras.close();
-    streams.close(Duration.ofSeconds(30));
+    CloseOptions.GroupMembershipOperation membership = settings.bool("group.leave-on-close")
+        ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP;
+    streams.close(CloseOptions.groupMembershipOperation(membership).withTimeout(Duration.ofSeconds(30)));
     streamsMetrics.close();
   }
 }

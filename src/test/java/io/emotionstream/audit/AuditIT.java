@@ -124,13 +124,18 @@ class AuditIT {
         assertTrue(first.getSource().startsWith("models publish (user "), first.getSource());
         assertEquals(model, first.getSubject());
         assertNull(first.getBefore(), "the first release of the model");
-        assertEquals(0, models("publish", v2.toString(), "-b", kafka.bootstrapServers(), "--store", store));
+        // no held evaluation set here (model.gate.data): the release gate refuses a replacement, --force passes it
+        assertEquals(1, models("publish", v2.toString(), "-b", kafka.bootstrapServers(), "--store", store),
+            "the release gate refuses a replacement it cannot score");
+        assertEquals(0, models("publish", v2.toString(), "-b", kafka.bootstrapServers(), "--store", store, "--force"));
         awaitRecord(log, trail, r -> r.getAction().equals("model-released") && r.getAfter().contains("\"v2\""));
         AuditRecord swapped = awaitRecord(log, trail, r -> r.getAction().equals("model-swapped")
             && r.getAfter().contains("\"v2\""));
         assertTrue(swapped.getSource().startsWith("processor it-audit"), swapped.getSource());
-        assertEquals(0, models("promote", model, "v1", "-b", kafka.bootstrapServers(), "--store", store));
+        assertEquals(0, models("promote", model, "v1", "-b", kafka.bootstrapServers(), "--store", store, "--force"));
         AuditRecord rollback = awaitRecord(log, trail, r -> r.getAction().equals("model-rolled-back"));
+        assertTrue(rollback.getDetail().contains("release gate: forced past a refusal (--force): no held evaluation set"),
+            rollback.getDetail());
         assertTrue(rollback.getBefore().contains("\"v2\"") && rollback.getAfter().contains("\"v1\""),
             rollback.getBefore() + " -> " + rollback.getAfter());
         assertTrue(rollback.getSource().startsWith("models promote (user "), rollback.getSource());

@@ -46,12 +46,21 @@ final class ProcessorProcess implements AutoCloseable {
    */
   static ProcessorProcess launch(String name, String bootstrapServers, List<String> settings, Path log)
       throws IOException {
+    return launch(name, bootstrapServers, settings, log, null);
+  }
+
+  /**
+   * @param classes compiled classes to run instead of this build's (another commit's
+   *     {@code target/classes}, with the same dependencies), or null
+   */
+  static ProcessorProcess launch(String name, String bootstrapServers, List<String> settings, Path log, Path classes)
+      throws IOException {
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g",
         "-Demotionstream.assets=" + Assets.dir(),
-        "-cp", testClasspath(),
+        "-cp", classes == null ? testClasspath() : classes + java.io.File.pathSeparator + testClasspath(),
         "io.emotionstream.cli.Main", "process", "-b", bootstrapServers));
     for (String s : settings) {
       command.add("--set");

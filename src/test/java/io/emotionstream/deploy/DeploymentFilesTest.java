@@ -136,7 +136,7 @@ class DeploymentFilesTest {
       assertEquals(topic, find(docs, "KafkaTopic", topic).path("metadata").path("name").asText());
     }
 
-    JsonNode trainer = find(docs, "Job", "trainer");
+    JsonNode trainer = find(docs, "CronJob", "trainer").path("spec").path("jobTemplate");
     assertEquals("train", container(trainer).path("args").get(0).asText());
     Set<String> claims = new HashSet<>();
     docs.stream().filter(d -> d.path("kind").asText().equals("PersistentVolumeClaim"))
@@ -321,9 +321,25 @@ class DeploymentFilesTest {
     assertTrue(dockerfile.contains("USER 10001"), "runs as a non-root user");
     assertTrue(dockerfile.contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"), "jemalloc preloaded");
     assertTrue(dockerfile.contains("MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1"));
-    assertTrue(dockerfile.contains("FROM nvidia/cuda") && dockerfile.contains("ARG FLAVOR"), "a GPU variant");
+    assertTrue(dockerfile.contains("ARG CUDA_RUNTIME_IMAGE=nvidia/cuda") && dockerfile.contains("ARG FLAVOR"),
+        "a GPU variant");
     // DJL 0.36 loads libtorch 2.7.1, whose CUDA builds are 11.8, 12.6 and 12.8: base image and flavour agree
-    assertTrue(dockerfile.contains("FROM nvidia/cuda:12.8") && dockerfile.contains("PYTORCH_FLAVOR=cu128"), "CUDA 12.8");
+    assertTrue(dockerfile.contains("ARG CUDA_RUNTIME_IMAGE=nvidia/cuda:12.8") && dockerfile.contains("PYTORCH_FLAVOR=cu128"),
+        "CUDA 12.8");
+    // every base image is a build argument whose default is the public image (scripts/image-check.sh replaces them)
+    for (String line : dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList()) {
+      String image = line.split("\\s+")[1];
+      assertTrue(image.startsWith("${") || image.startsWith("runtime-"), "base image as a build argument: " + line);
+      if (image.startsWith("${")) {
+        String arg = image.substring(2, image.length() - 1);
+        assertTrue(dockerfile.contains("\nARG " + arg + "="), "build argument " + arg + " has a default");
+      }
+    }
+    // the health check probes the port the processor listens on (EMOTION_STREAM_OPS_PORT, else ops.port's default)
+    String healthcheck = dockerfile.lines().filter(l -> l.startsWith("HEALTHCHECK")).findFirst().orElseThrow();
+    assertTrue(healthcheck.contains("${EMOTION_STREAM_OPS_PORT:-" + Settings.defaults().string("ops.port") + "}"),
+        healthcheck);
+    assertTrue(dockerfile.contains("EXPOSE " + Settings.defaults().string("ops.port")));
     assertTrue(dockerfile.contains("fetch-libtorch-cuda.sh /djl 2.7.1 cu128")
         && dockerfile.contains("COPY --from=libtorch-gpu /djl /app/cache/djl"), "libtorch inside the image");
     assertTrue(dockerfile.contains("EMOTION_STREAM_OPS_BIND_ADDRESS=0.0.0.0"), "probes reach the port");

@@ -81,8 +81,9 @@ class OperationsIT {
           assertTrue(sample(metrics, "emotionstream_frame_latency_seconds_count") >= 3);
           assertTrue(sample(metrics, "emotionstream_frame_latency_seconds_sum") > 0);
           assertTrue(sample(metrics, "emotionstream_stage_duration_seconds_sum") > 0);
-          assertTrue(metrics.contains("emotionstream_model_info{application=\"it-ops\",name=\"faceapi-expression\",version=\"1.7.15\"} 1"),
-              "model version series");
+          // the configured model (model.dir), no release applied yet, following channel stable
+          assertTrue(metrics.contains("emotionstream_model_info{application=\"it-ops\",channel=\"stable\","
+              + "name=\"faceapi-expression\",role=\"configured\",version=\"1.7.15\"} 1"), "model version series");
           assertTrue(metrics.contains("kafka_stream_"), "Kafka Streams client metrics are exported");
 
           ProcessorRun.await("window counts", () -> {

@@ -40,7 +40,10 @@ class TrainPublishIT {
       assertEquals(0, code);
 
       Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", kafka.bootstrapServers()), "test");
-      ModelRelease release = ModelReleases.current(settings).get("fer-resnet18");
+      // released to the channel of model.channel (stable), the first release there: the gate lets it through
+      ModelRelease release = ModelReleases.current(settings).get(settings.string("model.channel"));
+      assertEquals("fer-resnet18", release.getModelName());
+      assertEquals("stable", release.getChannel());
       assertEquals("t1", release.getVersion());
       assertEquals(SyntheticFaces.CLASSES, release.getLabels());
       Path stored = ModelStore.open(store.toUri().toString()).fetch(URI.create(release.getArtifactUri()));
