@@ -3,6 +3,7 @@ package io.emotionstream.stream;
 import io.emotionstream.analysis.FrameRejectedException;
 import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.kafka.serde.RecordDecodeException;
+import io.emotionstream.policy.Untrusted;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -183,11 +184,13 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
   private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
       Headers original, RejectReason reason, Exception exception) {
     stats.recordDeadLetter(reason);
+    // the message may quote what a producer sent (a key, a camera id): printed escaped, in one line
+    String detail = Untrusted.printable(exception.getMessage());
     LOG.warn("dead-lettering record {}-{}@{} to {}: {}", context.topic(), context.partition(), context.offset(),
-        topic, exception.getMessage());
+        topic, detail);
     Headers headers = new RecordHeaders(original == null ? new RecordHeaders().toArray() : original.toArray());
     add(headers, REASON, reason.code());
-    add(headers, DETAIL, String.valueOf(exception.getMessage()));
+    add(headers, DETAIL, detail);
     add(headers, EXCEPTION, exception.getClass().getName());
     add(headers, SOURCE_TOPIC, context.topic());
     add(headers, SOURCE_PARTITION, Integer.toString(context.partition()));
