@@ -8,6 +8,7 @@ import io.emotionstream.emotion.EmotionPrediction;
 import io.emotionstream.frame.FaceCropping;
 import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageHeader;
+import io.emotionstream.policy.CameraIds;
 import io.emotionstream.policy.CameraPolicy;
 import io.emotionstream.schema.Box;
 import io.emotionstream.schema.CameraFrame;
@@ -241,15 +242,16 @@ public final class FrameAnalyzer {
         .setModelName(prediction.modelName())
         .setModelVersion(prediction.modelVersion())
         .setProcessingTimeMs(processingMs)
-        .setLatencyMs(now.toEpochMilli() - since.toEpochMilli())
+        .setLatencyMs(FrameTiming.latencyMillis(since.toEpochMilli(), now.toEpochMilli()))
         .setSiteId(frame.getSiteId())
         .setZone(frame.getTags() == null ? null : frame.getTags().get(ZONE_TAG))
         .setTags(frame.getTags() == null ? new HashMap<>() : new HashMap<>(frame.getTags()))
         .build();
   }
 
+  /** Never negative: a frame stamped slightly ahead of this clock has latency 0 ({@link FrameTiming}). */
   private static long latencyMillis(Instant since, Instant now) {
-    return now.toEpochMilli() - since.toEpochMilli();
+    return FrameTiming.latencyMillis(since.toEpochMilli(), now.toEpochMilli());
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
@@ -260,6 +262,7 @@ public final class FrameAnalyzer {
   }
 
   private static String describe(CameraFrame frame) {
-    return "camera " + frame.getCameraId() + " frame " + frame.getSequence();
+    String camera = frame.getCameraId();
+    return "camera " + (CameraIds.valid(camera) ? camera : CameraIds.quote(camera)) + " frame " + frame.getSequence();
   }
 }
