@@ -67,7 +67,8 @@ public final class EmotionProcessor implements AutoCloseable {
     this.settings = settings;
     this.topics = Topics.from(settings);
     this.serdes = AvroSerdes.from(settings);
-    this.stats = new FrameStats(registry);
+    this.stats = new FrameStats(registry, new CameraMeters.Limits(settings.integer("metrics.cameras.max"),
+        Duration.ofMillis(settings.longValue("metrics.cameras.idle-ms"))));
     this.disclosure = StatsDisclosure.from(settings);
     this.cameras = CameraFileWatcher.from(settings);
     logPolicies(cameras.get());
