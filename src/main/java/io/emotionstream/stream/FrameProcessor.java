@@ -153,12 +153,15 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));
     }
     forwardTally(record, camera, EmotionStatsAggregator.analysed(frame, events), since);
+    int width = result.imageWidth() > 0 ? result.imageWidth() : frame.getWidth();
+    int height = result.imageHeight() > 0 ? result.imageHeight() : frame.getHeight();
     for (var zone : policy.zones().entrySet()) {
       List<FaceEmotion> inZone = new ArrayList<>();
       for (FaceEmotion event : events) {
         var box = event.getBox();
+        // boxes are in the picture as shown (a JPEG's EXIF orientation applied), as are zones
         if (zone.getValue().containsPixel(box.getX() + box.getWidth() / 2.0, box.getY() + box.getHeight() / 2.0,
-            frame.getWidth(), frame.getHeight())) {
+            width, height)) {
           inZone.add(event);
         }
       }
