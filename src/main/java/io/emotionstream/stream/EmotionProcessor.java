@@ -89,6 +89,9 @@ public final class EmotionProcessor implements AutoCloseable {
         Math.min(recordLimit, TopicCreator.maxMessageBytes(settings, topics.deadLetter(), recordLimit)));
     LOG.info("topology:\n{}", topology.describe());
     this.streams = new KafkaStreams(topology, streamsConfig);
+    io.micrometer.core.instrument.FunctionCounter.builder("emotionstream.schema.registry.waits", serdes,
+        AvroSerdes::registryWaits).description("reads and writes that waited for an unavailable schema registry")
+        .register(registry);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     // A failure that escapes the error handlers (a broker or registry outage, a bug) restarts the
@@ -223,6 +226,14 @@ public final class EmotionProcessor implements AutoCloseable {
     return stats;
   }
 
+  /**
+   * Why the schema registry cannot be used now (stream threads wait for it: back-pressure), or null
+   * when it answers or the wire format needs none.
+   */
+  public String registryProblem() {
+    return serdes.registryProblem();
+  }
+
   /** Every state the instance went through since it started, in order. */
   public List<KafkaStreams.State> stateHistory() {
     return List.copyOf(states);
@@ -236,6 +247,7 @@ public final class EmotionProcessor implements AutoCloseable {
   @Override
   public void close() {
     cameras.close();
+    serdes.close(); // threads waiting for the registry stop waiting
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();
   }

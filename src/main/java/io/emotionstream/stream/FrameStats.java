@@ -163,6 +163,19 @@ public final class FrameStats {
     return refused.sum();
   }
 
+  /** A punctuation (of {@code processor}) failed and was skipped; the stream thread went on. */
+  void recordPunctuationError(String processor) {
+    Counter.builder("emotionstream.punctuation.errors")
+        .description("wall-clock punctuations (track and window ends of silent cameras) that failed and were skipped")
+        .tag("processor", processor).register(registry).increment();
+  }
+
+  /** Punctuations that failed, all processors. */
+  public long punctuationErrors() {
+    return (long) registry.find("emotionstream.punctuation.errors").counters().stream()
+        .mapToDouble(Counter::count).sum();
+  }
+
   void recordDeadLetter(RejectReason reason) {
     deadLettered.get(reason).increment();
   }
