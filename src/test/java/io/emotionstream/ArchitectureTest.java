@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   /** Top to bottom, as in the README. */
-  static final List<String> LAYERS = List.of("cli", "processor", "ops", "stream", "train", "analysis", "track", "emotion",
-      "model", "audit", "kafka", "inference", "frame", "detect", "torch", "weights", "policy", "config");
+  static final List<String> LAYERS = List.of("cli", "processor", "ingest", "ops", "stream", "train", "analysis", "track",
+      "emotion", "model", "audit", "kafka", "inference", "frame", "detect", "torch", "weights", "policy", "config");
 
   private static JavaClasses classes;
 

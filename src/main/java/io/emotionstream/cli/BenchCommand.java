@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code bench <what>}: benchmarks that print JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that print JSON (medians, ratios measured in one run).",
-    subcommands = {BenchDetectCommand.class, BenchFramesCommand.class, BenchInferenceCommand.class, BenchStreamCommand.class,
+    subcommands = {BenchDetectCommand.class, BenchFramesCommand.class, BenchInferenceCommand.class, BenchIngestCommand.class,
+        BenchStreamCommand.class,
         BenchTrainCommand.class})
 public final class BenchCommand implements Runnable {
 

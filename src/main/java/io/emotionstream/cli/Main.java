@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class,
         ProcessCommand.class,
+        IngestCommand.class,
         ProduceCommand.class,
         TailCommand.class,
         DetectCommand.class,
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         ContactSheetCommand.class,
         DashboardCommand.class,
+        TestCameraCommand.class,
         ModelsCommand.class,
         CamerasCommand.class,
         AuditCommand.class,

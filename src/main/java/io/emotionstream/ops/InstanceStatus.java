@@ -27,6 +27,15 @@ public final class InstanceStatus {
   private volatile boolean dashboardOnly;
   private volatile String unavailable;
   private volatile Duration brokerTimeout = Duration.ofSeconds(30);
+  private volatile Supplier<ServiceHealth> service;
+
+  /**
+   * This instance runs a service other than the processor (e.g. {@code ingest}): liveness and
+   * readiness are what it says.
+   */
+  public void service(Supplier<ServiceHealth> health) {
+    this.service = health;
+  }
 
   /** This instance only serves the dashboard: ready as soon as it answers. */
   public void dashboardOnly() {
@@ -93,8 +102,22 @@ public final class InstanceStatus {
 
   /** Alive unless the streams have died for good. */
   public boolean live() {
+    Supplier<ServiceHealth> s = service;
+    if (s != null) {
+      return s.get().live();
+    }
     KafkaStreams.State state = streamsState();
     return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
+  }
+
+  /** Why the instance is not live (or "live"). */
+  public String liveness() {
+    Supplier<ServiceHealth> s = service;
+    if (s != null) {
+      ServiceHealth h = s.get();
+      return h.live() ? "live" : h.detail();
+    }
+    return live() ? "live" : "streams failed";
   }
 
   /** Ready to process: a model is loaded, Kafka Streams is RUNNING and in contact with the brokers. */
@@ -104,6 +127,11 @@ public final class InstanceStatus {
 
   /** Why the instance is not ready, or "ready". */
   public String readiness() {
+    Supplier<ServiceHealth> s = service;
+    if (s != null) {
+      ServiceHealth h = s.get();
+      return (h.ready() ? "ready: " : "not ready: ") + h.detail();
+    }
     if (unavailable != null) {
       return "unavailable: " + unavailable;
     }

@@ -86,6 +86,13 @@ public final class Operations implements AutoCloseable {
     return status;
   }
 
+  /** Serves {@code body} as JSON at {@code path} (nothing when the HTTP server is off). */
+  public void json(String path, java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> body) {
+    if (server != null) {
+      server.json(path, body);
+    }
+  }
+
   /** The HTTP port, or 0 when the server is off. */
   public int port() {
     return server == null ? 0 : server.port();

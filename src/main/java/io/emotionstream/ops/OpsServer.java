@@ -75,6 +75,8 @@ public final class OpsServer implements AutoCloseable {
   private final byte[] scrapeToken;
   private final NoticePage notice;
   private OpsListener listener;
+  private final Map<String, java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode>> endpoints =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private OpsServer(ExecutorService executor, ExecutorService probes, PrometheusMeterRegistry registry,
       InstanceStatus status, EventFeed feed, OpsOptions options, NoticePage notice) {
@@ -150,6 +152,14 @@ public final class OpsServer implements AutoCloseable {
     return listener.address().getPort();
   }
 
+  /**
+   * Serves {@code body} as JSON at {@code path} (an {@code /api/...} path needs the token like the
+   * others): for services that report more than the processor's status.
+   */
+  public void json(String path, java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> body) {
+    endpoints.put(path, body);
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       route(exchange);
@@ -172,7 +182,7 @@ public final class OpsServer implements AutoCloseable {
       }
       switch (path) {
         case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-        case "/health/live" -> health(exchange, status.live(), status.live() ? "live" : "streams failed");
+        case "/health/live" -> health(exchange, status.live(), status.liveness());
         case "/health/ready" -> health(exchange, status.ready(), status.readiness());
         case "/api/status" -> sendJson(exchange, 200, statusJson());
         case "/api/stats" -> stats(exchange);
@@ -181,7 +191,10 @@ public final class OpsServer implements AutoCloseable {
         case "/" -> resource(exchange, "dashboard/index.html");
         case "/notice" -> notice(exchange);
         default -> {
-          if (path.startsWith("/dashboard/") && !path.contains("..")) {
+          var endpoint = endpoints.get(path);
+          if (endpoint != null) {
+            sendJson(exchange, 200, endpoint.get());
+          } else if (path.startsWith("/dashboard/") && !path.contains("..")) {
             resource(exchange, path.substring(1));
           } else {
             send(exchange, 404, "text/plain", "not found: " + path);

@@ -79,10 +79,19 @@ public final class CameraFile {
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!key.equals(CameraFileKeys.CAMERAS)) {
+      if (!CameraFileKeys.TOP_LEVEL_KEYS.contains(key)) {
         throw new CameraFileException("camera file " + origin + ": unknown top-level key '" + key
-            + "' (only '" + CameraFileKeys.CAMERAS + ":')");
+            + "' (expected '" + CameraFileKeys.CAMERAS + ":' and optionally '" + CameraFileKeys.DEFAULTS + ":')");
       }
+    }
+    JsonNode shared = root.get(CameraFileKeys.DEFAULTS);
+    if (shared != null && !shared.isNull() && !shared.isObject()) {
+      throw new CameraFileException("camera file " + origin + ": '" + CameraFileKeys.DEFAULTS
+          + ":' must be a map of camera keys");
+    }
+    if (shared != null && (shared.has("id") || shared.has("url"))) {
+      throw new CameraFileException("camera file " + origin + ": '" + CameraFileKeys.DEFAULTS
+          + ":' cannot hold 'id' or 'url'");
     }
     JsonNode list = root.get(CameraFileKeys.CAMERAS);
     if (list == null) {
@@ -100,7 +109,7 @@ public final class CameraFile {
     int position = 0;
     for (JsonNode entry : list) {
       position++;
-      CameraPolicy policy = camera(entry, origin, position);
+      CameraPolicy policy = camera(withDefaults(entry, shared), origin, position);
       if (cameras.containsKey(policy.id())) {
         throw new CameraFileException("camera file " + origin + ": camera '" + policy.id()
             + "' is listed twice (entry " + position + ")");
@@ -108,6 +117,16 @@ public final class CameraFile {
       cameras.put(policy.id(), policy);
     }
     return new CameraPolicies(origin, yaml, cameras);
+  }
+
+  /** The camera's own keys over the file's {@code defaults:} (the camera's value wins). */
+  private static JsonNode withDefaults(JsonNode entry, JsonNode shared) {
+    if (shared == null || shared.isNull() || !entry.isObject()) {
+      return entry;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode merged = shared.deepCopy();
+    merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) entry);
+    return merged;
   }
 
   private static CameraPolicy camera(JsonNode entry, String origin, int position) {
@@ -129,7 +148,7 @@ public final class CameraFile {
     String at = "camera file " + origin + ", camera '" + id + "'";
     for (Iterator<String> it = entry.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!CameraFileKeys.POLICY_KEYS.contains(key) && !CameraFileKeys.INGEST_KEYS.contains(key)) {
+      if (!CameraFileKeys.isCameraKey(key)) {
         throw new CameraFileException(at + ": unknown key '" + key + "' (policy keys: "
             + String.join(", ", CameraFileKeys.POLICY_KEYS) + "; ingest keys: "
             + String.join(", ", CameraFileKeys.INGEST_KEYS) + ")");

@@ -14,14 +14,25 @@ public final class CameraFileKeys {
   /** Top-level key: the list of cameras. */
   public static final String CAMERAS = "cameras";
 
-  /** Keys the processor's policy reads. */
+  /** Optional top-level key: a map of camera keys (any but {@code id} and {@code url}) every camera gets unless it sets them. */
+  public static final String DEFAULTS = "defaults";
+
+  /** The top-level keys. */
+  public static final List<String> TOP_LEVEL_KEYS = List.of(CAMERAS, DEFAULTS);
+
+  /** Keys the processor's policy reads ({@code id}, {@code site} and {@code zone} are read by both sides). */
   public static final List<String> POLICY_KEYS = List.of("id", "site", "zone", "emotion", "context", "purpose",
       "exemption", "masks", "zones");
 
-  /** Keys of {@code ingest} (camera connections), accepted and ignored by the policy. */
-  public static final List<String> INGEST_KEYS = List.of("url", "fps", "tags", "enabled", "hours", "username",
-      "password-env", "password-file", "max-side", "jpeg-quality", "keyframes-only", "connect-timeout-ms",
-      "read-timeout-ms");
+  /** Keys only {@code ingest} (camera connections) reads; the policy accepts and ignores them. */
+  public static final List<String> INGEST_KEYS = List.of("url", "fps", "tags", "enabled", "hours", "time-zone",
+      "username", "password-env", "password-file", "source", "rtsp-transport", "connect-timeout-ms",
+      "read-timeout-ms", "max-side", "jpeg-quality", "keyframes-only", "ffmpeg-options");
+
+  /** Whether {@code key} is a camera key of either side. */
+  public static boolean isCameraKey(String key) {
+    return POLICY_KEYS.contains(key) || INGEST_KEYS.contains(key);
+  }
 
   /** Keys of an {@code exemption} map. */
   public static final List<String> EXEMPTION_KEYS = List.of("reason", "justification");

@@ -33,11 +33,20 @@ public final class FrameProducer implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
 
   public FrameProducer(Settings settings) {
+    this(settings, Map.of());
+  }
+
+  /**
+   * @param overrides producer settings of the caller (e.g. {@code client.id}, {@code max.block.ms});
+   *     the {@code kafka.*} settings still win over them
+   */
+  public FrameProducer(Settings settings, Map<String, Object> overrides) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.putAll(RecordSizes.producer(settings));
+    config.putAll(overrides);
     config.putAll(settings.kafkaClientConfig());
     AvroSerdes serdes = AvroSerdes.from(settings);
     this.topic = settings.string("topic.frames");
@@ -70,6 +79,19 @@ public final class FrameProducer implements AutoCloseable {
             frame.getSequence(), frame.getImage().remaining(), topic, e.toString());
       }
     });
+  }
+
+  /**
+   * Sends asynchronously and tells {@code done} the outcome (null or the failure) on the producer's
+   * thread; nothing is logged or counted here.
+   */
+  public void send(CameraFrame frame, java.util.function.Consumer<Exception> done) {
+    producer.send(new ProducerRecord<>(topic, frame.getCameraId(), frame), (metadata, e) -> done.accept(e));
+  }
+
+  /** Waits up to {@code timeout} for the frames sent to be acknowledged, then closes. */
+  public void close(java.time.Duration timeout) {
+    producer.close(timeout);
   }
 
   /** Frames whose send failed so far. */

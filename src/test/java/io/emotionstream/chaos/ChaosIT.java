@@ -8,6 +8,7 @@ import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageDecoding;
+import io.emotionstream.testing.RestartableBroker;
 import io.emotionstream.testing.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class ChaosIT {
     List<ChaosReport> reports = new ArrayList<>();
     Map<String, Throwable> failures = new LinkedHashMap<>();
     Path brokerDir = Files.createTempDirectory("chaos-kafka");
-    try (ChaosBroker broker = ChaosBroker.start(brokerDir)) {
+    try (RestartableBroker broker = RestartableBroker.start(brokerDir)) {
       for (int i = 0; i < options.guarantees().size(); i++) {
         String guarantee = options.guarantees().get(i);
         try {

@@ -1,5 +1,6 @@
 package io.emotionstream.chaos;
 
+import io.emotionstream.testing.RestartableBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ final class ChaosRun {
   private static final int PARTITIONS = 4;
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
 
-  private final ChaosBroker broker;
+  private final RestartableBroker broker;
   private final ChaosOptions options;
   private final List<FrameStreamer.Photo> photos;
   private final String guarantee;
@@ -44,7 +45,7 @@ final class ChaosRun {
   private int brokerRestarts;
   private int handovers;
 
-  ChaosRun(ChaosBroker broker, ChaosOptions options, List<FrameStreamer.Photo> photos, String guarantee, long seed) {
+  ChaosRun(RestartableBroker broker, ChaosOptions options, List<FrameStreamer.Photo> photos, String guarantee, long seed) {
     this.broker = broker;
     this.options = options;
     this.photos = photos;

@@ -183,6 +183,63 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void ingestTakesItsCameraListFromAConfigMapAndCredentialsFromASecret(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    assumeTrue(installed("kubectl"), "kubectl not installed: kustomize rendering not checked");
+    List<JsonNode> docs = documents(run("kubectl", "kustomize", "k8s"));
+    JsonNode ingest = find(docs, "Deployment", "ingest");
+    JsonNode spec = ingest.path("spec");
+    assertEquals(1, spec.path("replicas").asInt(), "two ingest pods would send every frame twice");
+    assertEquals("Recreate", spec.path("strategy").path("type").asText(), "never two pods at once, not even in a rollout");
+    JsonNode c = container(ingest);
+    List<String> args = new ArrayList<>();
+    c.path("args").forEach(a -> args.add(a.asText()));
+    assertEquals("ingest", args.get(0));
+    String listPath = args.get(args.indexOf("--cameras") + 1);
+    assertEquals("/health/ready", c.path("readinessProbe").path("httpGet").path("path").asText());
+    assertEquals("/health/live", c.path("livenessProbe").path("httpGet").path("path").asText());
+    assertTrue(ingest.path("spec").path("template").path("spec").path("securityContext").path("runAsNonRoot").asBoolean());
+    String listVolume = null;
+    String secretMount = null;
+    for (JsonNode m : c.path("volumeMounts")) {
+      if (listPath.startsWith(m.path("mountPath").asText() + "/")) {
+        listVolume = m.path("name").asText();
+      }
+      if (m.path("name").asText().equals("camera-credentials")) {
+        secretMount = m.path("mountPath").asText();
+      }
+    }
+    String configMap = null;
+    boolean optionalSecret = false;
+    for (JsonNode v : spec.path("template").path("spec").path("volumes")) {
+      if (v.path("name").asText().equals(listVolume)) {
+        configMap = v.path("configMap").path("name").asText(null);
+      }
+      if (v.path("name").asText().equals("camera-credentials")) {
+        optionalSecret = v.path("secret").path("optional").asBoolean();
+      }
+    }
+    assertTrue(configMap != null, "the camera list " + listPath + " is mounted from a ConfigMap");
+    assertTrue(optionalSecret && secretMount != null, "camera passwords come from a Secret volume");
+    JsonNode cameras = find(docs, "ConfigMap", configMap);
+    String fileName = listPath.substring(listPath.lastIndexOf('/') + 1);
+    String list = cameras.path("data").path(fileName).asText();
+    Path copy = java.nio.file.Files.writeString(dir.resolve(fileName), list);
+    var parsed = io.emotionstream.ingest.CameraList.read(copy, io.emotionstream.ingest.IngestDefaults.from(Settings.defaults()));
+    assertTrue(!parsed.cameras().isEmpty());
+    assertEquals("emotion-stream-cameras", configMap, "ingest and the processors read one camera file");
+    assertTrue(io.emotionstream.policy.CameraFile.parse(list, "k8s cameras.yaml").all().size() >= parsed.cameras().size(),
+        "the processors' policy reads the same file");
+    for (var camera : parsed.cameras()) {
+      assertTrue(camera.passwordFile() == null || camera.passwordFile().startsWith(secretMount),
+          camera.id() + ": password files live in the Secret's mount " + secretMount);
+      assertTrue(!camera.url().contains("@"), camera.id() + ": no password in the camera list");
+    }
+    assertEquals(spec.path("selector").path("matchLabels"), find(docs, "Service", "ingest").path("spec").path("selector"),
+        "metrics reach the pod through its Service");
+  }
+
+  @Test
   void gpuOverlayAsksForOneGpuPerProcessor() throws Exception {
     assumeTrue(installed("kubectl"), "kubectl not installed: kustomize rendering not checked");
     List<JsonNode> docs = documents(run("kubectl", "kustomize", "k8s/overlays/gpu"));
@@ -198,19 +255,56 @@ class DeploymentFilesTest {
   @Test
   void composeFileIsValidAndHasTheWholeStack() throws Exception {
     assumeTrue(installed("docker-compose"), "docker-compose not installed: compose file not validated");
-    JsonNode config = YAML.readTree(run("docker-compose", "-f", "docker-compose.yml", "--profile", "train", "config"));
+    JsonNode config = YAML.readTree(run("docker-compose", "-f", "docker-compose.yml", "--profile", "train",
+        "--profile", "replay", "config"));
     Set<String> services = new HashSet<>();
     config.path("services").fieldNames().forEachRemaining(services::add);
-    assertEquals(Set.of("kafka", "schema-registry", "processor", "dashboard", "camera", "trainer"), services);
+    assertEquals(Set.of("kafka", "schema-registry", "processor", "dashboard", "test-camera", "ingest", "camera", "trainer"),
+        services);
+    JsonNode ingest = config.path("services").path("ingest");
+    assertEquals("ingest", ingest.path("command").get(0).asText());
+    String listInContainer = ingest.path("command").get(2).asText();
+    String listOnHost = null;
+    for (JsonNode v : ingest.path("volumes")) {
+      // docker-compose 1.x prints SOURCE:TARGET[:MODE], 2.x a map
+      String[] parts = v.isTextual() ? v.asText().split(":") : new String[] {v.path("source").asText(),
+          v.path("target").asText(), v.path("read_only").asBoolean() ? "ro" : "rw"};
+      if (parts.length >= 2 && parts[1].equals(listInContainer)) {
+        listOnHost = parts[0];
+        assertTrue(parts.length > 2 && parts[2].equals("ro"), "the camera list is mounted read-only");
+      }
+    }
+    assertTrue(listOnHost != null, "the camera list " + listInContainer + " is mounted");
+    var sample = io.emotionstream.ingest.CameraList.read(Path.of(listOnHost),
+        io.emotionstream.ingest.IngestDefaults.from(Settings.defaults()));
+    assertTrue(sample.cameras().get(0).url().contains("//test-camera:"), "the sample list reads the stack's test camera");
+    assertEquals("kafka:9092", ingest.path("environment").path("EMOTION_STREAM_BOOTSTRAP_SERVERS").asText());
+    assertEquals("replay", config.path("services").path("camera").path("profiles").get(0).asText());
     JsonNode processor = config.path("services").path("processor");
     assertEquals("kafka:9092", processor.path("environment").path("EMOTION_STREAM_BOOTSTRAP_SERVERS").asText());
     assertEquals("registry", processor.path("environment").path("EMOTION_STREAM_WIRE_FORMAT").asText());
     assertTrue(config.path("services").path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText()
         .contains("controller"), "Kafka runs in KRaft mode");
     assertEquals("train", config.path("services").path("trainer").path("profiles").get(0).asText());
-    // the sample camera's ids are opted in by the compose stack's camera file
+    // ingest and the processor read one camera file at the same path, where the replay's and
+    // ingest's cameras are opted in
     String file = processor.path("environment").path("EMOTION_STREAM_CAMERAS_FILE").asText();
-    io.emotionstream.policy.CameraPolicies cameras = io.emotionstream.policy.CameraFile.read(Path.of(file));
+    assertEquals(listInContainer, file, "the processor reads ingest's camera file");
+    String processorFileOnHost = null;
+    for (JsonNode v : processor.path("volumes")) {
+      String[] parts = v.isTextual() ? v.asText().split(":") : new String[] {v.path("source").asText(),
+          v.path("target").asText()};
+      if (parts.length >= 2 && parts[1].equals(file)) {
+        processorFileOnHost = parts[0];
+      }
+    }
+    assertEquals(listOnHost, processorFileOnHost, "the same file is mounted into both");
+    io.emotionstream.policy.CameraPolicies cameras = io.emotionstream.policy.CameraFile.read(Path.of(listOnHost));
+    for (var camera : sample.cameras()) {
+      if (camera.enabled()) {
+        assertEquals(null, cameras.refusal(camera.id()), "ingest's camera " + camera.id() + " is analysed");
+      }
+    }
     JsonNode command = config.path("services").path("camera").path("command");
     for (int i = 0; i < command.size() - 1; i++) {
       if (command.get(i).asText().equals("--camera-id")) {

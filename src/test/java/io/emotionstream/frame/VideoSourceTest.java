@@ -55,6 +55,14 @@ class VideoSourceTest {
   }
 
   @Test
+  void aFailedOpenNamesTheAddressWithoutItsPassword() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new VideoSource("rtsp://admin:Produce-pw-731@127.0.0.1:1/live", new ImageEncoder(ImageEncoding.JPEG, 0, 90), false));
+    assertTrue(e.getMessage().contains("rtsp://admin:***@127.0.0.1:1/live"), e.getMessage());
+    assertTrue(!e.getMessage().contains("Produce-pw-731"), e.getMessage());
+  }
+
+  @Test
   void missingVideoIsNamedInTheError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new VideoSource("/nonexistent/clip.mp4", new ImageEncoder(ImageEncoding.JPEG, 0, 90), false));

@@ -158,9 +158,25 @@ class CameraFileTest {
 
   @Test
   void theIngestKeysAreOnePublicList() {
-    assertEquals(13, CameraFileKeys.INGEST_KEYS.size());
+    assertTrue(CameraFileKeys.INGEST_KEYS.containsAll(java.util.List.of("url", "fps", "password-file", "hours")));
     for (String key : CameraFileKeys.INGEST_KEYS) {
       assertFalse(CameraFileKeys.POLICY_KEYS.contains(key), key);
     }
+  }
+
+  @Test
+  void theDefaultsApplyToEveryCameraUnlessItSetsTheKeyItself() {
+    CameraPolicies p = CameraFile.parse("""
+        defaults: {site: s1, context: customer-area, emotion: true, fps: 2}
+        cameras:
+          - {id: a, url: http://a, purpose: p}
+          - {id: b, url: http://b, context: workplace, purpose: p}
+        """, "f.yaml");
+    assertEquals(null, p.refusal("a"));
+    assertEquals("s1", p.policy("a").site());
+    assertEquals(Refusal.PROHIBITED_CONTEXT, p.refusal("b"), "the camera's own context wins");
+    CameraFileException e = org.junit.jupiter.api.Assertions.assertThrows(CameraFileException.class,
+        () -> CameraFile.parse("defaults: {id: x}\ncameras: []\n", "g.yaml"));
+    assertTrue(e.getMessage().contains("g.yaml") && e.getMessage().contains("defaults"), e.getMessage());
   }
 }

@@ -1,4 +1,4 @@
-package io.emotionstream.chaos;
+package io.emotionstream.testing;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,19 +13,20 @@ import org.apache.kafka.metadata.BrokerState;
 /**
  * A real single-node KRaft cluster in this JVM (Kafka's test kit, combined broker + controller)
  * whose broker can be stopped and started again on the same port and log directories while the
- * controller keeps running. The project's {@code EmbeddedKafka} cannot restart its broker.
+ * controller keeps running. The project's {@code EmbeddedKafka} cannot restart its broker. Used by
+ * the chaos tests and the broker outage of the ingest tests.
  */
-final class ChaosBroker implements AutoCloseable {
+public final class RestartableBroker implements AutoCloseable {
 
   private final KafkaClusterTestKit cluster;
   private final String bootstrapServers;
 
-  private ChaosBroker(KafkaClusterTestKit cluster) {
+  private RestartableBroker(KafkaClusterTestKit cluster) {
     this.cluster = cluster;
     this.bootstrapServers = cluster.bootstrapServers();
   }
 
-  static ChaosBroker start(Path dir) throws Exception {
+  public static RestartableBroker start(Path dir) throws Exception {
     TestKitNodes nodes = new TestKitNodes.Builder()
         .setCombined(true)
         .setNumBrokerNodes(1)
@@ -54,20 +55,20 @@ final class ChaosBroker implements AutoCloseable {
     }
     cluster.startup();
     cluster.waitForReadyBrokers();
-    return new ChaosBroker(cluster);
+    return new RestartableBroker(cluster);
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  Admin admin() {
+  public Admin admin() {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000));
   }
 
   /** Controlled shutdown of the broker; the controller keeps running. */
-  void stopBroker() {
+  public void stopBroker() {
     for (BrokerServer broker : cluster.brokers().values()) {
       broker.shutdown();
       broker.awaitShutdown();
@@ -75,7 +76,7 @@ final class ChaosBroker implements AutoCloseable {
   }
 
   /** Starts the broker again (same port, same log directories) and waits until it is RUNNING. */
-  void startBroker(Duration timeout) throws InterruptedException {
+  public void startBroker(Duration timeout) throws InterruptedException {
     for (BrokerServer broker : cluster.brokers().values()) {
       broker.startup();
     }
