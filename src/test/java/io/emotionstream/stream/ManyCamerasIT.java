@@ -1,0 +1,185 @@
+package io.emotionstream.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.frame.EncodedImage;
+import io.emotionstream.frame.ImageEncoder;
+import io.emotionstream.schema.ImageEncoding;
+import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.processor.ProcessorInstance;
+import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.TestCameras;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 20,000 distinct camera ids, one frame each, through one processor (every id opted in, so every
+ * one is analysed and gets a tracker): {@code /metrics} keeps at most {@code metrics.cameras.max}
+ * cameras of its own and its size stays flat after the burst, resident memory stays flat, and the
+ * tracker store forgets the cameras once they have been silent for the track gap. Prints the
+ * figures, including the heap each camera costs while its tracker is held.
+ */
+class ManyCamerasIT {
+
+  private static final int CAMERAS = 20_000;
+  /** Long enough for every tracker to be held when the burst ends, so that their memory can be measured. */
+  private static final Duration TRACK_GAP = Duration.ofSeconds(60);
+  private static final Pattern CAMERA_LABEL = Pattern.compile("camera=\"([^\"]*)\"");
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void twentyThousandCameraIdsLeaveMetricsAndMemoryBoundedAndTrackersForgotten(@org.junit.jupiter.api.io.TempDir
+      Path dir) throws Exception {
+    String[] ids = new String[CAMERAS];
+    for (int i = 0; i < CAMERAS; i++) {
+      ids[i] = String.format("cam-%05d", i);
+    }
+    Path cameras = Files.writeString(dir.resolve("cameras.yaml"), TestCameras.optedInYaml(ids));
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Map<String, String> values = new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+          "application.id", "it-many-cameras", "topic.frames", "many-frames", "topic.events", "many-events",
+          "topic.dead-letter", "many-dlq", "topics.partitions", "2", "model.dir", "faceapi-expression",
+          "frame.max-age-ms", "0", // every frame analysed: every camera gets a tracker
+          "track.max-gap-ms", Long.toString(TRACK_GAP.toMillis()), "cameras.file", cameras.toString()));
+      values.put("stream.state-dir", ProcessorRun.freshStateDir());
+      values.put("model.hot-reload", "false");
+      values.put("topic.audit", "many-audit");
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        values.put("ops.port", Integer.toString(free.getLocalPort())); // a free port (0 would turn it off)
+      }
+      Settings settings = Settings.defaults().with(values, "test");
+      EncodedImage blank;
+      try (Mat grey = new Mat(96, 128, opencv_core.CV_8UC3, new Scalar(128, 128, 128, 0))) {
+        blank = new ImageEncoder(ImageEncoding.JPEG, 4096, 90).encode(grey, "blank");
+      }
+      try (ProcessorInstance instance = ProcessorInstance.open(settings, false);
+          FrameProducer producer = new FrameProducer(settings)) {
+        instance.start();
+        assertTrue(instance.processor().awaitRunning(Duration.ofSeconds(90)));
+        int port = instance.operations().port();
+        FrameStats stats = instance.stats();
+        for (int i = 0; i < 4; i++) { // warm-up: the code paths, the stores, the meters
+          producer.send(FrameProducer.frame("cam-0000" + i, 0, blank, Instant.now(), null, Map.of())).get();
+        }
+        ProcessorRun.await("warm-up", () -> stats.framesProcessed() >= 4, Duration.ofMinutes(2));
+        Sample before = sample(port, instance);
+        System.out.println("before the burst: " + before);
+
+        long t0 = System.nanoTime();
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < CAMERAS; i++) {
+          sent.add(producer.send(FrameProducer.frame(ids[i], 1, blank, Instant.now(), null, Map.of())));
+        }
+        for (Future<?> f : sent) {
+          f.get();
+        }
+        ProcessorRun.await("every camera's frame analysed", () -> stats.framesProcessed() >= CAMERAS + 4,
+            Duration.ofMinutes(15));
+        double burstSeconds = (System.nanoTime() - t0) / 1e9;
+        Sample after = sample(port, instance);
+        System.out.printf("burst of %d cameras: %.0f s (%.0f frames/s); after it: %s%n", CAMERAS, burstSeconds,
+            CAMERAS / burstSeconds, after);
+        System.out.printf("heap per camera while its tracker is held: %.0f bytes%n",
+            (after.heapAfterGc - before.heapAfterGc) / (double) CAMERAS);
+        assertEquals(0, stats.deadLettered(), "dead-lettered: " + stats.deadLetteredByReason());
+        int maxCameras = settings.integer("metrics.cameras.max");
+        assertTrue(after.metricCameras.size() <= maxCameras + 2, // + "other" and "unlisted"
+            after.metricCameras.size() + " cameras with series of their own");
+        assertTrue(after.metricCameras.contains(CameraMeters.OTHER), "the rest count as other");
+        assertTrue(after.trackedCameras > CAMERAS / 2, "trackers held within the gap: " + after.trackedCameras);
+
+        // silence: the trackers are forgotten after the gap, /metrics and memory stay where they are
+        List<Sample> quiet = new ArrayList<>();
+        long silentSince = System.nanoTime();
+        Sample last = after;
+        while (last.trackedCameras > 0 && System.nanoTime() - silentSince < TRACK_GAP.multipliedBy(3).toNanos()) {
+          Thread.sleep(10_000);
+          last = sample(port, instance);
+          quiet.add(last);
+          System.out.println("silent for " + (System.nanoTime() - silentSince) / 1_000_000_000 + " s: " + last);
+        }
+        assertEquals(0, last.trackedCameras, "the tracker store forgets silent cameras");
+        long metricsMax = quiet.stream().mapToLong(s -> s.metricsBytes).max().orElseThrow();
+        long rssMax = quiet.stream().mapToLong(s -> s.rssKib).max().orElseThrow();
+        assertTrue(metricsMax <= after.metricsBytes * 1.05, "/metrics flat after the burst: " + metricsMax + " vs "
+            + after.metricsBytes);
+        assertTrue(rssMax <= after.rssKib * 1.10, "resident memory flat after the burst: " + rssMax + " vs "
+            + after.rssKib + " KiB");
+        assertTrue(last.heapAfterGc < after.heapAfterGc, "the forgotten trackers' heap is given back");
+      }
+    }
+  }
+
+  private record Sample(long metricsBytes, Set<String> metricCameras, long rssKib, long heapAfterGc,
+      long trackedCameras) {
+    @Override
+    public String toString() {
+      return String.format("/metrics %d bytes with %d cameras of their own, RSS %d MiB, heap after GC %d MiB,"
+          + " tracker store %d cameras", metricsBytes, metricCameras.size(), rssKib / 1024, heapAfterGc >> 20,
+          trackedCameras);
+    }
+  }
+
+  private Sample sample(int port, ProcessorInstance instance) throws Exception {
+    String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Set<String> cameras = new TreeSet<>();
+    Matcher m = CAMERA_LABEL.matcher(metrics);
+    while (m.find()) {
+      cameras.add(m.group(1));
+    }
+    System.gc();
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return new Sample(metrics.length(), cameras, rssKib(), heap, trackedCameras(instance));
+  }
+
+  /** Cameras in the tracker store (both partitions' tasks of this instance). */
+  private static long trackedCameras(ProcessorInstance instance) {
+    ReadOnlyKeyValueStore<String, Object> store = instance.processor().streams().store(
+        StoreQueryParameters.fromNameAndType(FrameTracks.STORE, QueryableStoreTypes.keyValueStore()));
+    long n = 0;
+    try (KeyValueIterator<String, Object> it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static long rssKib() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS");
+  }
+}
