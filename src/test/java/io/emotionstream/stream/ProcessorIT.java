@@ -217,6 +217,9 @@ class ProcessorIT {
       List<FaceEmotion> fromReference = events.stream().filter(e -> e.getCameraId().equals("cam-1")).toList();
       assertTrue(fromReference.size() >= 2, "the sample photo shows several faces: " + fromReference.size());
       assertEquals(fromReference.size(), fromPhone.size(), "every face of the photo found in the phone's JPEG");
+      System.out.printf("EXIF orientation 6 JPEG (%dx%d stored, %dx%d shown): %d faces found, %d in the upright"
+          + " photo%n", asProduced.width(), asProduced.height(), upright.width(), upright.height(), fromPhone.size(),
+          fromReference.size());
       for (FaceEmotion e : fromPhone) {
         var box = e.getBox();
         assertTrue(box.getX() + box.getWidth() <= upright.width() + 1 && box.getY() + box.getHeight() <= upright.height() + 1,
