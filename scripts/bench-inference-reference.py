@@ -7,7 +7,8 @@ torch.no_grad(), fed a batch of 48 x 48 grey crops (one fixed crop repeated, val
 pre-processing makes them), softmax on the outputs. The project's ResNet18 is torchvision's network
 exactly (7x7/2 stem conv, batch norm, relu, 3x3/2 max pool with padding 1, four stages of two basic
 blocks, global average pool, fc) and replicates its one grey channel to three channels inside the
-network; the reference module below does the same, so both run the same 3-channel network.
+network; served, it reads the grey channel once with the stem's weights summed over RGB. By default
+(--stem summed) the reference module below does the same, so both run the same network.
 
 Three ways of running it, each timed at every batch size:
   eager      the module as it is (batch norm as its own operation after each convolution);
@@ -42,7 +43,7 @@ import torchvision
 
 
 class GreyResNet18(torch.nn.Module):
-    """torchvision's resnet18 taking one grey channel, replicated to three as the project's network does."""
+    """torchvision's resnet18 taking one grey channel, replicated to three as the trained network does."""
 
     def __init__(self, classes):
         super().__init__()
@@ -52,6 +53,19 @@ class GreyResNet18(torch.nn.Module):
         if x.shape[1] == 1:
             x = x.repeat(1, 3, 1, 1)
         return self.net(x)
+
+
+def summed_stem(model):
+    """The same network reading the grey channel once: the stem's weights summed over RGB (three
+    equal channels convolved are one channel convolved with the summed weights), as the project
+    serves it; the replication goes away."""
+    net = model.net
+    rgb = net.conv1
+    grey = torch.nn.Conv2d(1, rgb.out_channels, rgb.kernel_size, rgb.stride, rgb.padding, bias=False)
+    with torch.no_grad():
+        grey.weight.copy_(rgb.weight.sum(dim=1, keepdim=True))
+    net.conv1 = grey
+    return net
 
 
 def images_per_second(model, x, seconds, repeats):
@@ -77,6 +91,9 @@ def main():
     p.add_argument("--classes", type=int, default=7)
     p.add_argument("--batch-sizes", default="1,8,32")
     p.add_argument("--modes", default="eager,frozen,optimized")
+    p.add_argument("--stem", choices=["summed", "replicated"], default="summed",
+                   help="summed: the stem reads the grey channel with weights summed over RGB, as the "
+                        "project serves its model (default); replicated: grey copied to three channels")
     p.add_argument("--seconds", type=float, default=2.0, help="seconds per timed run (default: 2)")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per figure; the median is printed")
     a = p.parse_args()
@@ -84,6 +101,8 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     model = GreyResNet18(a.classes).eval()
+    if a.stem == "summed":
+        model = summed_stem(model).eval()
     modes = a.modes.split(",")
     runnable = {}
     with torch.no_grad():
@@ -102,6 +121,7 @@ def main():
         "ld_preload": os.environ.get("LD_PRELOAD"),
         "malloc_conf": os.environ.get("MALLOC_CONF"),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "stem": a.stem,
         "input": f"{a.input_size}x{a.input_size}x1",
         "seconds_per_measurement": a.seconds,
         "repeats": a.repeats,

@@ -15,7 +15,12 @@ and measured no different). Neither times data reading or augmentation.
 
 Each step: forward, loss, backward, loss.item() and argmax (the project's step also reads the
 loss and the predicted classes), optimizer.step(), zero_grad(set_to_none=True) (PyTorch 2's
-default). The JSON holds the milliseconds per step of each phase and the process CPU time per step
+default).
+
+The project's step runs the stem and stages 1-2 on channels-last activations and updates the
+weights with one fused pass per tensor; the same tricks for the reference: --layout channels-last
+(model and batch in channels-last memory, PyTorch's documented way) and --update foreach (SGD's
+multi-tensor update); --layout nchw --update loop is plain PyTorch as most scripts run it. The JSON holds the milliseconds per step of each phase and the process CPU time per step
 and of the stepping thread (steadier figures than images/s where other processes share the cores;
 with one thread the stepping thread does all of the engine's work), as `bench train` does.
 
@@ -49,6 +54,9 @@ def main():
     p.add_argument("--warmup-steps", type=int, default=5)
     p.add_argument("--steps", type=int, default=20, help="steps per repeat")
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--layout", choices=["nchw", "channels-last"], default="nchw")
+    p.add_argument("--update", choices=["loop", "foreach"], default="loop",
+                   help="SGD's per-parameter loop or its multi-tensor (foreach) update")
     p.add_argument("--input", choices=["grey", "rgb"], default="grey",
                    help="grey: 1 channel replicated to 3 in each step, as the project's model (default)")
     a = p.parse_args()
@@ -57,7 +65,10 @@ def main():
     torch.manual_seed(1)
     model = torchvision.models.resnet18(num_classes=a.classes)
     model.train()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+    memory_format = torch.channels_last if a.layout == "channels-last" else torch.contiguous_format
+    model = model.to(memory_format=memory_format)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4,
+                                foreach=a.update == "foreach")
     channels = 1 if a.input == "grey" else 3
     x = torch.rand(a.batch_size, channels, a.input_size, a.input_size) * 4 - 2
     y = torch.randint(0, a.classes, (a.batch_size,))
@@ -67,6 +78,7 @@ def main():
     def step():
         t0 = time.perf_counter()
         inputs = x.repeat(1, 3, 1, 1) if channels == 1 else x
+        inputs = inputs.contiguous(memory_format=memory_format)
         logits = model(inputs)
         loss = F.cross_entropy(logits, y)
         t1 = time.perf_counter()
@@ -110,6 +122,8 @@ def main():
         "phases_ms_per_step": {k: round(1000 * v / (a.repeats * a.steps), 4) for k, v in phases.items()},
         "threads": torch.get_num_threads(),
         "input": a.input,
+        "layout": a.layout,
+        "update": a.update,
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,
         "jemalloc": "jemalloc" in os.environ.get("LD_PRELOAD", ""),

@@ -57,8 +57,17 @@ public final class BenchDetectCommand implements Callable<Integer> {
   @Option(names = "--image", description = "photo to cut frames from (default: face-api's demo/sample1.jpg)")
   Path image;
 
+  @Option(names = "--stages", description = "also print where each case's time goes: milliseconds per frame per "
+      + "stage (network calls timed on the thread that makes them, so with workers they overlap) and calls per frame")
+  boolean stages;
+
+  @Option(names = "--save-frames", paramLabel = "DIR",
+      description = "also write each timed frame as DIR/WxH.png (lossless), for a reference implementation to time "
+          + "the same pixels")
+  Path saveFrames;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     if (threads != null) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     }
@@ -87,9 +96,18 @@ public final class BenchDetectCommand implements Callable<Integer> {
             int w = Integer.parseInt(wh[0].trim());
             int h = Integer.parseInt(wh[1].trim());
             try (Mat frame = frame(source, w, h)) {
+              if (saveFrames != null) {
+                java.nio.file.Files.createDirectories(saveFrames);
+                org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(saveFrames.resolve(w + "x" + h + ".png").toString(),
+                    frame);
+              }
               int faces = 0;
               for (int i = 0; i < warmup; i++) {
                 faces = detector.detect(frame).size();
+              }
+              io.emotionstream.detect.StageClock clock = new io.emotionstream.detect.StageClock();
+              if (stages) {
+                mtcnn.profileStages(clock);
               }
               double[] ms = new double[runs];
               double[] cpu = new double[runs];
@@ -118,6 +136,11 @@ public final class BenchDetectCommand implements Callable<Integer> {
               r.put("meanCpuMs", round(Arrays.stream(cpu).sum() / runs));
               r.put("medianCallerThreadCpuMs", round(percentile(threadCpu, 0.5)));
               r.put("rssMb", BenchFramesCommand.statusMb("VmRSS"));
+              if (stages) {
+                mtcnn.profileStages(null);
+                ObjectNode st = r.putObject("stagesPerFrame");
+                clock.perFrame(runs).forEach(st::put);
+              }
             }
           }
           }

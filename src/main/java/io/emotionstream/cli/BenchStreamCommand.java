@@ -7,7 +7,9 @@ import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.FrameSource;
 import io.emotionstream.frame.ImageEncoder;
+import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageFilesSource;
+import io.emotionstream.frame.MovingScene;
 import io.emotionstream.frame.VideoSource;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicCreator;
@@ -44,6 +46,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -111,11 +114,30 @@ public final class BenchStreamCommand implements Callable<Integer> {
   @Option(names = "--max-frames", defaultValue = "300", description = "Frames kept from a video (default ${DEFAULT-VALUE}).")
   int maxFrames;
 
+  @Option(names = "--video", paramLabel = "pan|zoom",
+      description = "A moving scene instead of still photos: a virtual camera panning across or zooming into the "
+          + "first photo (--photos, default the sample photo with the most faces), 1280x720, --max-frames frames "
+          + "(each camera starts at its own frame and plays them in order, back and forth).")
+  String video;
+
+  @Option(names = "--warmup", defaultValue = "10",
+      description = "Seconds of load through Kafka before the measured steps, not counted (default ${DEFAULT-VALUE}; "
+          + "0 = none): the JIT, libtorch's kernels per shape and the allocator reach their steady state.")
+  int warmupSeconds;
+
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Measured rounds of the fixed load (--fps) or of the capacity probe; their median, spread and "
+          + "the load average are printed as a summary line (default ${DEFAULT-VALUE}).")
+  int rounds;
+
   private final ObjectMapper json = new ObjectMapper();
 
   @Override
   public Integer call() throws Exception {
-    List<EncodedImage> images = load(photos != null ? photos : DemoCommand.samplePhotos());
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1");
+    }
+    List<EncodedImage> images = video != null ? movingScene() : load(photos != null ? photos : DemoCommand.samplePhotos());
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       // the broker is new on every run: Streams state lives beside it, for this run only
       Settings base = DemoCameras.withDemoCameras(options.settings()).with(Map.of("bootstrap.servers",
@@ -140,9 +162,23 @@ public final class BenchStreamCommand implements Callable<Integer> {
         print(header);
         warmUp(pipeline, images);
         int step = 0;
+        if (warmupSeconds > 0) {
+          // offered at the fixed load, or at about the capacity a probe would find, so that the
+          // measured steps start from a processor that has already worked at full speed for a while
+          double offered = fps != null ? cameras * fps : capacity != null ? capacity : cameras * 10.0;
+          print(runStep(base, pipeline, images, step++,
+              "warm-up", offered, Double.NaN, 0, warmupSeconds));
+        }
         if (fps != null) {
-          print(runStep(base, pipeline, images, step, "fixed", cameras * fps, Double.NaN,
-              recoverySeconds > 0 && capacity != null && cameras * fps > capacity ? capacity / 2 : 0));
+          List<ObjectNode> measuredRounds = new ArrayList<>();
+          for (int round = 1; round <= rounds; round++) {
+            ObjectNode r = runStep(base, pipeline, images, step++, "fixed", cameras * fps, Double.NaN,
+                recoverySeconds > 0 && capacity != null && cameras * fps > capacity ? capacity / 2 : 0);
+            r.put("round", round);
+            print(r);
+            measuredRounds.add(r);
+          }
+          print(summary(measuredRounds, "sustainedFps"));
           return 0;
         }
         double measured;
@@ -151,10 +187,17 @@ public final class BenchStreamCommand implements Callable<Integer> {
         } else {
           // capacity: a queue of frames worked off with nobody sending meanwhile (a producer at many
           // times the capacity would take CPU from the processor), and nothing shed
-          ObjectNode probe = runStep(base.with(Map.of("frame.max-age-ms", "0"), "bench probe"), pipeline, images,
-              step++, "probe", 0, Double.NaN, 0, probeSeconds);
-          measured = probe.get("capacityFps").asDouble();
-          print(probe);
+          List<ObjectNode> probes = new ArrayList<>();
+          for (int round = 1; round <= rounds; round++) {
+            ObjectNode probe = runStep(base.with(Map.of("frame.max-age-ms", "0"), "bench probe"), pipeline, images,
+                step++, "probe", 0, Double.NaN, 0, probeSeconds);
+            probe.put("round", round);
+            print(probe);
+            probes.add(probe);
+          }
+          ObjectNode summary = summary(probes, "capacityFps");
+          print(summary);
+          measured = summary.get("capacityFps").get("median").asDouble();
         }
         for (double fraction : sweep != null ? sweep : List.of(0.5, 0.7, 1.0, 3.0)) {
           print(runStep(base, pipeline, images, step++, "sweep", fraction * measured, fraction,
@@ -203,6 +246,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       }
       FrameStats stats = processor.stats();
       long primed = kind.equals("probe") ? 0 : prime(producer, consumer, images, cameraIds, stats);
+      double loadBefore = loadAverage();
       memory.start();
       long cpu0 = processCpuNanos();
       long wall0 = System.nanoTime();
@@ -300,6 +344,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
       registry.find("emotionstream.stage.duration").timers().forEach(
           t -> stages.put(t.getId().getTag("stage"), round(t.mean(TimeUnit.MICROSECONDS) / 1000)));
       r.put("cpuCores", round(cpu / (double) wall));
+      ObjectNode load = r.putObject("loadAverage");
+      load.put("start", loadBefore);
+      load.put("end", loadAverage());
       ObjectNode rss = r.putObject("rssMiB");
       rss.put("start", memory.first / 1024);
       rss.put("end", memory.last / 1024);
@@ -339,6 +386,82 @@ public final class BenchStreamCommand implements Callable<Integer> {
       for (EncodedImage image : images.subList(0, Math.min(images.size(), 12))) {
         pipeline.analyzer().analyze(FrameProducer.frame("warm-up", 0, image, Instant.now(), "bench", Map.of()));
       }
+    }
+  }
+
+  /**
+   * The rounds' figure {@code field}: median, every round's value in order, smallest, largest and
+   * the spread ((largest - smallest) / median, in percent); with the latencies' and CPU's medians and
+   * each round's load average (a busy machine moves every figure). A change between two runs of this
+   * benchmark smaller than the spread of either is not seen.
+   */
+  private ObjectNode summary(List<ObjectNode> measured, String field) {
+    ObjectNode s = json.createObjectNode();
+    s.put("kind", "summary");
+    s.put("rounds", measured.size());
+    s.put("secondsPerRound", measured.get(0).get("seconds").asInt());
+    s.put("warmupSeconds", warmupSeconds);
+    ObjectNode f = s.putObject(field);
+    double[] v = measured.stream().mapToDouble(r -> r.get(field).asDouble()).toArray();
+    ArrayNode values = f.putArray("rounds");
+    Arrays.stream(v).forEach(values::add);
+    double median = median(v);
+    double min = Arrays.stream(v).min().orElse(0);
+    double max = Arrays.stream(v).max().orElse(0);
+    f.put("median", round(median));
+    f.put("min", round(min));
+    f.put("max", round(max));
+    f.put("spreadPercent", median > 0 ? round(100 * (max - min) / median) : 0);
+    s.put("latencyP50MsMedian", round(median(latencies(measured, "p50"))));
+    s.put("latencyP99MsMedian", round(median(latencies(measured, "p99"))));
+    s.put("cpuCoresMedian", round(median(measured.stream().mapToDouble(r -> r.get("cpuCores").asDouble()).toArray())));
+    ArrayNode loads = s.putArray("loadAverageEnd");
+    measured.forEach(r -> loads.add(r.get("loadAverage").get("end").asDouble()));
+    return s;
+  }
+
+  private static double[] latencies(List<ObjectNode> measured, String percentile) {
+    return measured.stream().filter(r -> r.get("latencyMs").has(percentile))
+        .mapToDouble(r -> r.get("latencyMs").get(percentile).asDouble()).toArray();
+  }
+
+  private static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** The system's load average over the last minute (other work on the machine), -1 where unknown. */
+  private static double loadAverage() {
+    return round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  /**
+   * The frames of a moving scene over the first photo (or the sample photo with the most faces),
+   * played forth then back so that the sequence loops without a jump.
+   */
+  private List<EncodedImage> movingScene() throws IOException {
+    Path photo = photos != null ? photos.get(0)
+        : DemoCommand.samplePhotos().stream().filter(p -> p.getFileName().toString().startsWith("sample5"))
+            .findFirst().orElse(DemoCommand.samplePhotos().get(0));
+    ImageEncoder encoder = new ImageEncoder(ImageEncoding.JPEG, 0, 90);
+    int n = Math.max(2, maxFrames / 2);
+    try (Mat bgr = ImageDecoding.readBgr(photo)) {
+      MovingScene.Motion motion = switch (video.toLowerCase(java.util.Locale.ROOT)) {
+        case "pan" -> MovingScene.Motion.PAN;
+        case "zoom" -> MovingScene.Motion.ZOOM;
+        default -> throw new IllegalArgumentException("--video takes pan or zoom, not " + video);
+      };
+      List<EncodedImage> forth = MovingScene.frames(bgr, motion, n, 1280, 720, encoder);
+      List<EncodedImage> all = new ArrayList<>(forth);
+      for (int i = forth.size() - 2; i > 0; i--) {
+        all.add(forth.get(i));
+      }
+      return all;
     }
   }
 

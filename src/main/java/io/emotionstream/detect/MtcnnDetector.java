@@ -151,9 +151,31 @@ public final class MtcnnDetector implements FaceDetector {
     if (bgr.type() != CV_8UC3) {
       throw new IllegalArgumentException("expected an 8-bit 3-channel BGR image, got Mat type " + bgr.type());
     }
+    StageClock clock = stageClock;
+    long t0 = System.nanoTime();
     CropSampler sampler = new CropSampler(bgr);
-    return laterStages(sampler, proposals(sampler, bgr.cols(), bgr.rows()));
+    long t1 = System.nanoTime();
+    List<Candidate> proposed = proposals(sampler, bgr.cols(), bgr.rows());
+    long t2 = System.nanoTime();
+    List<DetectedFace> faces = laterStages(sampler, proposed);
+    if (clock != null) {
+      clock.add("summed-area table", t1 - t0);
+      clock.add("P-Net pyramid (sampling, network, NMS)", t2 - t1);
+      clock.add("R-Net and O-Net (crops, networks, NMS)", System.nanoTime() - t2);
+      clock.count("P-Net candidates after NMS", proposed.size());
+    }
+    return faces;
   }
+
+  /**
+   * Where a frame's detection time goes, summed over frames (for {@code bench detect --stages});
+   * null, the default, times nothing.
+   */
+  public void profileStages(StageClock clock) {
+    this.stageClock = clock;
+  }
+
+  private volatile StageClock stageClock;
 
   /** Stages 2 and 3 on the candidates: the faces, in the order of the final non-maximum suppression. */
   private List<DetectedFace> laterStages(CropSampler sampler, List<Candidate> boxes) {
@@ -404,7 +426,18 @@ public final class MtcnnDetector implements FaceDetector {
    * them early lets the allocator hand the same (already mapped, cache-warm) memory to the next
    * layer instead of growing the working set until the batch's manager closes.
    */
-  private static NDArray forward(MtcnnNetworks.Network network, NDManager m, NDArray input) {
+  private NDArray forward(MtcnnNetworks.Network network, NDManager m, NDArray input) {
+    StageClock clock = stageClock;
+    long t0 = clock == null ? 0 : System.nanoTime();
+    NDArray out = forwardLayers(network, m, input);
+    if (clock != null) {
+      clock.add(network.name() + " network calls (libtorch, incl. JNI)", System.nanoTime() - t0);
+      clock.count(network.name() + " calls", 1);
+    }
+    return out;
+  }
+
+  private static NDArray forwardLayers(MtcnnNetworks.Network network, NDManager m, NDArray input) {
     ParameterStore store = new ParameterStore(m, false);
     NDList current = new NDList(input);
     for (var layer : network.block().getChildren()) {

@@ -14,10 +14,14 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.emotionstream.torch.PrepackedConvolution;
 import io.emotionstream.weights.StateDict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ResNet18} for inference only, made from a trained one by {@link #fold}: the same outputs
@@ -41,6 +45,12 @@ import java.util.Map;
  *       8.0 ms). The second copy costs the weights' size again (45 MB). The stem and its max
  *       pooling run channels-last at every batch size.</li>
  *   <li>The residual sum is added in place.</li>
+ *   <li>Where libtorch's oneDNN prepacked convolutions are available ({@link PrepackedConvolution})
+ *       and the input size is known when the model is loaded, every convolution but the downsample
+ *       ones gets its weights reordered into oneDNN's layout once, here, and runs on channels-last
+ *       activations with its relu (and the residual sum) in the same call, at every batch size;
+ *       a comparison with the eager path on random batches of 1, 8 and 32 decides, once per load,
+ *       whether the model is served that way (see {@link #forwardPrepacked}).</li>
  * </ul>
  * Training keeps {@link ResNet18}: batch norm learns its statistics there. Written here because
  * libtorch's own folding ({@code torch.jit.freeze}) needs a TorchScript module, which DJL cannot
@@ -57,6 +67,12 @@ final class FoldedResNet18 extends AbstractBlock {
   private final List<Unit> units = new ArrayList<>();
   private final Parameter fcWeight;
   private final Parameter fcBias;
+  /** The convolutions packed for oneDNN, for inputs of {@link Prepacked#height} x {@link Prepacked#width}; null: eager. */
+  private volatile Prepacked prepacked;
+
+  private static final Logger LOG = LoggerFactory.getLogger(FoldedResNet18.class);
+  /** Largest difference of a logit between the prepacked and the eager path that the load-time comparison accepts. */
+  static final float PREPACKED_TOLERANCE = 1e-3f;
 
   private FoldedResNet18(ResNet18 trained, int inputChannels, NDManager manager) {
     this.inputChannels = inputChannels;
@@ -93,6 +109,80 @@ final class FoldedResNet18 extends AbstractBlock {
     return folded;
   }
 
+  /**
+   * {@link #fold(ResNet18, int, NDManager)}, and for inputs of {@code height x width} the
+   * convolutions packed once for oneDNN where that is available and gives the eager path's outputs.
+   */
+  static FoldedResNet18 fold(ResNet18 trained, int inputChannels, int height, int width, NDManager manager) {
+    FoldedResNet18 folded = fold(trained, inputChannels, manager);
+    folded.prepack(height, width, manager);
+    return folded;
+  }
+
+  /** Whether inputs of this size run on the prepacked convolutions. */
+  boolean prepackedFor(long height, long width) {
+    Prepacked p = prepacked;
+    return p != null && p.height == height && p.width == width;
+  }
+
+  /**
+   * Packs the convolutions for {@code height x width} inputs and keeps them when the prepacked
+   * network's outputs match the eager one's on random batches of 1, 8 and 32 (oneDNN picks its
+   * kernels per shape, and libtorch 2.7.1 has computed some shapes wrongly on channels-last memory,
+   * see {@link FoldedConv#applyPlain}); otherwise the eager path stays, with a warning.
+   */
+  private void prepack(int height, int width, NDManager manager) {
+    if (!Device.cpu().equals(manager.getDevice()) || !PrepackedConvolution.available()) {
+      return; // oneDNN is libtorch's CPU backend; GPUs keep the eager path
+    }
+    Prepacked candidate = new Prepacked(height, width, stem.pack(inputChannels, height, width, PACK_BATCH));
+    long h = stem.outputSide(height);
+    long w = stem.outputSide(width);
+    if (maxPool) {
+      h = (h + 1) / 2;
+      w = (w + 1) / 2;
+    }
+    long channels = stem.outputChannels();
+    for (Unit unit : units) {
+      PrepackedConvolution.Packed c1 = unit.conv1().pack(channels, h, w, PACK_BATCH);
+      h = unit.conv1().outputSide(h);
+      w = unit.conv1().outputSide(w);
+      channels = unit.conv1().outputChannels();
+      candidate.units.add(new PackedUnit(c1, unit.conv2().pack(channels, h, w, PACK_BATCH)));
+    }
+    float worst = 0;
+    Random random = new Random(5);
+    for (int batch : new int[] {1, 8, 32}) {
+      float[] x = new float[batch * inputChannels * height * width];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = random.nextFloat() * 4 - 2; // pre-processed pixels lie in about [-2, 2]
+      }
+      try (NDManager scope = manager.newSubManager()) {
+        ParameterStore store = new ParameterStore(scope, false);
+        NDArray in = scope.create(x, new Shape(batch, inputChannels, height, width));
+        float[] eager = forwardEager(store, in, false).toFloatArray();
+        float[] packed = forwardPrepacked(store, in, candidate, false).toFloatArray();
+        for (int i = 0; i < eager.length; i++) {
+          float d = Math.abs(eager[i] - packed[i]) / (1 + Math.abs(eager[i]));
+          worst = Float.isNaN(d) ? Float.POSITIVE_INFINITY : Math.max(worst, d);
+        }
+      }
+    }
+    if (worst <= PREPACKED_TOLERANCE) {
+      prepacked = candidate;
+    } else {
+      LOG.warn("ResNet-18 on oneDNN's prepacked convolutions differs from the eager path by {} (relative) for "
+          + "{}x{} inputs; serving it on eager convolutions", worst, height, width);
+      candidate.close();
+    }
+  }
+
+  /**
+   * The batch size the weights are packed for: oneDNN chose the same kernels and weight layout
+   * for batches of 1 to 32 of this network (no weight reorder per call in {@code ONEDNN_VERBOSE}).
+   */
+  private static final int PACK_BATCH = 8;
+
   @Override
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
       PairList<String, Object> params) {
@@ -101,6 +191,36 @@ final class FoldedResNet18 extends AbstractBlock {
       throw new IllegalArgumentException("ResNet-18 input must be N x " + inputChannels + " x H x W, not "
           + x.getShape());
     }
+    Prepacked p = prepacked;
+    if (!training && p != null && p.height == x.getShape().get(2) && p.width == x.getShape().get(3)) {
+      return new NDList(forwardPrepacked(store, x, p, training));
+    }
+    return new NDList(forwardEager(store, x, training));
+  }
+
+  /**
+   * On oneDNN with the weights packed at load time: channels-last activations throughout, each
+   * convolution with its relu in one call and each block's second convolution with the residual
+   * sum and relu in one call. The downsample convolutions stay eager on plain activations (see
+   * {@link FoldedConv#applyPlain}).
+   */
+  private NDArray forwardPrepacked(ParameterStore store, NDArray input, Prepacked p, boolean training) {
+    NDArray x = PrepackedConvolution.convolve(MemoryLayout.channelsLast(input), p.stem, true);
+    if (maxPool) {
+      x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    }
+    for (int i = 0; i < units.size(); i++) {
+      Unit unit = units.get(i);
+      PackedUnit packed = p.units.get(i);
+      NDArray out = PrepackedConvolution.convolve(x, packed.conv1(), true);
+      NDArray residual = unit.downsample() == null ? x
+          : MemoryLayout.channelsLast(unit.downsample().applyPlain(store, x, training));
+      x = PrepackedConvolution.convolveAddRelu(out, residual, packed.conv2());
+    }
+    return pooledLogits(store, x, true, training);
+  }
+
+  private NDArray forwardEager(ParameterStore store, NDArray x, boolean training) {
     boolean single = x.getShape().get(0) == 1;
     // the stem runs channels-last at every batch size: max pooling on channels-last activations took
     // 5% of a batch of 8 on plain ones; with it, 6-12% more images/s at batch 8-32 (1 thread)
@@ -117,13 +237,18 @@ final class FoldedResNet18 extends AbstractBlock {
       out.addi(unit.downsample() == null ? x : unit.downsample().applyPlain(store, x, training));
       x = Activation.relu(out);
     }
-    // global average pool; channels-last activations are averaged over an (N, H * W, C) view of them
+    return pooledLogits(store, x, single, training);
+  }
+
+  /** Global average pooling and the last layer; channels-last activations are averaged over an (N, H * W, C) view. */
+  private NDArray pooledLogits(ParameterStore store, NDArray x, boolean channelsLast, boolean training) {
     Shape s = x.getShape();
-    x = single
+    x = channelsLast
         ? x.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2) * s.get(3), s.get(1)).mean(new int[] {1})
         : x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
     Device device = x.getDevice();
-    return Linear.linear(x, store.getValue(fcWeight, device, training), store.getValue(fcBias, device, training));
+    return Linear.linear(x, store.getValue(fcWeight, device, training), store.getValue(fcBias, device, training))
+        .singletonOrThrow();
   }
 
   @Override
@@ -138,6 +263,32 @@ final class FoldedResNet18 extends AbstractBlock {
 
   /** One basic block: conv1-relu-conv2 plus the identity or the downsample convolution. */
   private record Unit(FoldedConv conv1, FoldedConv conv2, FoldedConv downsample) {}
+
+  /** A basic block's two convolutions packed for oneDNN. */
+  private record PackedUnit(PrepackedConvolution.Packed conv1, PrepackedConvolution.Packed conv2) {}
+
+  /** The packed convolutions for one input size; they live on the model's manager. */
+  private static final class Prepacked implements AutoCloseable {
+    final long height;
+    final long width;
+    final PrepackedConvolution.Packed stem;
+    final List<PackedUnit> units = new ArrayList<>();
+
+    Prepacked(long height, long width, PrepackedConvolution.Packed stem) {
+      this.height = height;
+      this.width = width;
+      this.stem = stem;
+    }
+
+    @Override
+    public void close() {
+      stem.close();
+      for (PackedUnit u : units) {
+        u.conv1().close();
+        u.conv2().close();
+      }
+    }
+  }
 
   /**
    * A convolution with its batch norm folded in: {@code weight} in the plain layout (the parameter)
@@ -157,6 +308,22 @@ final class FoldedResNet18 extends AbstractBlock {
       Device device = x.getDevice();
       return Conv2d.conv2d(MemoryLayout.plain(x), store.getValue(weight, device, training),
           store.getValue(bias, device, training), stride, padding, new Shape(1, 1), 1).singletonOrThrow();
+    }
+
+    /** The weights packed for oneDNN for inputs of {@code channels x h x w}, batches like {@code batch}. */
+    PrepackedConvolution.Packed pack(long channels, long h, long w, int batch) {
+      return PrepackedConvolution.pack(weight.getArray(), bias.getArray(), (int) stride.get(0), (int) padding.get(0),
+          new Shape(batch, channels, h, w));
+    }
+
+    long outputChannels() {
+      return weight.getArray().getShape().get(0);
+    }
+
+    /** Output side for an input side (dilation 1). */
+    long outputSide(long side) {
+      long kernel = weight.getArray().getShape().get(2);
+      return (side + 2 * padding.get(0) - kernel) / stride.get(0) + 1;
     }
 
     NDArray apply(ParameterStore store, NDArray x, boolean single, boolean training) {

@@ -61,7 +61,8 @@ public class ResNet18Architecture implements Architecture {
    */
   @Override
   public Block forInference(Block trained, ModelMetadata metadata, NDManager manager) {
-    Block folded = FoldedResNet18.fold((ResNet18) trained, metadata.channels(), manager);
+    Block folded = FoldedResNet18.fold((ResNet18) trained, metadata.channels(), metadata.inputHeight(),
+        metadata.inputWidth(), manager);
     for (Pair<String, Parameter> p : trained.getParameters()) {
       p.getValue().close();
     }

@@ -17,6 +17,13 @@ public final class HangupReload {
 
   /** Reloads {@code service}'s camera list on every SIGHUP of this process. */
   public static void install(IngestService service) {
+    if (hangupIgnored()) {
+      // A signal ignored when the process started (nohup, or a parent that ignores it) stays
+      // ignored: the JVM accepts a handler for it and never calls it, so say so instead.
+      LOG.warn("SIGHUP is ignored by this process (started under nohup or by a parent that ignores it), "
+          + "so kill -HUP cannot reload the camera list; the file is still watched for changes");
+      return;
+    }
     try {
       Signal.handle(new Signal("HUP"), signal -> {
         LOG.info("SIGHUP: reading the camera list again");
@@ -31,5 +38,22 @@ public final class HangupReload {
     } catch (IllegalArgumentException e) {
       LOG.info("no SIGHUP on this platform ({}); the camera list file is still watched", e.getMessage());
     }
+  }
+
+  /**
+   * Whether SIGHUP was ignored when this process started, read from the {@code SigIgn} mask of
+   * {@code /proc/self/status} (bit 0 is SIGHUP); false where that file does not exist.
+   */
+  static boolean hangupIgnored() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & 1L) != 0;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.debug("cannot read the ignored signals of this process: {}", e.toString());
+    }
+    return false;
   }
 }

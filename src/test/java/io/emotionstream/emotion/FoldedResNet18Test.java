@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bundled ResNet-18 with its batch norms folded into its convolutions gives the probabilities of
- * the unfolded network: on the faces of the sample photos and on random inputs, batch 1 to 8.
+ * the unfolded network: on the faces of the sample photos and on random inputs, batch 1 to 32; so
+ * does the folded network on oneDNN's prepacked convolutions, as models are served.
  */
 class FoldedResNet18Test {
 
@@ -52,6 +53,9 @@ class FoldedResNet18Test {
     }
     try (Model model = artifact.load(Device.cpu())) {
       assertInstanceOf(FoldedResNet18.class, model.getBlock());
+      assertTrue(((FoldedResNet18) model.getBlock()).prepackedFor(48, 48),
+          "served on oneDNN's prepacked convolutions for the model's input size");
+      assertFalse(((FoldedResNet18) model.getBlock()).prepackedFor(64, 64));
     }
   }
 
@@ -60,7 +64,7 @@ class FoldedResNet18Test {
     ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
     Random random = new Random(7);
     int size = new CropPreprocessor(artifact.metadata()).inputSize();
-    for (int batch : new int[] {1, 2, 8}) {
+    for (int batch : new int[] {1, 2, 8, 32}) {
       List<float[]> inputs = new ArrayList<>();
       for (int i = 0; i < batch; i++) {
         float[] x = new float[size];
@@ -103,6 +107,8 @@ class FoldedResNet18Test {
         a.set(v);
       }
       Block folded = FoldedResNet18.fold(net, 1, manager);
+      FoldedResNet18 prepacked = FoldedResNet18.fold(net, 1, 48, 48, manager);
+      assertTrue(prepacked.prepackedFor(48, 48), stem + ": prepacked");
       for (int batch : new int[] {1, 3}) {
         float[] x = new float[batch * 48 * 48];
         for (int i = 0; i < x.length; i++) {
@@ -114,9 +120,13 @@ class FoldedResNet18Test {
               .singletonOrThrow().toFloatArray();
           float[] actual = folded.forward(new ParameterStore(scope, false), new NDList(in), false)
               .singletonOrThrow().toFloatArray();
+          float[] packed = prepacked.forward(new ParameterStore(scope, false), new NDList(in), false)
+              .singletonOrThrow().toFloatArray();
           assertEquals(batch * 7, actual.length);
           for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-3 + 1e-3 * Math.abs(expected[i]), stem + " batch " + batch + " output " + i);
+            assertEquals(expected[i], packed[i], 1e-3 + 1e-3 * Math.abs(expected[i]),
+                stem + " prepacked, batch " + batch + " output " + i);
           }
         }
       }
@@ -139,16 +149,22 @@ class FoldedResNet18Test {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       Block trained = artifact.newBlock(manager);
       Block folded = FoldedResNet18.fold((ResNet18) trained, artifact.metadata().channels(), manager);
+      FoldedResNet18 prepacked = FoldedResNet18.fold((ResNet18) trained, artifact.metadata().channels(),
+          artifact.metadata().inputHeight(), artifact.metadata().inputWidth(), manager);
+      assertTrue(prepacked.prepackedFor(artifact.metadata().inputHeight(), artifact.metadata().inputWidth()));
       float[][] expected = probabilities(trained, manager, artifact, inputs);
-      float[][] actual = probabilities(folded, manager, artifact, inputs);
-      double worst = 0;
-      for (int i = 0; i < inputs.size(); i++) {
-        for (int c = 0; c < expected[i].length; c++) {
-          worst = Math.max(worst, Math.abs(expected[i][c] - actual[i][c]));
+      for (Block b : List.of(folded, prepacked)) {
+        String which = b == folded ? what : what + ", prepacked";
+        float[][] actual = probabilities(b, manager, artifact, inputs);
+        double worst = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+          for (int c = 0; c < expected[i].length; c++) {
+            worst = Math.max(worst, Math.abs(expected[i][c] - actual[i][c]));
+          }
+          assertEquals(argmax(expected[i]), argmax(actual[i]), which + ", input " + i);
         }
-        assertEquals(argmax(expected[i]), argmax(actual[i]), what + ", input " + i);
+        assertTrue(worst < TOLERANCE, which + ": largest probability difference " + worst);
       }
-      assertTrue(worst < TOLERANCE, what + ": largest probability difference " + worst);
     }
   }
 

@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class IngestProcess implements AutoCloseable {
 
+  /** {@code env --default-signal=HUP} where this machine's env has that option (coreutils 8.31+). */
+  private static final List<String> DEFAULT_HANGUP = defaultHangup();
+
+
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
@@ -50,7 +54,11 @@ final class IngestProcess implements AutoCloseable {
       port = free.getLocalPort();
     }
     Files.createDirectories(log.getParent());
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> command = new ArrayList<>();
+    // SIGHUP back to its default: a test run started under nohup would otherwise hand the ingest
+    // process an ignored SIGHUP, which no handler can take back (HangupReload says so and skips)
+    command.addAll(DEFAULT_HANGUP);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-Demotionstream.assets=" + Assets.dir(),
         // the production logging configuration, not the tests' (logback-test.xml is on the test class path)
         "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
@@ -125,6 +133,19 @@ final class IngestProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       process.destroyForcibly().waitFor();
+    }
+  }
+
+  private static List<String> defaultHangup() {
+    try {
+      Process p = new ProcessBuilder("env", "--default-signal=HUP", "true").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0 ? List.of("env", "--default-signal=HUP") : List.of();
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
     }
   }
 }
