@@ -8,6 +8,7 @@ import io.emotionstream.emotion.EmotionPrediction;
 import io.emotionstream.frame.FaceCropping;
 import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.frame.ImageHeader;
+import io.emotionstream.policy.CameraIds;
 import io.emotionstream.policy.CameraPolicy;
 import io.emotionstream.schema.Box;
 import io.emotionstream.schema.CameraFrame;
@@ -111,12 +112,15 @@ public final class FrameAnalyzer {
   public FrameResult analyze(CameraFrame frame, Instant since, List<FaceRegion> expected, CameraPolicy policy) {
     long start = System.nanoTime();
     byte[] bytes = bytes(frame.getImage());
-    check(frame, bytes);
+    ImageHeader header = check(frame, bytes);
     try (Mat image = decode(frame, bytes)) {
       long decoded = System.nanoTime();
-      if (image.cols() != frame.getWidth() || image.rows() != frame.getHeight()) {
+      // the picture as shown: a JPEG's EXIF orientation applied (ImageDecoding)
+      if (image.cols() != header.displayWidth() || image.rows() != header.displayHeight()) {
         throw new FrameRejectedException(RejectReason.DIMENSION_MISMATCH, describe(frame) + ": decoded image is "
-            + image.cols() + "x" + image.rows() + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
+            + image.cols() + "x" + image.rows() + ", its header says " + header.displayWidth() + "x"
+            + header.displayHeight() + (header.orientation() == 1 ? "" : " as shown (EXIF orientation "
+            + header.orientation() + ")") + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
       }
       List<DetectedFace> faces;
       boolean fullSearch;
@@ -139,7 +143,7 @@ public final class FrameAnalyzer {
       long detected = System.nanoTime();
       if (faces.isEmpty()) {
         return new FrameResult(List.of(), decoded - start, detected - decoded, 0, latencyMillis(since, clock.instant()),
-            fullSearch);
+            fullSearch, image.cols(), image.rows());
       }
       List<EmotionPrediction> predictions = classify(image, faces);
       long classified = System.nanoTime();
@@ -151,7 +155,7 @@ public final class FrameAnalyzer {
             minConfidence));
       }
       return new FrameResult(events, decoded - start, detected - decoded, classified - detected,
-          latencyMillis(since, now), fullSearch);
+          latencyMillis(since, now), fullSearch, image.cols(), image.rows());
     }
   }
 
@@ -183,7 +187,11 @@ public final class FrameAnalyzer {
     return predictions;
   }
 
-  private void check(CameraFrame frame, byte[] bytes) {
+  /**
+   * The frame's limits and its header's agreement with what it declares; the frame may declare its
+   * size as stored or as shown (a phone's portrait JPEG: landscape pixels with EXIF orientation 6).
+   */
+  private ImageHeader check(CameraFrame frame, byte[] bytes) {
     if (bytes.length > limits.maxBytes()) {
       throw new FrameRejectedException(RejectReason.IMAGE_TOO_LARGE, describe(frame) + ": image is "
           + bytes.length + " bytes, frame.max-bytes is " + limits.maxBytes());
@@ -208,10 +216,15 @@ public final class FrameAnalyzer {
       throw new FrameRejectedException(RejectReason.ENCODING_MISMATCH, describe(frame) + ": frame declares "
           + frame.getEncoding() + " but the bytes are " + header.format());
     }
-    if (header.width() != frame.getWidth() || header.height() != frame.getHeight()) {
+    boolean asStored = header.width() == frame.getWidth() && header.height() == frame.getHeight();
+    boolean asShown = header.displayWidth() == frame.getWidth() && header.displayHeight() == frame.getHeight();
+    if (!asStored && !asShown) {
       throw new FrameRejectedException(RejectReason.DIMENSION_MISMATCH, describe(frame) + ": image header says "
-          + header.width() + "x" + header.height() + ", frame declares " + frame.getWidth() + "x" + frame.getHeight());
+          + header.width() + "x" + header.height() + (header.turned() ? " (shown " + header.displayWidth() + "x"
+          + header.displayHeight() + ", EXIF orientation " + header.orientation() + ")" : "") + ", frame declares "
+          + frame.getWidth() + "x" + frame.getHeight());
     }
+    return header;
   }
 
   private static FaceEmotion event(CameraFrame frame, int index, int count, DetectedFace face,
@@ -241,15 +254,16 @@ public final class FrameAnalyzer {
         .setModelName(prediction.modelName())
         .setModelVersion(prediction.modelVersion())
         .setProcessingTimeMs(processingMs)
-        .setLatencyMs(now.toEpochMilli() - since.toEpochMilli())
+        .setLatencyMs(FrameTiming.latencyMillis(since.toEpochMilli(), now.toEpochMilli()))
         .setSiteId(frame.getSiteId())
         .setZone(frame.getTags() == null ? null : frame.getTags().get(ZONE_TAG))
         .setTags(frame.getTags() == null ? new HashMap<>() : new HashMap<>(frame.getTags()))
         .build();
   }
 
+  /** Never negative: a frame stamped slightly ahead of this clock has latency 0 ({@link FrameTiming}). */
   private static long latencyMillis(Instant since, Instant now) {
-    return now.toEpochMilli() - since.toEpochMilli();
+    return FrameTiming.latencyMillis(since.toEpochMilli(), now.toEpochMilli());
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
@@ -260,6 +274,7 @@ public final class FrameAnalyzer {
   }
 
   private static String describe(CameraFrame frame) {
-    return "camera " + frame.getCameraId() + " frame " + frame.getSequence();
+    String camera = frame.getCameraId();
+    return "camera " + (CameraIds.valid(camera) ? camera : CameraIds.quote(camera)) + " frame " + frame.getSequence();
   }
 }

@@ -23,7 +23,9 @@ public enum RejectReason {
   /** Detection or classification failed on a valid frame. */
   PROCESSING_FAILED,
   /** The frame's output (an event) could not be written to its topic. */
-  WRITE_FAILED;
+  WRITE_FAILED,
+  /** The frame's camera id breaks the camera id policy ({@code io.emotionstream.policy.CameraIds}). */
+  INVALID_CAMERA_ID;
 
   /** Lower-case, dash-separated name, e.g. {@code undecodable-image}. */
   public String code() {

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * What a processor does with the people it films, as it starts: the camera file (name and SHA-256)
- * and every camera's policy and decision, and the settings that decide what is kept and what
- * leaves, each with its value and where it came from. Recorded with {@code processor-started}.
+ * and every camera's policy and decision (as many as fit one record, see {@link #MAX_CAMERA_CHARS}),
+ * and the settings that decide what is kept and what leaves, each with its value and where it came
+ * from. Recorded with {@code processor-started}.
  */
 public final class EffectivePolicy {
 
@@ -31,6 +32,14 @@ public final class EffectivePolicy {
     KEYS = List.copyOf(keys);
   }
 
+  /**
+   * Characters of camera policies one record holds; the cameras beyond are counted in
+   * {@code camerasOmitted} (the camera file's SHA-256 still identifies them all). A camera file of
+   * 20,000 cameras made a 2.9 MB record, which the audit topic (1 MB by default) refused, and the
+   * processor could not start. 512 Ki characters keep the record under 1 MB with room for the rest.
+   */
+  static final long MAX_CAMERA_CHARS = 512 * 1024;
+
   private EffectivePolicy() {}
 
   /** @param model name and version of the model in service */
@@ -41,11 +50,22 @@ public final class EffectivePolicy {
     o.put("model", model);
     ArrayNode list = o.putArray("cameras");
     int analysed = 0;
+    int omitted = 0;
+    long bytes = 0;
     for (CameraPolicy camera : cameras.all()) {
-      list.add(camera.toJson());
+      ObjectNode entry = camera.toJson();
+      bytes += entry.toString().length();
+      if (bytes <= MAX_CAMERA_CHARS) {
+        list.add(entry);
+      } else {
+        omitted++;
+      }
       analysed += camera.analysed() ? 1 : 0;
     }
     o.put("camerasAnalysed", analysed);
+    if (omitted > 0) {
+      o.put("camerasOmitted", omitted);
+    }
     ObjectNode values = o.putObject("settings");
     for (String key : KEYS) {
       String value = settings.asMap().get(key);

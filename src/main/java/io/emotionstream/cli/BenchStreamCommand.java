@@ -270,6 +270,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       Instant settled = loadStart.plusMillis(seconds * 1000L / 3);
       long analysedAtSettled = -1;
       long shedAtLoadEnd = -1;
+      Map<String, Long> shedPerCameraAtLoadEnd = null;
       long eventsDuringLoad = 0;
       while (Instant.now().isBefore(recoveryEnd)) {
         for (ConsumerRecord<String, FaceEmotion> r : consumer.poll(Duration.ofMillis(100))) {
@@ -289,6 +290,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         if (analysedAtLoadEnd < 0 && !Instant.now().isBefore(loadEnd)) {
           analysedAtLoadEnd = stats.framesProcessed() - primed;
           shedAtLoadEnd = shed(registry);
+          shedPerCameraAtLoadEnd = shedPerCamera(registry);
         }
         if (sendError.get() != null) {
           throw new IllegalStateException("sending frames failed", sendError.get());
@@ -297,6 +299,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       if (analysedAtLoadEnd < 0) {
         analysedAtLoadEnd = stats.framesProcessed() - primed;
         shedAtLoadEnd = shed(registry);
+        shedPerCameraAtLoadEnd = shedPerCamera(registry);
       }
       long wall = System.nanoTime() - wall0;
       long cpu = processCpuNanos() - cpu0;
@@ -332,6 +335,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
       r.put("framesAnalysed", analysedAtLoadEnd);
       r.put("framesShed", shedAtLoadEnd);
       r.put("framesDeadLettered", stats.deadLettered());
+      if (shedAtLoadEnd > 0) {
+        putShedShares(r.putObject("shedPerCamera"), shedPerCameraAtLoadEnd, cameraIds, sentDuringLoad.get());
+      }
       putLatency(r.putObject("latencyMs"), loadLatencies);
       putLatency(r.putObject("processingMs"), loadProcessing);
       ObjectNode stages = r.putObject("stageMeanMs");
@@ -572,6 +578,39 @@ public final class BenchStreamCommand implements Callable<Integer> {
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     return consumer;
+  }
+
+  /** Frames shed by the processor per camera, all reasons. */
+  private static Map<String, Long> shedPerCamera(SimpleMeterRegistry registry) {
+    Map<String, Long> perCamera = new TreeMap<>();
+    registry.find("emotionstream.frames.shed").counters().forEach(c -> {
+      String camera = c.getId().getTag("camera");
+      if (camera != null) {
+        perCamera.merge(camera, (long) c.count(), Long::sum);
+      }
+    });
+    return perCamera;
+  }
+
+  /**
+   * Each camera's frames shed and their share of the frames it was sent (the cameras are sent to in
+   * turn, so each got a {@code 1 / cameras} share of {@code sent}), and the spread of those shares in
+   * percentage points: what fair shedding keeps small.
+   */
+  private static void putShedShares(ObjectNode out, Map<String, Long> shed, List<String> cameraIds, long sent) {
+    double perCamera = sent / (double) cameraIds.size();
+    double lowest = Double.MAX_VALUE;
+    double highest = 0;
+    for (String camera : cameraIds) {
+      long n = shed == null ? 0 : shed.getOrDefault(camera, 0L);
+      double percent = perCamera == 0 ? 0 : 100.0 * n / perCamera;
+      ObjectNode c = out.putObject(camera);
+      c.put("shed", n);
+      c.put("percent", round(percent));
+      lowest = Math.min(lowest, percent);
+      highest = Math.max(highest, percent);
+    }
+    out.put("spreadPoints", round(highest - lowest));
   }
 
   /** Frames shed by the processor, all cameras and reasons (0 where the processor never sheds). */

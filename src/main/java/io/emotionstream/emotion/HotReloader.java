@@ -205,16 +205,31 @@ public final class HotReloader implements AutoCloseable {
       pending.clear();
       return;
     }
-    if (problem instanceof ModelArtifactException m && m.reason().refusal()) {
+    ModelArtifactException m = notWorthRetrying(problem);
+    if (m != null) {
       pending.clear();
       Counter.builder("emotionstream.model.releases.refused").tag("reason", m.reason().code())
-          .description("model releases refused for safety (not retried)").register(registry).increment();
+          .description("model releases refused, not retried: for safety, or corrupt as published")
+          .register(registry).increment();
       fail(release, "refused (" + m.reason().code() + "): " + problem.getMessage() + "; not retried");
       return;
     }
     long delay = pending.failed(System.currentTimeMillis());
     fail(release, problem.getMessage() + (delay < 0 ? "; attempts used up, waiting for a new release"
         : "; attempt " + pending.attempts() + ", retrying in " + delay + " ms"));
+  }
+
+  /**
+   * The artifact problem in {@code problem} or its causes (a device worker wraps what it met while
+   * loading) that another attempt cannot mend, or null.
+   */
+  static ModelArtifactException notWorthRetrying(Throwable problem) {
+    for (Throwable t = problem; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ModelArtifactException m && m.reason().refusal()) {
+        return m;
+      }
+    }
+    return null;
   }
 
   /**

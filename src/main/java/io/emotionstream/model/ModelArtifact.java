@@ -33,11 +33,22 @@ import java.util.List;
  * <p>{@link #open(Path)} checks everything that can be checked without building the network: the
  * metadata fields, that the architecture is known, that the weights file exists and matches its
  * SHA-256, and that the network's class count (from the weights) equals the number of labels.
+ *
+ * <p>The weights are read once per use and those very bytes are hashed, checked and decoded
+ * ({@link #verifiedWeights}): a file swapped between the check and the load is caught, and a file
+ * larger than {@link #MAX_WEIGHTS_BYTES} is refused before it is read (a 2 GB file used to end the
+ * reloader thread with an {@code OutOfMemoryError}). A failure after the checksum matched is
+ * {@link ModelArtifactException.Reason#CORRUPT}: the same bytes will fail again.
  */
 public final class ModelArtifact {
 
   public static final String METADATA_FILE = "metadata.json";
   public static final String DEFAULT_WEIGHTS_FILE = "weights.safetensors";
+  /**
+   * Largest weights file read: 512 MiB, eleven times the float32 ResNet-18 (45 MB) and within a
+   * Java array and the default 4 GB heap also while one model is loaded beside the one in service.
+   */
+  public static final long MAX_WEIGHTS_BYTES = 512L << 20;
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -97,16 +108,18 @@ public final class ModelArtifact {
     } catch (IOException e) {
       throw new ModelArtifactException(weights, "cannot resolve: " + e, e);
     }
-    String actual = sha256(weights);
-    if (!actual.equalsIgnoreCase(metadata.weightsSha256())) {
-      throw new ModelArtifactException(weights, "checksum mismatch: SHA-256 is " + actual + " but "
-          + METADATA_FILE + " says " + metadata.weightsSha256());
+    byte[] bytes = verifiedWeights(weights, metadata.weightsSha256());
+    try {
+      SafetensorsImporter.checkLayout(weights, bytes);
+    } catch (WeightsException e) {
+      throw new ModelArtifactException(ModelArtifactException.Reason.CORRUPT, weights, e.getMessage(), e);
     }
-    long classes = classCount(weights, architecture.classCountTensor());
+    long classes = classCount(weights, bytes, architecture.classCountTensor());
     if (classes != metadata.labels().size()) {
-      throw new ModelArtifactException(metadataFile, "wrong label count: " + metadata.labels().size()
+      throw new ModelArtifactException(ModelArtifactException.Reason.CORRUPT, metadataFile, "wrong label count: "
+          + metadata.labels().size()
           + " labels " + metadata.labels() + " but the network outputs " + classes + " classes ("
-          + architecture.classCountTensor() + " in " + weights.getFileName() + ")");
+          + architecture.classCountTensor() + " in " + weights.getFileName() + ")", null);
     }
     return new ModelArtifact(directory, metadata, architecture);
   }
@@ -142,10 +155,12 @@ public final class ModelArtifact {
   public Block newBlock(NDManager manager) {
     Block block = architecture.newBlock(metadata);
     block.initialize(manager, DataType.FLOAT32, inputShape(1));
+    Path file = weightsFile();
+    byte[] bytes = verifiedWeights(file, metadata.weightsSha256());
     try (NDManager scratch = manager.newSubManager()) {
-      StateDict.load(block, SafetensorsImporter.read(scratch, weightsFile()), weightsFile().toString());
+      StateDict.load(block, SafetensorsImporter.decode(scratch, bytes, file), file.toString());
     } catch (WeightsException e) {
-      throw new ModelArtifactException(weightsFile(), e.getMessage(), e);
+      throw new ModelArtifactException(ModelArtifactException.Reason.CORRUPT, file, e.getMessage(), e);
     }
     block.freezeParameters(true);
     return block;
@@ -188,6 +203,49 @@ public final class ModelArtifact {
     return directory.resolve(metadata.weightsFile()).normalize();
   }
 
+  /**
+   * The bytes of a weights file, read once, at most {@link #MAX_WEIGHTS_BYTES}, and checked against
+   * {@code sha256} (lower- or upper-case hex).
+   *
+   * @throws ModelArtifactException {@code TOO_LARGE} over the cap; {@code INVALID} when unreadable or
+   *     when the checksum differs (a copy may still be under way: worth another attempt)
+   */
+  public static byte[] verifiedWeights(Path file, String sha256) {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      long size = Files.size(file);
+      if (size > MAX_WEIGHTS_BYTES) {
+        throw tooLarge(file, size);
+      }
+      bytes = in.readNBytes((int) MAX_WEIGHTS_BYTES + 1); // the file may grow after its size was read
+      if (bytes.length > MAX_WEIGHTS_BYTES) {
+        throw tooLarge(file, bytes.length);
+      }
+    } catch (IOException e) {
+      throw new ModelArtifactException(file, "cannot read: " + e.getMessage(), e);
+    }
+    String actual = sha256(bytes);
+    if (!actual.equalsIgnoreCase(sha256)) {
+      throw new ModelArtifactException(file, "checksum mismatch: SHA-256 is " + actual + " but " + METADATA_FILE
+          + " says " + sha256);
+    }
+    return bytes;
+  }
+
+  private static ModelArtifactException tooLarge(Path file, long size) {
+    return new ModelArtifactException(ModelArtifactException.Reason.TOO_LARGE, file, "weights file of " + size
+        + " bytes or more is larger than the " + MAX_WEIGHTS_BYTES + " bytes a model may have; not read", null);
+  }
+
+  /** Lower-case hex SHA-256 of bytes. */
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Lower-case hex SHA-256 of a file. */
   public static String sha256(Path file) {
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
@@ -200,9 +258,9 @@ public final class ModelArtifact {
     }
   }
 
-  /** Reads the first dimension of one tensor from a safetensors header without loading the tensors. */
-  static long classCount(Path weights, String tensor) {
-    try (InputStream in = Files.newInputStream(weights)) {
+  /** Reads the first dimension of one tensor from the safetensors header of {@code bytes} (from {@code weights}). */
+  static long classCount(Path weights, byte[] bytes, String tensor) {
+    try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
       byte[] lengthBytes = in.readNBytes(8);
       if (lengthBytes.length < 8) {
         throw new ModelArtifactException(weights, "not a safetensors file (shorter than its header)");

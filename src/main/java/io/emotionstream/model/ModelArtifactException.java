@@ -6,7 +6,11 @@ import java.util.Locale;
 /** A model artifact that is missing, damaged or inconsistent; the message names the file and what is wrong. */
 public class ModelArtifactException extends RuntimeException {
 
-  /** What kind of problem; {@link #refusal()} tells the ones that are refused for safety, not damage. */
+  /**
+   * What kind of problem; {@link #refusal()} tells the ones that retrying cannot mend (refused for
+   * safety, or deterministically corrupt) from those a later attempt may not meet (a half-copied
+   * artifact, a store not mounted yet).
+   */
   public enum Reason {
     /** Missing, unreadable, damaged or inconsistent files. */
     INVALID(false),
@@ -15,7 +19,15 @@ public class ModelArtifactException extends RuntimeException {
     /** An artifact that resolves (after {@code ..} and symbolic links) outside the model store root. */
     OUTSIDE_STORE(true),
     /** A weights file that resolves outside its artifact directory. */
-    WEIGHTS_OUTSIDE_ARTIFACT(true);
+    WEIGHTS_OUTSIDE_ARTIFACT(true),
+    /**
+     * Complete as published (the weights match the checksum of the metadata) and still unusable:
+     * a damaged layout, NaN or infinite values, a label count the network does not have. Reading it
+     * again gives the same bytes, so it is not retried.
+     */
+    CORRUPT(true),
+    /** A weights file larger than {@code ModelArtifact.MAX_WEIGHTS_BYTES}, refused before it is read. */
+    TOO_LARGE(true);
 
     private final boolean refusal;
 
@@ -23,7 +35,7 @@ public class ModelArtifactException extends RuntimeException {
       this.refusal = refusal;
     }
 
-    /** Refused for safety: retrying cannot help, only a new release can. */
+    /** Retrying cannot help, only a new release can. */
     public boolean refusal() {
       return refusal;
     }

@@ -13,7 +13,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Ready means "this consumer is doing its share": a model is loaded, Kafka Streams is RUNNING,
  * and its consumers were in contact with the group coordinator (a broker) within
  * {@code health.broker-timeout-ms}: Kafka Streams stays RUNNING while every broker is unreachable,
- * and its partitions are then processed by nobody. Live means only "restarting would not help":
+ * and its partitions are then processed by nobody; and the schema registry (wire format
+ * {@code registry}) answered its last call: while it cannot, the stream threads that need a schema
+ * from it wait. Live means only "restarting would not help":
  * the streams have not died, whatever the brokers do (an outage must not restart every pod).
  */
 public final class InstanceStatus {
@@ -147,6 +149,11 @@ public final class InstanceStatus {
     if (silence.isPresent() && silence.getAsDouble() * 1000 > brokerTimeout.toMillis()) {
       return String.format(java.util.Locale.ROOT, "no contact with the Kafka brokers for %.0f s (limit %d s)",
           silence.getAsDouble(), brokerTimeout.toSeconds());
+    }
+    String registry = processor.registryProblem();
+    if (registry != null) {
+      // frames whose schema it must fetch wait (back-pressure, nothing is dead-lettered)
+      return registry;
     }
     return "ready";
   }

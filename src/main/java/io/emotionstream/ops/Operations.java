@@ -28,7 +28,8 @@ public final class Operations implements AutoCloseable {
 
   private Operations(Settings settings, boolean withFeed) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("application", settings.string("application.id"));
+    registry.config().commonTags("application", settings.string("application.id"))
+        .meterFilter(new io.emotionstream.stream.StoreMeterTags());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

@@ -3,7 +3,6 @@ package io.emotionstream.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.emotionstream.stream.EmotionProcessor;
 import io.emotionstream.stream.FrameStats;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,28 +33,38 @@ import org.slf4j.LoggerFactory;
  * (server-sent events), the dashboard at {@code /}, and the notice for the people filmed at
  * {@code /notice} ({@link NoticePage}).
  *
- * <p>{@code /api/*} and the dashboard need the bearer token when one is configured
+ * <p>{@code /api/*}, the dashboard and {@code /metrics} need the bearer token when one is configured
  * ({@link OpsOptions#token()}), as {@code Authorization: Bearer TOKEN} or as the password of HTTP
  * basic authentication (which browsers ask for and then send with every request of the page,
- * including its event stream); {@code /metrics} and {@code /health/*} stay open for probes, and
- * {@code /notice} for everyone.
+ * including its event stream); {@code /metrics} also opens to the scrape token
+ * ({@link OpsOptions#scrapeToken()}), Prometheus' credential; {@code /health/*} stays open for
+ * probes, and {@code /notice} for everyone.
  *
- * <p>The JDK's own HTTP server is enough for a handful of operational endpoints and avoids a web
- * framework (and its CVE stream) in the processor's class path; what it lacks we add here: a
+ * <p>The handlers are written against the JDK's {@code HttpExchange}; the network side is
+ * {@link OpsListener}, which reads request heads and writes responses without blocking a thread,
+ * with deadlines and a connection limit, and runs probes and scrapes on a pool of their own: the
+ * JDK's {@code HttpServer} read request heads on its pool threads with no deadline, so slow clients
+ * could starve {@code /health/live} and {@code /metrics}. What else the JDK lacks we add here: a
  * bounded thread pool where event streams can never take every thread, heartbeats that find clients
- * that left, a bearer token, and 400s for bad parameters.
+ * that left, bearer tokens, and 400s for bad parameters.
  */
 public final class OpsServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Threads beyond the event streams: short requests (probes, metrics, the page) always find one. */
+  /** Threads beyond the event streams: short requests (the page, the API) always find one. */
   private static final int REQUEST_THREADS = 8;
+  /**
+   * Threads for probes and scrapes ({@code /health/*}, {@code /metrics}), which nothing else uses; a
+   * scrape of a busy processor takes tens of milliseconds. Requests beyond the queue are answered 503.
+   */
+  private static final int PROBE_THREADS = 2;
+  private static final int PROBE_QUEUE = 64;
   private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
       "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml");
 
-  private final HttpServer server;
   private final ExecutorService executor;
+  private final ExecutorService probes;
   private final PrometheusMeterRegistry registry;
   private final InstanceStatus status;
   private final EventFeed feed;
@@ -63,18 +72,21 @@ public final class OpsServer implements AutoCloseable {
   private final Semaphore streamSlots;
   private final OpsOptions options;
   private final byte[] token;
+  private final byte[] scrapeToken;
   private final NoticePage notice;
+  private OpsListener listener;
   private final Map<String, java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode>> endpoints =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private OpsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
+  private OpsServer(ExecutorService executor, ExecutorService probes, PrometheusMeterRegistry registry,
       InstanceStatus status, EventFeed feed, OpsOptions options, NoticePage notice) {
     this.notice = notice;
-    this.server = server;
     this.options = options;
     this.streamSlots = new Semaphore(options.maxStreams());
     this.token = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
+    this.scrapeToken = options.scrapeToken() == null ? null : options.scrapeToken().getBytes(StandardCharsets.UTF_8);
     this.executor = executor;
+    this.probes = probes;
     this.registry = registry;
     this.status = status;
     this.feed = feed;
@@ -104,24 +116,40 @@ public final class OpsServer implements AutoCloseable {
    */
   public static OpsServer start(OpsOptions options, PrometheusMeterRegistry registry, InstanceStatus status,
       EventFeed feed, NoticePage notice) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(options.bindAddress(), options.port()), 64);
     // fixed: each event stream holds a thread for its lifetime, and there are at most maxStreams of them
     ExecutorService executor = Executors.newFixedThreadPool(options.maxStreams() + REQUEST_THREADS, r -> {
       Thread t = new Thread(r, "ops-http");
       t.setDaemon(true);
       return t;
     });
-    OpsServer ops = new OpsServer(http, executor, registry, status, feed, options, notice);
-    http.setExecutor(executor);
-    http.createContext("/", ops::handle);
-    http.start();
+    ExecutorService probes = new java.util.concurrent.ThreadPoolExecutor(PROBE_THREADS, PROBE_THREADS, 0,
+        TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(PROBE_QUEUE), r -> {
+          Thread t = new Thread(r, "ops-probes");
+          t.setDaemon(true);
+          return t;
+        });
+    OpsServer ops = new OpsServer(executor, probes, registry, status, feed, options, notice);
+    try {
+      ops.listener = OpsListener.start(new InetSocketAddress(options.bindAddress(), options.port()), options.limits(),
+          ops::handle, executor, probes, OpsServer::probe);
+    } catch (IOException | RuntimeException e) {
+      executor.shutdownNow();
+      probes.shutdownNow();
+      throw e;
+    }
     LOG.info("operations endpoints at http://{}:{}/ (metrics, health, dashboard{})", options.bindAddress(), ops.port(),
-        options.token() == null ? "" : "; /api and the dashboard need the token");
+        options.token() == null && options.scrapeToken() == null ? ""
+            : "; /api, the dashboard and /metrics need a token");
     return ops;
   }
 
+  /** Paths served by the probe pool: liveness, readiness and the scrape. */
+  static boolean probe(String path) {
+    return path.startsWith("/health/") || path.equals("/metrics");
+  }
+
   public int port() {
-    return server.getAddress().getPort();
+    return listener.address().getPort();
   }
 
   /**
@@ -146,7 +174,7 @@ public final class OpsServer implements AutoCloseable {
         send(exchange, 405, "text/plain", "method not allowed");
         return;
       }
-      if (!open(path) && !authorised(exchange)) {
+      if (!open(path) && !authorised(exchange, path)) {
         exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"emotion-stream\", charset=\"UTF-8\"");
         exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"emotion-stream\"");
         send(exchange, 401, "text/plain", "this endpoint needs the ops token (Authorization: Bearer TOKEN)");
@@ -191,9 +219,9 @@ public final class OpsServer implements AutoCloseable {
     }
   }
 
-  /** Probes and scrapers need no token, nor the people reading the notice. */
+  /** Probes need no token, nor the people reading the notice. */
   private static boolean open(String path) {
-    return path.equals("/metrics") || path.startsWith("/health/") || path.equals("/notice");
+    return path.startsWith("/health/") || path.equals("/notice");
   }
 
   private void notice(HttpExchange exchange) throws IOException {
@@ -210,26 +238,43 @@ public final class OpsServer implements AutoCloseable {
     send(exchange, 200, "text/html; charset=utf-8", page);
   }
 
-  private boolean authorised(HttpExchange exchange) {
-    if (token == null) {
+  /**
+   * Whether the request may see {@code path}: everything with the ops token (or no token set);
+   * {@code /metrics} also with the scrape token.
+   */
+  private boolean authorised(HttpExchange exchange, String path) {
+    boolean scrape = path.equals("/metrics");
+    if (token == null && (!scrape || scrapeToken == null)) {
       return true;
     }
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    if (header == null) {
+    byte[] given = credential(exchange);
+    if (given == null) {
       return false;
     }
-    byte[] given = null;
+    // both compared in constant time, whichever matches
+    boolean ops = token != null && MessageDigest.isEqual(given, token);
+    boolean scraper = scrape && scrapeToken != null && MessageDigest.isEqual(given, scrapeToken);
+    return ops | scraper;
+  }
+
+  /** The bearer token, or the password of HTTP basic authentication, of the request; null without. */
+  private static byte[] credential(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null) {
+      return null;
+    }
     if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    } else if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    }
+    if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
       try {
         String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-        given = pair.substring(pair.indexOf(':') + 1).getBytes(StandardCharsets.UTF_8); // any user name
+        return pair.substring(pair.indexOf(':') + 1).getBytes(StandardCharsets.UTF_8); // any user name
       } catch (IllegalArgumentException e) {
-        return false;
+        return null;
       }
     }
-    return given != null && MessageDigest.isEqual(given, token); // constant time
+    return null;
   }
 
   private void health(HttpExchange exchange, boolean ok, String detail) throws IOException {
@@ -387,7 +432,8 @@ public final class OpsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    listener.close();
     executor.shutdownNow();
+    probes.shutdownNow();
   }
 }

@@ -139,6 +139,12 @@ public final class CameraFile {
       throw new CameraFileException(where + ": the camera has no 'id'");
     }
     String id = idNode.asText().trim();
+    String invalid = CameraIds.problem(id);
+    if (invalid != null) {
+      // frames of such an id are dead-lettered: a camera listed under it could never be analysed
+      throw new CameraFileException(where + ": " + invalid + " (camera ids: 1 to " + CameraIds.MAX_LENGTH
+          + " characters of A-Z a-z 0-9 . _ : -, starting with a letter or digit)");
+    }
     String at = "camera file " + origin + ", camera '" + id + "'";
     for (Iterator<String> it = entry.fieldNames(); it.hasNext(); ) {
       String key = it.next();

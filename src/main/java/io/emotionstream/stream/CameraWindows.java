@@ -171,13 +171,33 @@ final class CameraWindows implements Processor<String, EmotionStats, String, Emo
     }
   }
 
-  /** Cameras silent for longer than the grace period: their time runs on with the wall clock. */
+  /**
+   * Cameras silent for longer than the grace period: their time runs on with the wall clock. A
+   * silent camera with no window left in the store (its last closed window kept for the retention
+   * and then deleted) is forgotten: its clock is deleted from the store (a tombstone on the
+   * changelog) and from memory, so that state follows the cameras that send, not every camera id
+   * ever seen.
+   */
   private void moveIdleClocks(long now) {
-    cameras.forEach((camera, c) -> {
+    for (var it = cameras.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      Camera c = e.getValue();
       long idle = now - c.frameWall;
-      if (c.frameTime != Long.MIN_VALUE && idle > grace && !(c.open.isEmpty() && c.closed.isEmpty())) {
-        advance(camera, c, c.frameTime + idle);
+      if (idle <= grace) {
+        continue;
       }
-    });
+      if (c.frameTime != Long.MIN_VALUE && !(c.open.isEmpty() && c.closed.isEmpty())) {
+        advance(e.getKey(), c, c.frameTime + idle);
+      }
+      if (c.open.isEmpty() && c.closed.isEmpty()) {
+        clocks.delete(e.getKey());
+        it.remove();
+      }
+    }
+  }
+
+  /** Cameras this task keeps windows or a clock for now. */
+  int cameras() {
+    return cameras.size();
   }
 }

@@ -3,6 +3,7 @@ package io.emotionstream.stream;
 import io.emotionstream.analysis.FrameRejectedException;
 import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.kafka.serde.RecordDecodeException;
+import io.emotionstream.policy.Untrusted;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -99,6 +100,13 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
   @Override
   public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
       ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    if (registryUnavailable(exception)) {
+      // not the record's fault: the thread fails and is replaced, and its replacement reads the
+      // record again (RegistryOutageWait already waited schema.registry.outage-wait-ms for the registry)
+      LOG.error("not dead-lettering {}-{}@{}: {}; replacing the stream thread, which reads it again",
+          context.topic(), context.partition(), context.offset(), Untrusted.printable(exception.getMessage()));
+      return DeserializationExceptionHandler.Response.fail();
+    }
     RejectReason reason = exception instanceof RecordDecodeException d
         && d.reason() == RecordDecodeException.Reason.UNKNOWN_SCHEMA
         ? RejectReason.UNKNOWN_SCHEMA : RejectReason.DESERIALIZATION_FAILED;
@@ -110,6 +118,20 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
   @Override
   public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
       Exception exception) {
+    if (record == null || fromPunctuation(context)) {
+      // a punctuation (the wall-clock checks that end the tracks and windows of silent cameras) has
+      // no record to dead-letter: it is logged and counted, and the thread goes on (it used to build
+      // a dead letter of nothing, fail, and take the stream thread down with it)
+      stats.recordPunctuationError(String.valueOf(context.processorNodeId()));
+      LOG.error("punctuation of {} in task {} failed; the stream thread goes on: {}", context.processorNodeId(),
+          context.taskId(), Untrusted.printable(String.valueOf(exception)), exception);
+      return ProcessingExceptionHandler.Response.resume();
+    }
+    if (registryUnavailable(exception)) {
+      LOG.error("not dead-lettering {}-{}@{}: {}; replacing the stream thread, which processes it again",
+          context.topic(), context.partition(), context.offset(), Untrusted.printable(exception.getMessage()));
+      return ProcessingExceptionHandler.Response.fail();
+    }
     if (isEarlierSendFailure(exception)) {
       // a write that failed for an earlier record, surfacing now: this record is not to blame, so
       // the thread fails (and is replaced) and the records since the last commit are processed again
@@ -140,6 +162,12 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
       // Kafka Streams' own topics: skipping a write would corrupt state, so the thread fails
       return ProductionExceptionHandler.Response.fail();
     }
+    if (fromPunctuation(context)) {
+      stats.recordPunctuationError(String.valueOf(context.processorNodeId()));
+      LOG.error("cannot write a record of a punctuation to topic {}: {}; the stream thread goes on", record.topic(),
+          Untrusted.printable(String.valueOf(exception)));
+      return ProductionExceptionHandler.Response.resume();
+    }
     if (topic.equals(record.topic())) {
       byte[] value = record.value();
       if (value == null || value.length == 0) {
@@ -166,10 +194,38 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
   @Override
   public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
       ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
+    if (fromPunctuation(context)) {
+      stats.recordPunctuationError(String.valueOf(context.processorNodeId()));
+      LOG.error("cannot serialize a record of a punctuation for topic {}: {}; the stream thread goes on",
+          record.topic(), Untrusted.printable(String.valueOf(exception)));
+      return ProductionExceptionHandler.Response.resume();
+    }
+    if (registryUnavailable(exception)) {
+      // the frame is not to blame: fail, so that the processing handler fails the thread (see there)
+      return ProductionExceptionHandler.Response.fail();
+    }
     ProducerRecord<byte[], byte[]> dead = deadLetter(context, context.sourceRawKey(), context.sourceRawValue(),
         context.headers(), RejectReason.WRITE_FAILED, new IllegalStateException("cannot serialize the " + origin
             + " of a record for topic " + record.topic() + ": " + exception, exception));
     return ProductionExceptionHandler.Response.resume(List.of(dead));
+  }
+
+  /**
+   * Whether a schema registry that could not serve a call is behind {@code exception}: never the
+   * record's fault, so never a dead letter.
+   */
+  static boolean registryUnavailable(Throwable exception) {
+    for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.emotionstream.kafka.serde.SchemaRegistryClient.RegistryException r && r.unavailable()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An error of a punctuation (wall-clock or stream-time), which has no source record. */
+  static boolean fromPunctuation(ErrorHandlerContext context) {
+    return context.sourceRawValue() == null && context.sourceRawKey() == null && context.offset() < 0;
   }
 
   /**
@@ -183,11 +239,13 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
   private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
       Headers original, RejectReason reason, Exception exception) {
     stats.recordDeadLetter(reason);
+    // the message may quote what a producer sent (a key, a camera id): printed escaped, in one line
+    String detail = Untrusted.printable(exception.getMessage());
     LOG.warn("dead-lettering record {}-{}@{} to {}: {}", context.topic(), context.partition(), context.offset(),
-        topic, exception.getMessage());
+        topic, detail);
     Headers headers = new RecordHeaders(original == null ? new RecordHeaders().toArray() : original.toArray());
     add(headers, REASON, reason.code());
-    add(headers, DETAIL, String.valueOf(exception.getMessage()));
+    add(headers, DETAIL, detail);
     add(headers, EXCEPTION, exception.getClass().getName());
     add(headers, SOURCE_TOPIC, context.topic());
     add(headers, SOURCE_PARTITION, Integer.toString(context.partition()));

@@ -68,7 +68,8 @@ public final class EmotionProcessor implements AutoCloseable {
     this.settings = settings;
     this.topics = Topics.from(settings);
     this.serdes = AvroSerdes.from(settings);
-    this.stats = new FrameStats(registry);
+    this.stats = new FrameStats(registry, new CameraMeters.Limits(settings.integer("metrics.cameras.max"),
+        Duration.ofMillis(settings.longValue("metrics.cameras.idle-ms"))));
     this.disclosure = StatsDisclosure.from(settings);
     this.cameras = CameraFileWatcher.from(settings);
     logPolicies(cameras.get());
@@ -89,6 +90,9 @@ public final class EmotionProcessor implements AutoCloseable {
         Math.min(recordLimit, TopicCreator.maxMessageBytes(settings, topics.deadLetter(), recordLimit)));
     LOG.info("topology:\n{}", topology.describe());
     this.streams = new KafkaStreams(topology, streamsConfig);
+    io.micrometer.core.instrument.FunctionCounter.builder("emotionstream.schema.registry.waits", serdes,
+        AvroSerdes::registryWaits).description("reads and writes that waited for an unavailable schema registry")
+        .register(registry);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     // A failure that escapes the error handlers (a broker or registry outage, a bug) restarts the
@@ -223,6 +227,14 @@ public final class EmotionProcessor implements AutoCloseable {
     return stats;
   }
 
+  /**
+   * Why the schema registry cannot be used now (stream threads wait for it: back-pressure), or null
+   * when it answers or the wire format needs none.
+   */
+  public String registryProblem() {
+    return serdes.registryProblem();
+  }
+
   /** Every state the instance went through since it started, in order. */
   public List<KafkaStreams.State> stateHistory() {
     return List.copyOf(states);
@@ -242,6 +254,7 @@ public final class EmotionProcessor implements AutoCloseable {
   @Override
   public void close() {
     cameras.close();
+    serdes.close(); // threads waiting for the registry stop waiting
     CloseOptions.GroupMembershipOperation membership = settings.bool("group.leave-on-close")
         ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP;
     streams.close(CloseOptions.groupMembershipOperation(membership).withTimeout(Duration.ofSeconds(30)));

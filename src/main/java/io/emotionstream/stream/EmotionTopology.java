@@ -1,6 +1,7 @@
 package io.emotionstream.stream;
 
 import io.emotionstream.analysis.FrameAnalyzer;
+import io.emotionstream.analysis.FrameTiming;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.policy.CameraPolicies;
@@ -73,7 +74,7 @@ public final class EmotionTopology {
       StatsDisclosure disclosure, Properties streamsConfig) {
     PolicyRefusals refusals = new PolicyRefusals(stats, System::currentTimeMillis);
     Object skew = streamsConfig.get(FrameProcessor.MAX_CLOCK_SKEW_CONFIG);
-    long maxClockSkew = skew == null ? Long.MAX_VALUE : Long.parseLong(skew.toString());
+    FrameTiming timing = new FrameTiming(Duration.ofMillis(skew == null ? Long.MAX_VALUE : Long.parseLong(skew.toString())));
     StreamsBuilder builder = new StreamsBuilder(
         new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
     // the tracker store: camera id -> its tracks, with a changelog topic so a restarted or
@@ -84,7 +85,8 @@ public final class EmotionTopology {
     FrameShedder shedder = FrameShedder.from(streamsConfig, Clock.systemUTC());
     KStream<String, SpecificRecord> analysed = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats, tracking, shedder, maxClockSkew, policies, refusals),
+        .process(() -> new FrameProcessor(analyzer, stats, tracking, shedder, timing, Clock.systemUTC(), policies,
+            refusals),
             Named.as("analyze-frame"), FrameTracks.STORE);
     analysed.filter((camera, out) -> out instanceof FaceTrack, Named.as("ended-tracks"))
         .mapValues(out -> (FaceTrack) out, Named.as("as-track"))

@@ -3,8 +3,10 @@ package io.emotionstream.stream;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameRejectedException;
 import io.emotionstream.analysis.FrameResult;
+import io.emotionstream.analysis.FrameTiming;
 import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.detect.FaceRegion;
+import io.emotionstream.policy.CameraIds;
 import io.emotionstream.policy.CameraPolicies;
 import io.emotionstream.policy.CameraPolicy;
 import io.emotionstream.policy.Refusal;
@@ -13,6 +15,7 @@ import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.TrackerState;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,29 +47,31 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
   /** How often tracks of cameras that fell silent are checked for their end (wall clock). */
   private static final Duration SILENCE_CHECK = Duration.ofSeconds(1);
 
-  /** Streams config key: {@code frame.max-clock-skew-ms}. */
+  /** Streams config key: {@code frame.max-clock-skew-ms}, the tolerance of {@link FrameTiming}. */
   static final String MAX_CLOCK_SKEW_CONFIG = "emotionstream.frame.max-clock-skew-ms";
 
   private final FrameAnalyzer analyzer;
   private final FrameStats stats;
   private final TrackSettings tracking;
   private final FrameShedder shedder;
-  private final long maxClockSkewMillis;
+  private final FrameTiming timing;
+  private final Clock clock;
   private final Supplier<CameraPolicies> policies;
   private final PolicyRefusals refusals;
   private ProcessorContext<String, SpecificRecord> context;
   private FrameTracks tracks;
 
-  /** @param maxClockSkewMillis how far a capture time may lie from the record's timestamp and still be believed */
+  /** @param timing the clock rule: which time each frame has */
   FrameProcessor(FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, FrameShedder shedder,
-      long maxClockSkewMillis, Supplier<CameraPolicies> policies, PolicyRefusals refusals) {
+      FrameTiming timing, Clock clock, Supplier<CameraPolicies> policies, PolicyRefusals refusals) {
     this.policies = policies;
     this.refusals = refusals;
     this.analyzer = analyzer;
     this.stats = stats;
     this.tracking = tracking;
     this.shedder = shedder;
-    this.maxClockSkewMillis = maxClockSkewMillis;
+    this.timing = timing;
+    this.clock = clock;
   }
 
   @Override
@@ -92,9 +97,15 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     stats.recordReceived();
     CameraFrame frame = record.value();
     if (frame == null) {
-      throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + record.key() + " has no value");
+      throw new FrameRejectedException(RejectReason.EMPTY_RECORD, "record with key " + CameraIds.quote(record.key())
+          + " has no value");
     }
     String camera = frame.getCameraId();
+    String invalid = CameraIds.problem(camera);
+    if (invalid != null) {
+      throw new FrameRejectedException(RejectReason.INVALID_CAMERA_ID, invalid + " (frame " + frame.getSequence()
+          + ", record key " + CameraIds.quote(record.key()) + ")");
+    }
     CameraPolicies inForce = policies.get();
     Refusal refusal = inForce.refusal(camera);
     if (refusal != null) {
@@ -102,10 +113,14 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
       return;
     }
     CameraPolicy policy = inForce.policy(camera);
-    // the frame's time: its capture time, unless the camera's clock is off (then the record's timestamp);
-    // also the time of its tally, which the window counts follow (CameraWindows)
-    Instant since = latencyOrigin(frame, record.timestamp());
-    String shed = shedder.shedReason(frame, record.timestamp());
+    // the frame's time (FrameTiming): its capture time, unless the camera's clock is off (then the
+    // record's timestamp); its age for shedding, its latency, its window and its camera's track clock
+    FrameTiming.FrameTime time = timing.frameTime(frame.getCaptureTime(), record.timestamp(), clock.millis());
+    if (time.skewed()) {
+      stats.recordClockSkew(camera);
+    }
+    Instant since = time.instant();
+    String shed = shedder.shedReason(camera, time.millis());
     if (shed != null) {
       stats.recordShed(camera, shed);
       forwardTally(record, camera, EmotionStatsAggregator.shed(frame), since);
@@ -123,7 +138,7 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
     } catch (FrameRejectedException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new FrameRejectedException(RejectReason.PROCESSING_FAILED, "camera " + frame.getCameraId()
+      throw new FrameRejectedException(RejectReason.PROCESSING_FAILED, "camera " + camera
           + " frame " + frame.getSequence() + ": " + e, e);
     }
     List<FaceEmotion> events = result.events();
@@ -138,12 +153,15 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
       context.forward(record.withKey(frame.getCameraId()).withValue((SpecificRecord) event));
     }
     forwardTally(record, camera, EmotionStatsAggregator.analysed(frame, events), since);
+    int width = result.imageWidth() > 0 ? result.imageWidth() : frame.getWidth();
+    int height = result.imageHeight() > 0 ? result.imageHeight() : frame.getHeight();
     for (var zone : policy.zones().entrySet()) {
       List<FaceEmotion> inZone = new ArrayList<>();
       for (FaceEmotion event : events) {
         var box = event.getBox();
+        // boxes are in the picture as shown (a JPEG's EXIF orientation applied), as are zones
         if (zone.getValue().containsPixel(box.getX() + box.getWidth() / 2.0, box.getY() + box.getHeight() / 2.0,
-            frame.getWidth(), frame.getHeight())) {
+            width, height)) {
           inZone.add(event);
         }
       }
@@ -185,19 +203,4 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
 
   /** Between camera id and zone name in the key of a zone's window counts. */
   static final char ZONE_SEPARATOR = '/';
-
-  /**
-   * The capture time, unless it lies more than {@code frame.max-clock-skew-ms} from the record's
-   * timestamp (set by the producer or the broker): a camera stamping its frames in 2999 or 1970 made
-   * latencies of +-10^12 ms that stayed in the latency metric's max and sum. Such frames are
-   * counted per camera and their latency is measured from the record's timestamp.
-   */
-  private Instant latencyOrigin(CameraFrame frame, long recordTimestamp) {
-    Instant capture = frame.getCaptureTime();
-    if (recordTimestamp < 0 || Math.abs(capture.toEpochMilli() - recordTimestamp) <= maxClockSkewMillis) {
-      return capture;
-    }
-    stats.recordClockSkew(frame.getCameraId());
-    return Instant.ofEpochMilli(recordTimestamp);
-  }
 }

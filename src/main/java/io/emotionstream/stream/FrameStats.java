@@ -31,15 +31,23 @@ public final class FrameStats {
   private final Timer latency;
   private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
   private final MeterRegistry registry;
-  private final Map<String, Counter> shed = new ConcurrentHashMap<>();
-  private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+  private final CameraMeters cameras;
+  private final java.util.concurrent.atomic.LongAdder shed = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+  private final Map<String, java.util.concurrent.atomic.LongAdder> refusedByReason = new ConcurrentHashMap<>();
 
   public FrameStats() {
     this(new SimpleMeterRegistry());
   }
 
   public FrameStats(MeterRegistry registry) {
+    this(registry, CameraMeters.Limits.defaults());
+  }
+
+  /** @param limits how many cameras have series of their own, and for how long without counts */
+  FrameStats(MeterRegistry registry, CameraMeters.Limits limits) {
     this.registry = registry;
+    this.cameras = new CameraMeters(registry, limits, System::currentTimeMillis);
     received = Counter.builder("emotionstream.frames.received").description("frames read from the frames topic")
         .register(registry);
     processed = Counter.builder("emotionstream.frames.processed").description("frames turned into events")
@@ -88,25 +96,32 @@ public final class FrameStats {
 
   /** A frame whose capture time lies beyond {@code frame.max-clock-skew-ms} of its record's timestamp. */
   void recordClockSkew(String camera) {
-    clockSkew(camera).increment();
+    cameras.counter("emotionstream.clock.skew",
+        "frames whose capture time lies beyond frame.max-clock-skew-ms of the record timestamp or of now", camera)
+        .increment();
   }
 
-  private Counter clockSkew(String camera) {
-    return Counter.builder("emotionstream.clock.skew")
-        .description("frames whose capture time lies beyond frame.max-clock-skew-ms of the record timestamp")
-        .tag("camera", String.valueOf(camera)).register(registry);
-  }
-
-  /** Frames of {@code camera} whose capture time was not believed. */
+  /** Frames of {@code camera} whose capture time was not believed (while it has series of its own). */
   public long clockSkewed(String camera) {
-    return (long) clockSkew(camera).count();
+    return count("emotionstream.clock.skew", camera);
   }
 
   /** A frame not analysed (load shedding), by camera and reason ({@link FrameShedder}). */
   void recordShed(String camera, String reason) {
-    shed.computeIfAbsent(camera + '\n' + reason, k -> Counter.builder("emotionstream.frames.shed")
-        .description("frames not analysed because the instance was behind (load shedding)")
-        .tag("camera", camera).tag("reason", reason).register(registry)).increment();
+    shed.increment();
+    cameras.counter("emotionstream.frames.shed",
+        "frames not analysed because the instance was behind (load shedding: too-old, fair-share)", camera,
+        "reason", reason).increment();
+  }
+
+  /** Frames of {@code camera} shed for {@code reason} (while it has series of its own). */
+  public long framesShed(String camera, String reason) {
+    return count("emotionstream.frames.shed", camera, "reason", reason);
+  }
+
+  /** Cameras with per-camera series now (at most {@code metrics.cameras.max}). */
+  public int camerasWithSeries() {
+    return cameras.cameras();
   }
 
   /**
@@ -114,40 +129,51 @@ public final class FrameStats {
    * camera's time): its events were sent, the window counts miss it.
    */
   void recordLateForWindow(String camera) {
-    lateCounter(camera).increment();
-  }
-
-  private Counter lateCounter(String camera) {
-    return Counter.builder("emotionstream.stats.late.frames")
-        .description("frames not in the window counts because their window had closed (later than stats.grace-seconds)")
-        .tag("camera", String.valueOf(camera)).register(registry);
+    cameras.counter("emotionstream.stats.late.frames",
+        "frames not in the window counts because their window had closed (later than stats.grace-seconds)", camera)
+        .increment();
   }
 
   /** Frames of {@code camera} that came after their window of the counts had closed. */
   public long framesLateForWindow(String camera) {
-    return (long) lateCounter(camera).count();
+    return count("emotionstream.stats.late.frames", camera);
   }
 
   /** A frame not analysed because its camera's policy does not allow it ({@link Refusal}). */
   void recordRefused(String camera, Refusal reason) {
-    refused(camera, reason).increment();
+    refused.increment();
+    refusedByReason.computeIfAbsent(reason.code(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    String description = "frames not analysed because the camera policy does not allow it (camera file)";
+    // ids the camera file does not list are anybody's choice: they never get series of their own
+    (reason == Refusal.NOT_LISTED ? cameras.unlisted("emotionstream.frames.refused", description, "reason", reason.code())
+        : cameras.counter("emotionstream.frames.refused", description, camera, "reason", reason.code())).increment();
   }
 
-  private Counter refused(String camera, Refusal reason) {
-    return refused.computeIfAbsent(camera + '\n' + reason.code(), k -> Counter.builder("emotionstream.frames.refused")
-        .description("frames not analysed because the camera policy does not allow it (camera file)")
-        .tag("camera", String.valueOf(camera)).tag("reason", reason.code()).register(registry));
-  }
-
-  /** Frames of {@code camera} refused for {@code reason}. */
+  /**
+   * Frames of {@code camera} refused for {@code reason}; for {@link Refusal#NOT_LISTED}, those of
+   * every unlisted camera (counted under {@code camera="unlisted"}).
+   */
   public long framesRefused(String camera, Refusal reason) {
-    Counter c = refused.get(camera + '\n' + reason.code());
-    return c == null ? 0 : (long) c.count();
+    return count("emotionstream.frames.refused", reason == Refusal.NOT_LISTED ? CameraMeters.UNLISTED : camera,
+        "reason", reason.code());
   }
 
   /** Frames refused by the camera policy, all cameras and reasons. */
   public long framesRefused() {
-    return refused.values().stream().mapToLong(c -> (long) c.count()).sum();
+    return refused.sum();
+  }
+
+  /** A punctuation (of {@code processor}) failed and was skipped; the stream thread went on. */
+  void recordPunctuationError(String processor) {
+    Counter.builder("emotionstream.punctuation.errors")
+        .description("wall-clock punctuations (track and window ends of silent cameras) that failed and were skipped")
+        .tag("processor", processor).register(registry).increment();
+  }
+
+  /** Punctuations that failed, all processors. */
+  public long punctuationErrors() {
+    return (long) registry.find("emotionstream.punctuation.errors").counters().stream()
+        .mapToDouble(Counter::count).sum();
   }
 
   void recordDeadLetter(RejectReason reason) {
@@ -166,7 +192,17 @@ public final class FrameStats {
 
   /** Frames shed, all cameras and reasons. */
   public long framesShed() {
-    return shed.values().stream().mapToLong(c -> (long) c.count()).sum();
+    return shed.sum();
+  }
+
+  /** The count of a per-camera counter now, 0 when the camera has no such series. */
+  private long count(String name, String camera, String... tags) {
+    var search = registry.find(name).tag("camera", String.valueOf(camera));
+    for (int i = 0; i + 1 < tags.length; i += 2) {
+      search = search.tag(tags[i], tags[i + 1]);
+    }
+    Counter c = search.counter();
+    return c == null ? 0 : (long) c.count();
   }
 
   public long framesWithoutFaces() {

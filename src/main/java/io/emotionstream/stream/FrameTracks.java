@@ -152,23 +152,37 @@ final class FrameTracks {
   /**
    * Ends the tracks of cameras that sent no frame for longer than the gap (a camera switched off,
    * or a scene left empty while frames without faces keep coming is handled by {@link #track}).
-   * The tracker's own clock is the cameras' capture time; a silent camera's is moved on by the wall
+   * The tracker's own clock is the cameras' frame time; a silent camera's is moved on by the wall
    * time that passed since its last frame.
+   *
+   * <p>A silent camera with no track left is forgotten: removed from memory and from the store (a
+   * tombstone on the changelog), so that state and restore time follow the cameras in view, not
+   * every camera id ever seen. Its next frame starts a new tracker, as a camera new to the task does.
    */
   List<FaceTrack> endSilent(long wallMs) {
     List<FaceTrack> ended = new ArrayList<>();
-    for (Map.Entry<String, Camera> e : cameras.entrySet()) {
+    for (var it = cameras.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Camera> e = it.next();
       Camera camera = e.getValue();
-      if (camera.tracker.liveTracks() == 0 || wallMs - camera.lastWallMs <= settings.maxGap().toMillis()) {
+      if (wallMs - camera.lastWallMs <= settings.maxGap().toMillis()) {
         continue;
       }
-      List<TrackSummary> summaries = camera.tracker.endStale(camera.lastFrameMs + (wallMs - camera.lastWallMs));
-      if (!summaries.isEmpty()) {
-        summaries.forEach(s -> ended.add(summary(e.getKey(), camera, s)));
+      List<TrackSummary> summaries = camera.tracker.liveTracks() == 0 ? List.of()
+          : camera.tracker.endStale(camera.lastFrameMs + (wallMs - camera.lastWallMs));
+      summaries.forEach(s -> ended.add(summary(e.getKey(), camera, s)));
+      if (camera.tracker.liveTracks() == 0) {
+        store.delete(e.getKey());
+        it.remove();
+      } else if (!summaries.isEmpty()) {
         save(e.getKey(), camera);
       }
     }
     return ended;
+  }
+
+  /** Cameras this task keeps trackers for now. */
+  int cameras() {
+    return cameras.size();
   }
 
   /** After a restart or rebalance: load every camera of this task from the store. */

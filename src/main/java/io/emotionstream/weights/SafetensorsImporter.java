@@ -45,6 +45,14 @@ public final class SafetensorsImporter {
     } catch (IOException e) {
       throw new WeightsException("cannot read safetensors file " + file + ": " + e.getMessage(), e);
     }
+    return decode(manager, bytes, file);
+  }
+
+  /**
+   * Every tensor of a safetensors file already read ({@code bytes}, from {@code file}), named, in
+   * {@code manager}: for a caller that verified those very bytes first.
+   */
+  public static NDList decode(NDManager manager, byte[] bytes, Path file) {
     checkLayout(file, bytes);
     try {
       return NDList.decode(manager, bytes);

@@ -56,6 +56,36 @@ class HotReloaderTest {
     }
   }
 
+  /**
+   * An artifact whose weights match their checksum but hold NaN fails the same way at every attempt:
+   * tried once and refused as corrupt, not retried up to model.reload.max-attempts times.
+   */
+  @Test
+  void anArtifactCorruptAsPublishedIsTriedOnce(@TempDir Path tmp) throws Exception {
+    ModelArtifact v1 = EmotionClassifiers.faceApiArtifact();
+    Path storeDir = tmp.resolve("store");
+    Path copy = ModelCopies.asVersion(v1, "5", tmp.resolve("v5"));
+    ModelCopies.nanWeightsWithMatchingChecksum(copy);
+    ModelArtifact v5 = ModelArtifact.open(copy);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Settings tenAttempts = settings(storeDir).with(Map.of("model.reload.max-attempts", "10"), "test");
+    try (BatchingEmotionClassifier classifier = EmotionClassifiers.open(v1, InferenceConfig.defaults());
+        HotReloader reloader = new HotReloader(tenAttempts, classifier, InferenceConfig.defaults(), registry,
+            new ModelInfoMetric(registry))) {
+      reloader.offer(ModelReleases.release(v5.metadata(), ModelStore.open(storeDir.toString()).publish(v5)));
+      for (int i = 0; i < 5; i++) {
+        reloader.applyDue();
+        Thread.sleep(150); // past the first retry delays (100, 200 ms)
+      }
+      assertEquals(1.0, registry.get("emotionstream.model.reload.attempts").counter().count(), "not retried");
+      assertEquals(1.0, registry.get("emotionstream.model.releases.refused").tag("reason", "corrupt").counter()
+          .count());
+      assertTrue(reloader.lastFailure().contains("NaN") && reloader.lastFailure().contains("not retried"),
+          reloader.lastFailure());
+      assertEquals(v1.metadata().version(), reloader.servingVersion());
+    }
+  }
+
   @Test
   void aNewerReleaseSupersedesPendingRetriesAndRefusalsAreNotRetried(@TempDir Path tmp) throws Exception {
     ModelArtifact v1 = EmotionClassifiers.faceApiArtifact();

@@ -101,6 +101,49 @@ class ModelArtifactTest {
   }
 
   @Test
+  void weightsOverTheCapAreRefusedBeforeBeingRead() throws IOException {
+    Path weights = dir.resolve(ModelArtifact.DEFAULT_WEIGHTS_FILE);
+    try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(weights.toFile(), "rw")) {
+      huge.setLength(3L << 30); // 3 GiB, sparse: reading it would end in an OutOfMemoryError
+    }
+    ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> ModelArtifact.open(dir));
+    assertEquals(ModelArtifactException.Reason.TOO_LARGE, e.reason());
+    assertTrue(e.reason().refusal(), "not retried");
+    assertEquals(weights, e.file());
+    assertTrue(e.getMessage().contains("not read"), e.getMessage());
+  }
+
+  @Test
+  void weightsSwappedAfterTheCheckAreCaughtWhenLoaded() throws IOException {
+    ModelArtifact opened = ModelArtifact.open(dir);
+    Path other = tmp.resolve("other");
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      ResNet18 net = new ResNet18(LABELS.size());
+      net.initialize(manager, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 48, 48));
+      ModelArtifact.write(other, greyResnet(LABELS), net);
+    }
+    // a valid safetensors file of the same network, other values: put in place between check and load
+    Files.copy(other.resolve(ModelArtifact.DEFAULT_WEIGHTS_FILE), opened.weightsFile(),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> opened.newBlock(manager));
+      assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+      assertEquals(ModelArtifactException.Reason.INVALID, e.reason(), "a copy under way: worth another attempt");
+    }
+  }
+
+  @Test
+  void weightsCompleteAsPublishedButUnusableAreCorrupt() throws IOException {
+    ModelCopies.nanWeightsWithMatchingChecksum(dir);
+    ModelArtifact opened = ModelArtifact.open(dir); // the checksum holds: open checks no values
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> opened.newBlock(manager));
+      assertEquals(ModelArtifactException.Reason.CORRUPT, e.reason());
+      assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    }
+  }
+
+  @Test
   void missingWeightsNamesTheFile() throws IOException {
     Path weights = dir.resolve(ModelArtifact.DEFAULT_WEIGHTS_FILE);
     Files.delete(weights);

@@ -45,6 +45,26 @@ public final class ModelCopies {
     Files.write(weights, bytes);
   }
 
+  /**
+   * Writes NaN into the last value of the weights file and records the new checksum: an artifact
+   * complete as published (its checksum holds) that can never load.
+   */
+  public static void nanWeightsWithMatchingChecksum(Path artifactDir) throws IOException {
+    Path metadata = artifactDir.resolve(ModelArtifact.METADATA_FILE);
+    ModelMetadata m = ModelArtifact.parseMetadata(Files.readString(metadata));
+    Path weights = artifactDir.resolve(m.weightsFile());
+    byte[] bytes = Files.readAllBytes(weights);
+    // 00 00 C0 7F: a float32 NaN, and a NaN in its last two bytes as float16 or bfloat16 too
+    bytes[bytes.length - 4] = 0;
+    bytes[bytes.length - 3] = 0;
+    bytes[bytes.length - 2] = (byte) 0xc0;
+    bytes[bytes.length - 1] = 0x7f;
+    Files.write(weights, bytes);
+    Files.writeString(metadata, ModelArtifact.toJson(new ModelMetadata(m.formatVersion(), m.name(), m.version(),
+        m.architecture(), m.labels(), m.inputWidth(), m.inputHeight(), m.channels(), m.colour(), m.mean(), m.std(),
+        m.crop(), m.createdAt(), m.metrics(), m.weightsFile(), ModelArtifact.sha256(weights), m.parentVersion())));
+  }
+
   private static void copy(Path from, Path to) throws IOException {
     Files.createDirectories(to);
     try (Stream<Path> files = Files.list(from)) {

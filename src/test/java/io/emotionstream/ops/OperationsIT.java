@@ -85,6 +85,15 @@ class OperationsIT {
           assertTrue(metrics.contains("emotionstream_model_info{application=\"it-ops\",channel=\"stable\","
               + "name=\"faceapi-expression\",role=\"configured\",version=\"1.7.15\"} 1"), "model version series");
           assertTrue(metrics.contains("kafka_stream_"), "Kafka Streams client metrics are exported");
+          // the tracker store's RocksDB meters (Kafka registers them a while after the store opens)
+          ProcessorRun.await("the tracker store's RocksDB meters on /metrics", () -> {
+            try {
+              return Pattern.compile("kafka_stream_state_[a-z_]+\\{[^}]*state_id=\"face-tracker-store\"")
+                  .matcher(get(ops.port(), "/metrics").body()).find();
+            } catch (Exception e) {
+              return false;
+            }
+          }, Duration.ofSeconds(90));
 
           ProcessorRun.await("window counts", () -> {
             try {

@@ -142,12 +142,42 @@ class OpsServerTest {
             .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, browser.statusCode(), path);
       }
-      for (String path : new String[] {"/metrics", "/health/live", "/health/ready"}) {
+      for (String path : new String[] {"/health/live", "/health/ready"}) {
         int code = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
             HttpResponse.BodyHandlers.ofString()).statusCode();
         assertTrue(code == 200 || code == 503, path + " answers probes without a token: " + code);
       }
+      assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "/metrics needs the token once one is set");
+      assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+          .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
+  }
+
+  @Test
+  void theScrapeTokenOpensMetricsAndNothingElse() throws Exception {
+    try (OpsServer secured = OpsServer.start(OpsOptions.local(0).withToken("s3cret").withScrapeToken("scrape-only"),
+        registry, status, feed)) {
+      String base = "http://localhost:" + secured.port();
+      HttpRequest.Builder scrape = HttpRequest.newBuilder(URI.create(base + "/metrics"));
+      assertEquals(401, http.send(scrape.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(200, http.send(scrape.header("Authorization", "Bearer scrape-only").build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
+      for (String path : new String[] {"/api/status", "/"}) {
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer scrape-only").build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+            path + " stays closed to the scrape token");
+      }
+    }
+    try (OpsServer scrapeOnly = OpsServer.start(OpsOptions.local(0).withScrapeToken("scrape-only"), registry, status,
+        feed)) {
+      HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://localhost:" + scrapeOnly.port() + "/metrics"))
+          .build();
+      assertEquals(401, http.send(metrics, HttpResponse.BodyHandlers.ofString()).statusCode(),
+          "a scrape token alone still guards /metrics");
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> OpsOptions.local(0).withToken("same").withScrapeToken("same"));
   }
 
   @Test

@@ -132,6 +132,8 @@ class CameraFileTest {
     assertError("cameras:\n  - {id: a, zones: {'my zone': [[0, 0], [1, 0], [1, 1]]}}\n", "camera 'a'", "zone name");
     assertError("cameras:\n  - {id: a}\n  - {id: a}\n", "camera 'a'", "listed twice");
     assertError("cameras:\n  - {site: s}\n", "entry 1", "no 'id'");
+    assertError("cameras:\n  - {id: a}\n  - {id: 'door/till'}\n", "entry 2", "camera id \"door/till\"",
+        "character outside A-Z a-z 0-9 . _ : -");
     assertError("camera:\n  - {id: a}\n", "f.yaml", "unknown top-level key 'camera'");
     assertError("cameras: {id: a}\n", "f.yaml", "must be a list");
     assertError("cameras:\n  - {id: a, emotion: true\n", "f.yaml", "not valid YAML");

@@ -68,6 +68,50 @@ class DeadLetterHandlerTest {
   }
 
   @Test
+  void aFailedPunctuationIsCountedAndTheThreadGoesOnWithoutADeadLetter() {
+    DeadLetterHandler h = handler(MAX, false);
+    var processing = h.handleError(punctuation(), (Record<?, ?>) null, new IllegalStateException("cannot end the tracks"));
+    assertEquals(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.RESUME, processing.result());
+    assertTrue(processing.deadLetterQueueRecords().isEmpty());
+    var serialization = h.handleSerializationError(punctuation(), new ProducerRecord<>("tracks", "k", "v"),
+        new RuntimeException("no schema"), ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+    assertEquals(ProductionExceptionHandler.Result.RESUME, serialization.result());
+    assertTrue(serialization.deadLetterQueueRecords().isEmpty());
+    var production = h.handleError(punctuation(), new ProducerRecord<>("tracks", new byte[1], new byte[1]),
+        new RecordTooLargeException("too large"));
+    assertEquals(ProductionExceptionHandler.Result.RESUME, production.result());
+    assertTrue(production.deadLetterQueueRecords().isEmpty());
+    assertEquals(3, stats.punctuationErrors());
+    assertEquals(0, stats.deadLettered());
+  }
+
+  @Test
+  void anUnavailableRegistryIsNeverTheRecordsFault() {
+    DeadLetterHandler h = handler(MAX, false);
+    var down = new io.emotionstream.kafka.serde.SchemaRegistryClient.RegistryException(-1,
+        "schema registry at http://r/ is unreachable", new java.net.ConnectException());
+    var deserialization = h.handleError(context(new byte[1], bytes(10)),
+        new org.apache.kafka.clients.consumer.ConsumerRecord<>("frames", 2, 41L, new byte[1], bytes(10)), down);
+    assertEquals(org.apache.kafka.streams.errors.DeserializationExceptionHandler.Result.FAIL, deserialization.result());
+    assertTrue(deserialization.deadLetterQueueRecords().isEmpty());
+    var serverError = new io.emotionstream.kafka.serde.SchemaRegistryClient.RegistryException(503, "busy", null);
+    var processing = h.handleError(context(new byte[1], bytes(10)), new Record<>("cam", null, 0L),
+        new org.apache.kafka.streams.errors.StreamsException("Unable to serialize record", serverError));
+    assertEquals(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.FAIL, processing.result());
+    assertEquals(ProductionExceptionHandler.Result.FAIL, h.handleSerializationError(context(new byte[1], bytes(10)),
+        new ProducerRecord<>("events", "k", "v"), serverError,
+        ProductionExceptionHandler.SerializationExceptionOrigin.VALUE).result());
+    assertEquals(0, stats.deadLettered());
+    // an id the registry does not know is the record's fault: dead-lettered
+    var unknown = new io.emotionstream.kafka.serde.RecordDecodeException(
+        io.emotionstream.kafka.serde.RecordDecodeException.Reason.UNKNOWN_SCHEMA, "schema id 99 unknown",
+        new io.emotionstream.kafka.serde.SchemaRegistryClient.RegistryException(404, "not found", null));
+    var dead = h.handleError(context(new byte[1], bytes(10)),
+        new org.apache.kafka.clients.consumer.ConsumerRecord<>("frames", 2, 41L, new byte[1], bytes(10)), unknown);
+    assertEquals("unknown-schema", header(dead.deadLetterQueueRecords().get(0), DeadLetterHandler.REASON));
+  }
+
+  @Test
   void keepingThePixelsIsAnExplicitSetting() {
     assertEquals("true", StreamsProperties.from(Settings.defaults().with(Map.of("dead-letter.keep-pixels", "true"),
         "test"), stats).get(DeadLetterHandler.KEEP_VALUE_CONFIG));
@@ -81,18 +125,27 @@ class DeadLetterHandlerTest {
 
   /** The context Kafka Streams hands the handlers, for a source record with these raw bytes. */
   private static ErrorHandlerContext context(byte[] key, byte[] value) {
+    return context(key, value, "frames", 41);
+  }
+
+  /** The context of a punctuation: no topic, offset or source record. */
+  private static ErrorHandlerContext punctuation() {
+    return context(null, null, null, -1);
+  }
+
+  private static ErrorHandlerContext context(byte[] key, byte[] value, String topic, long offset) {
     Headers headers = new RecordHeaders().add("trace", "t-1".getBytes(StandardCharsets.UTF_8));
     return new ErrorHandlerContext() {
       public String topic() {
-        return "frames";
+        return topic;
       }
 
       public int partition() {
-        return 2;
+        return topic == null ? -1 : 2;
       }
 
       public long offset() {
-        return 41;
+        return offset;
       }
 
       public Headers headers() {

@@ -216,9 +216,9 @@ class EmotionTopologyTest {
 
   @Test
   void facesKeepTheirTrackFromFrameToFrameAndEndedTracksAreSummarised() {
-    // frames of now, 100 ms apart, with record timestamps as a producer sets them: the capture
-    // times (the tracks' clock)
-    long t0 = System.currentTimeMillis();
+    // frames of the last second, 100 ms apart, with record timestamps as a producer sets them: the
+    // capture times (the tracks' clock; a time ahead of the processor's clock would count as now)
+    long t0 = System.currentTimeMillis() - 1_000;
     for (int seq = 0; seq < 5; seq++) {
       CameraFrame frame = TestFrames.frame("cam-a", seq, TestFrames.jpeg(300, 120));
       frame.setCaptureTime(java.time.Instant.ofEpochMilli(t0 + seq * 100L));
@@ -332,9 +332,11 @@ class EmotionTopologyTest {
 
   @Test
   void countsEmotionsPerCameraPerWindowOnceWhenTheCamerasTimeHasPassedTheWindowAndItsGrace() {
-    long t0 = 1_700_000_040_000L - (1_700_000_040_000L % 60_000);
     // capture times just now, record timestamps in 2023: the camera's clock is not believed (more than
-    // frame.max-clock-skew-ms apart), so the windows follow the record timestamps; nothing is shed
+    // frame.max-clock-skew-ms apart), so the frames' time is the record timestamps (FrameTiming), which
+    // the windows follow; shedding is off, as these frames are years old by that time
+    open(Map.of("frame.max-age-ms", "0"));
+    long t0 = 1_700_000_040_000L - (1_700_000_040_000L % 60_000);
     pipe(fresh(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120))), t0 + 1_000);
     pipe(fresh(TestFrames.frame("cam-b", 0, TestFrames.jpeg(200, 120))), t0 + 2_000);
     pipe(fresh(TestFrames.frame("cam-a", 1, TestFrames.jpeg(100, 120))), t0 + 30_000);
@@ -708,5 +710,102 @@ class EmotionTopologyTest {
   private static String header(TestRecord<byte[], byte[]> record, String name) {
     Header h = record.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  // --- camera ids, clocks, and state that follows the cameras in view ---------------------------
+
+  @Test
+  void framesOfInvalidCameraIdsAreDeadLetteredWithTheIdEscaped() {
+    send(TestFrames.frame("door\nINFO forged log line", 0, TestFrames.jpeg(100, 120)));
+    send(TestFrames.frame("x".repeat(65), 1, TestFrames.jpeg(100, 120)));
+    send(TestFrames.frame("cam-a", 2, TestFrames.jpeg(100, 120)));
+    List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+    assertEquals(2, dead.size());
+    for (TestRecord<byte[], byte[]> d : dead) {
+      assertEquals("invalid-camera-id", header(d, DeadLetterHandler.REASON));
+      assertTrue(!header(d, DeadLetterHandler.DETAIL).contains("\n"), header(d, DeadLetterHandler.DETAIL));
+    }
+    assertTrue(header(dead.get(0), DeadLetterHandler.DETAIL).contains("\"door\\u000aINFO forged log line\""),
+        header(dead.get(0), DeadLetterHandler.DETAIL));
+    assertTrue(header(dead.get(1), DeadLetterHandler.DETAIL).contains("65 characters long"),
+        header(dead.get(1), DeadLetterHandler.DETAIL));
+    assertEquals(2, stats.deadLettered(io.emotionstream.analysis.RejectReason.INVALID_CAMERA_ID));
+    assertEquals(List.of("cam-a"), events.readValuesToList().stream().map(FaceEmotion::getCameraId).toList());
+    assertEquals(1, detector.full.get(), "only the valid camera's frame was decoded and searched");
+    assertTrue(registry.find("emotionstream.frames.refused").counters().isEmpty(), "an invalid id is never a label");
+  }
+
+  @Test
+  void aFrameFromTheFutureCountsAsNowAndMovesNoClockAheadOfNow() {
+    // cam-f's frames of the last two seconds, then one stamped two minutes ahead (within the
+    // tolerance, its record timestamp agrees), then its next frames as before; nothing shed, however slow the test
+    open(Map.of("frame.max-age-ms", "0"));
+    long t0 = System.currentTimeMillis() - 2_000;
+    for (int seq = 0; seq < 8; seq++) {
+      long capture = seq == 4 ? System.currentTimeMillis() + 120_000 : t0 + seq * 100L;
+      CameraFrame frame = TestFrames.frame("cam-f", seq, TestFrames.jpeg(300, 120));
+      frame.setCaptureTime(java.time.Instant.ofEpochMilli(capture));
+      pipe(frame, capture);
+    }
+    List<FaceEmotion> out = events.readValuesToList();
+    assertEquals(24, out.size());
+    for (FaceEmotion e : out) {
+      assertTrue(e.getLatencyMs() >= 0 && e.getLatencyMs() < 60_000, e.getFrameSequence() + ": " + e.getLatencyMs());
+    }
+    // the tracks went on through the frame from the future (the track clock moved to now, not 2 min on)
+    assertEquals(3, out.stream().map(FaceEmotion::getTrackId).distinct().count(), "one track per face throughout");
+    assertEquals(0, stats.framesLateForWindow("cam-f"), "the frame from the future closed no window early");
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    List<FaceTrack> ended = tracksTopic.readValuesToList();
+    assertEquals(3, ended.size());
+    for (FaceTrack t : ended) {
+      assertTrue(t.getLastSeen().toEpochMilli() <= System.currentTimeMillis(), "last seen " + t.getLastSeen());
+      assertTrue(t.getDwellMs() < 10_000, "dwell " + t.getDwellMs());
+    }
+  }
+
+  @Test
+  void aSilentCameraWithoutTracksIsForgottenByTheTrackerAndItsStore() {
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-a", 100, TestFrames.jpeg(300, 120)));
+    send(TestFrames.frame("cam-b", 0, TestFrames.jpeg(100, 120)));
+    org.apache.kafka.streams.state.KeyValueStore<String, io.emotionstream.schema.TrackerState> store =
+        driver.getKeyValueStore(FrameTracks.STORE);
+    assertTrue(store.get("cam-a") != null && store.get("cam-b") != null);
+    List<String> firstIds = events.readValuesToList().stream().map(FaceEmotion::getTrackId).distinct().toList();
+    driver.advanceWallClockTime(Duration.ofSeconds(5)); // longer than track.max-gap-ms: every track ends
+    assertEquals(3, tracksTopic.readValuesToList().size(), "cam-a's three tracks (cam-b's face, seen once, never counted)");
+    assertEquals(null, store.get("cam-a"), "deleted (a tombstone on the changelog)");
+    assertEquals(null, store.get("cam-b"));
+    try (var all = store.all()) {
+      assertTrue(!all.hasNext(), "no camera left in the tracker store");
+    }
+    // it comes back as a camera new to the task: new tracks, a full search
+    int full = detector.full.get();
+    send(TestFrames.frame("cam-a", 200, TestFrames.jpeg(300, 120)));
+    assertEquals(full + 1, detector.full.get());
+    List<FaceEmotion> again = events.readValuesToList();
+    assertEquals(3, again.size());
+    assertTrue(again.stream().noneMatch(e -> firstIds.contains(e.getTrackId())));
+    assertTrue(store.get("cam-a") != null);
+  }
+
+  @Test
+  void aSilentCameraIsForgottenByTheWindowCountsOnceItsLastWindowHasExpired() {
+    open(Map.of("stats.window-seconds", "10", "stats.grace-seconds", "1", "stats.store-retention-minutes", "0"));
+    send(TestFrames.frame("cam-a", 0, TestFrames.jpeg(100, 120)));
+    org.apache.kafka.streams.state.KeyValueStore<String, Long> clocks = driver.getKeyValueStore(CameraWindows.CLOCKS);
+    org.apache.kafka.streams.state.KeyValueStore<String, EmotionStats> windows =
+        driver.getKeyValueStore(CameraWindows.WINDOWS);
+    assertTrue(clocks.get("cam-a") != null);
+    try (var all = windows.all()) {
+      assertTrue(all.hasNext());
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(30)); // its window closes, is sent, and expires at once
+    assertEquals(1, statsTopic.readValuesToList().size());
+    assertEquals(null, clocks.get("cam-a"), "the camera's clock is deleted once it has no window left");
+    try (var all = windows.all()) {
+      assertTrue(!all.hasNext(), "no window left");
+    }
   }
 }

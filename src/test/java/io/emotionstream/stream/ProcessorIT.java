@@ -18,7 +18,12 @@ import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.SchemaRegistryServer;
 import io.emotionstream.testing.TestCameras;
+import io.emotionstream.frame.ImageEncoder;
+import io.emotionstream.frame.ImageFilesSource;
+import io.emotionstream.testing.ExifPhotos;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +37,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on a real Kafka broker (KRaft, in this JVM) with the real MTCNN detector and the
@@ -165,6 +173,62 @@ class ProcessorIT {
       }
       assertEquals(1, stats.deadLettered(RejectReason.UNDECODABLE_IMAGE));
       assertEquals(1, stats.deadLettered(RejectReason.DESERIALIZATION_FAILED));
+    }
+  }
+
+  /**
+   * A portrait photo as a phone stores it (the pixels a quarter turn anticlockwise, EXIF orientation
+   * 6, written by exiftool), sent as {@code produce} sends a file: the JPEG as it is, declaring the
+   * stored size of its header. It used to be decoded turned by OpenCV and dead-lettered
+   * ("decoded image is 384x381, frame declares 381x384"); now it is analysed as shown, and its faces
+   * are found where they are in the upright photo.
+   */
+  @Test
+  void aPhonePhotoWithAnExifOrientationIsAnalysedAsShownWithItsFacesFound(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(ExifPhotos.available(), "exiftool is not installed (Debian: libimage-exiftool-perl)");
+    Settings settings = settings("exif", Map.of());
+    EncodedImage upright = photos.get(0);
+    Path phone;
+    try (Mat picture = io.emotionstream.frame.ImageDecoding.decodeBgr(upright.bytes(), "sample")) {
+      phone = ExifPhotos.write(picture, 6, dir.resolve("phone.jpg"));
+    }
+    EncodedImage asProduced;
+    try (ImageFilesSource source = new ImageFilesSource(List.of(phone),
+        new ImageEncoder(ImageEncoding.JPEG, 4096, 90), false)) {
+      asProduced = source.next().orElseThrow();
+    }
+    assertArrayEquals(Files.readAllBytes(phone), asProduced.bytes(), "produce sends the file as it is");
+    assertEquals(upright.height(), asProduced.width(), "declared as stored: turned a quarter");
+    assertEquals(upright.width(), asProduced.height());
+    CameraFrame reference = TestFrames.frame("cam-1", 100, upright);
+    CameraFrame portrait = TestFrames.frame("cam-2", 100, asProduced);
+    try (EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
+        FrameProducer producer = new FrameProducer(settings)) {
+      processor.start();
+      assertTrue(processor.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
+      producer.send(reference).get();
+      producer.send(portrait).get();
+      FrameStats stats = processor.stats();
+      ProcessorRun.await("both frames processed", () -> stats.framesProcessed() + stats.deadLettered() >= 2,
+          Duration.ofMinutes(3));
+      assertEquals(0, stats.deadLettered(), "nothing dead-lettered: " + stats.deadLetteredByReason());
+      List<FaceEmotion> events = ProcessorRun.readEvents(settings, stats.faces(), Duration.ofSeconds(30));
+      List<FaceEmotion> fromPhone = events.stream().filter(e -> e.getCameraId().equals("cam-2")).toList();
+      List<FaceEmotion> fromReference = events.stream().filter(e -> e.getCameraId().equals("cam-1")).toList();
+      assertTrue(fromReference.size() >= 2, "the sample photo shows several faces: " + fromReference.size());
+      assertEquals(fromReference.size(), fromPhone.size(), "every face of the photo found in the phone's JPEG");
+      System.out.printf("EXIF orientation 6 JPEG (%dx%d stored, %dx%d shown): %d faces found, %d in the upright"
+          + " photo%n", asProduced.width(), asProduced.height(), upright.width(), upright.height(), fromPhone.size(),
+          fromReference.size());
+      for (FaceEmotion e : fromPhone) {
+        var box = e.getBox();
+        assertTrue(box.getX() + box.getWidth() <= upright.width() + 1 && box.getY() + box.getHeight() <= upright.height() + 1,
+            "a box in the picture as shown (" + upright.width() + "x" + upright.height() + "): " + box);
+        FaceEmotion same = fromReference.stream().min(java.util.Comparator.comparingDouble(
+            r -> Math.hypot(r.getBox().getX() - box.getX(), r.getBox().getY() - box.getY()))).orElseThrow();
+        assertTrue(Math.hypot(same.getBox().getX() - box.getX(), same.getBox().getY() - box.getY())
+            < 0.1 * same.getBox().getWidth(), "found where the upright photo has it: " + box + " / " + same.getBox());
+      }
     }
   }
 

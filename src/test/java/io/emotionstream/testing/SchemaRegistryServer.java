@@ -13,20 +13,23 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A real Apicurio Registry server (in-memory storage) in a child JVM, from the distribution the
- * build unpacks into {@code target/apicurio} (system property {@code apicurio.dir}). Serves the
- * Confluent-compatible API at {@link #ccompatUrl()}.
+ * A real Apicurio Registry server in a child JVM, from the distribution the build unpacks into
+ * {@code target/apicurio} (system property {@code apicurio.dir}). Serves the Confluent-compatible
+ * API at {@link #ccompatUrl()}. In memory by default; {@link #start(Path)} keeps its schemas in an H2
+ * database file, so that it can be {@link #stop() stopped} and {@link #restart() started again} on
+ * the same port with the same schemas and ids, as a registry with its own storage is after an outage.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
 
-  private final Process process;
+  private Process process;
   private final int port;
   private final Path log;
+  private final Path storage;
 
-  private SchemaRegistryServer(Process process, int port, Path log) {
-    this.process = process;
+  private SchemaRegistryServer(int port, Path log, Path storage) {
     this.port = port;
     this.log = log;
+    this.storage = storage;
   }
 
   /** Path of the runner jar, or {@code null} when the distribution is not unpacked. */
@@ -42,24 +45,51 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
   }
 
+  /** A registry keeping its schemas in memory. */
   public static SchemaRegistryServer start() throws Exception {
+    return start(null);
+  }
+
+  /** @param storage a directory for its database file, or null to keep the schemas in memory */
+  public static SchemaRegistryServer start(Path storage) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    SchemaRegistryServer server = new SchemaRegistryServer(port, Files.createTempFile("apicurio", ".log"), storage);
+    server.launch();
+    return server;
+  }
+
+  private void launch() throws Exception {
     Path jar = runnerJar();
     if (jar == null) {
       throw new IllegalStateException("Apicurio Registry distribution not found under "
           + System.getProperty("apicurio.dir", "target/apicurio") + ": run the tests with 'mvn verify'");
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path log = Files.createTempFile("apicurio", ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-Dquarkus.http.port=" + port,
-        "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    SchemaRegistryServer server = new SchemaRegistryServer(process, port, log);
-    server.awaitReady(Duration.ofSeconds(120));
-    return server;
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-Dquarkus.http.port=" + port,
+        "-Dquarkus.http.host=127.0.0.1"));
+    if (storage != null) {
+      command.add("-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:" + storage.toAbsolutePath().resolve("registry_db"));
+    }
+    command.addAll(List.of("-jar", jar.toString()));
+    process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    awaitReady(Duration.ofSeconds(120));
+  }
+
+  /** Stops the server (its port stops answering); {@link #restart()} starts it again. */
+  public void stop() {
+    close();
+  }
+
+  /** Starts the stopped server again on the same port, with the schemas of its storage. */
+  public void restart() throws Exception {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("the schema registry is running");
+    }
+    launch();
   }
 
   private void awaitReady(Duration timeout) throws Exception {
@@ -91,6 +121,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (process == null) {
+      return;
+    }
     process.destroy();
     try {
       if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -33,6 +33,7 @@ public final class AvroSerdes {
   private final SchemaTopic schemaTopic;
   private final SchemaStore readerSchemas;
   private final String readerSchemasDescription;
+  private final RegistryOutageWait outage;
 
   /**
    * @param compatibility the level writers keep to; null: none is set or checked
@@ -40,6 +41,13 @@ public final class AvroSerdes {
    */
   public AvroSerdes(WireFormat format, SchemaRegistryClient registry, boolean autoRegister,
       CompatibilityLevel compatibility, SchemaTopic schemaTopic) {
+    this(format, registry, autoRegister, compatibility, schemaTopic, RegistryOutageWait.none());
+  }
+
+  /** @param outage how long reads and writes wait for an unavailable registry ({@code registry} format) */
+  public AvroSerdes(WireFormat format, SchemaRegistryClient registry, boolean autoRegister,
+      CompatibilityLevel compatibility, SchemaTopic schemaTopic, RegistryOutageWait outage) {
+    this.outage = outage;
     if (format == WireFormat.REGISTRY && registry == null) {
       throw new IllegalArgumentException("wire.format=registry needs schema.registry.url");
     }
@@ -70,8 +78,13 @@ public final class AvroSerdes {
     CompatibilityLevel level = CompatibilityLevel.parse(settings.string("schema.compatibility", ""),
         "schema.compatibility", settings.source("schema.compatibility"));
     SchemaTopic topic = format == WireFormat.EMBEDDED ? new SchemaTopic(settings) : null;
+    long wait = settings.longValue("schema.registry.outage-wait-ms");
+    if (wait < 0) {
+      throw new IllegalArgumentException("setting 'schema.registry.outage-wait-ms' = " + wait + " from "
+          + settings.source("schema.registry.outage-wait-ms") + " must not be negative");
+    }
     return new AvroSerdes(format, registry, format != WireFormat.REGISTRY || settings.bool("schema.registry.auto-register"),
-        level, topic);
+        level, topic, new RegistryOutageWait(Duration.ofMillis(wait)));
   }
 
   public WireFormat format() {
@@ -81,7 +94,30 @@ public final class AvroSerdes {
   public <T extends SpecificRecord> Serde<T> serde(Class<T> type) {
     return format == WireFormat.EMBEDDED
         ? new SingleObjectAvroSerde<>(type, readerSchemas, readerSchemasDescription)
-        : new RegistryAvroSerde<>(type, registry, autoRegister);
+        : new RegistryAvroSerde<>(type, registry, autoRegister, outage);
+  }
+
+  /**
+   * Why the registry cannot be used now, or null: it answered the last call (or this format needs
+   * none). Set while calls fail for want of it, cleared by the next that succeeds.
+   */
+  public String registryProblem() {
+    if (registry == null || registry.unavailableSince() == 0) {
+      return null;
+    }
+    long seconds = (System.currentTimeMillis() - registry.unavailableSince()) / 1000;
+    return "schema registry at " + registry.baseUrl() + " unavailable for " + seconds + " s, " + outage.waiting()
+        + " reader(s) waiting: " + registry.lastProblem();
+  }
+
+  /** Reads and writes that waited for the registry, since the start. */
+  public long registryWaits() {
+    return outage.waits();
+  }
+
+  /** Ends every wait for the registry (at shutdown). */
+  public void close() {
+    outage.close();
   }
 
   /**
@@ -97,7 +133,11 @@ public final class AvroSerdes {
     Map<String, Schema> schemas = new LinkedHashMap<>();
     valueTypes.forEach((topic, type) -> schemas.put(topic, SpecificData.get().getSchema(type)));
     if (format == WireFormat.REGISTRY) {
-      schemas.forEach(this::declareInRegistry);
+      // a registry that is down at start is waited for, as during the run
+      schemas.forEach((topic, schema) -> outage.call("declaring the schema of " + topic + " at start", () -> {
+        declareInRegistry(topic, schema);
+        return null;
+      }));
     } else if (schemaTopic != null) {
       declareOnSchemaTopic(schemas);
     }

@@ -27,12 +27,20 @@ public final class RegistryAvroSerde<T extends SpecificRecord> implements Serde<
   private static final byte MAGIC = 0;
 
   private final SchemaRegistryClient registry;
+  private final RegistryOutageWait outage;
   private final boolean autoRegister;
   private final SpecificData data;
   private final Schema schema;
 
   public RegistryAvroSerde(Class<T> type, SchemaRegistryClient registry, boolean autoRegister) {
+    this(type, registry, autoRegister, RegistryOutageWait.none());
+  }
+
+  /** @param outage how long a read or write waits for an unavailable registry instead of failing */
+  public RegistryAvroSerde(Class<T> type, SchemaRegistryClient registry, boolean autoRegister,
+      RegistryOutageWait outage) {
     this.registry = registry;
+    this.outage = outage;
     this.autoRegister = autoRegister;
     this.data = SpecificData.getForClass(type);
     this.schema = data.getSchema(type);
@@ -50,7 +58,9 @@ public final class RegistryAvroSerde<T extends SpecificRecord> implements Serde<
       if (value == null) {
         return null;
       }
-      int id = autoRegister ? registry.register(subject(topic), schema) : registry.lookup(subject(topic), schema);
+      // ids are cached: declared at start (AvroSerdes.declareWriters), so writes do not need the registry
+      int id = outage.call("writing a " + schema.getName() + " to " + topic, () -> autoRegister
+          ? registry.register(subject(topic), schema) : registry.lookup(subject(topic), schema));
       try {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(MAGIC);
@@ -79,14 +89,17 @@ public final class RegistryAvroSerde<T extends SpecificRecord> implements Serde<
       int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
       Schema writerSchema;
       try {
-        writerSchema = registry.schemaById(id);
+        writerSchema = outage.call("a record of " + topic + " with schema id " + id + " (thread "
+            + Thread.currentThread().getName() + ")", () -> registry.schemaById(id));
       } catch (SchemaRegistryClient.RegistryException e) {
         if (e.status() == 404) {
           throw new RecordDecodeException(RecordDecodeException.Reason.UNKNOWN_SCHEMA,
               "record on topic " + topic + " names schema id " + id + ", unknown to the registry at "
                   + registry.baseUrl(), e);
         }
-        throw e; // the registry is down: not the record's fault, let the stream retry or stop
+        // the registry is unavailable, for longer than the wait: not the record's fault; the
+        // dead-letter handler fails the thread, whose replacement reads the record again
+        throw e;
       }
       try {
         SpecificDatumReader<T> reader = new SpecificDatumReader<>(writerSchema, schema, data);

@@ -48,6 +48,9 @@ public final class SchemaRegistryClient {
   private final String authorization;
   private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
   private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
+  /** When calls started failing for want of the registry (wall ms), 0 while it answers. */
+  private volatile long unavailableSince;
+  private volatile String lastProblem;
 
   /** An unsecured registry. @param baseUrl e.g. {@code http://registry:8080/apis/ccompat/v7} */
   public SchemaRegistryClient(String baseUrl) {
@@ -241,16 +244,18 @@ public final class SchemaRegistryClient {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new RegistryException(-1, "cannot " + what + ": schema registry at " + base
-          + " is unreachable (" + e + ")", e);
+      throw unavailable(new RegistryException(-1, "cannot " + what + ": schema registry at " + base
+          + " is unreachable (" + e + ")", e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException(-1, "interrupted while trying to " + what, e);
     }
     if (response.statusCode() / 100 != 2) {
-      throw new RegistryException(response.statusCode(), "cannot " + what + ": " + method + " " + uri
-          + " answered " + response.statusCode() + " " + response.body(), null);
+      RegistryException e = new RegistryException(response.statusCode(), "cannot " + what + ": " + method + " " + uri
+          + " answered " + response.statusCode() + " " + abbreviate(response.body()), null);
+      throw e.unavailable() ? unavailable(e) : e;
     }
+    unavailableSince = 0;
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {
@@ -259,17 +264,52 @@ public final class SchemaRegistryClient {
     }
   }
 
+  private RegistryException unavailable(RegistryException e) {
+    if (unavailableSince == 0) {
+      unavailableSince = System.currentTimeMillis();
+    }
+    lastProblem = e.getMessage();
+    return e;
+  }
+
+  private static String abbreviate(String body) {
+    return body == null || body.length() <= 500 ? body : body.substring(0, 500) + "...";
+  }
+
+  /**
+   * Since when calls fail for want of the registry (unreachable, 5xx, or any answer but "not
+   * found"), in epoch ms; 0 while it answers. Cleared by the next call that succeeds.
+   */
+  public long unavailableSince() {
+    return unavailableSince;
+  }
+
+  /** The last failure that made the registry unavailable, or null. */
+  public String lastProblem() {
+    return lastProblem;
+  }
+
   /** A registry call failed; {@link #status()} is the HTTP status (-1 when there was no answer). */
   public static final class RegistryException extends RuntimeException {
     private final int status;
 
-    RegistryException(int status, String message, Throwable cause) {
+    public RegistryException(int status, String message, Throwable cause) {
       super(message, cause);
       this.status = status;
     }
 
     public int status() {
       return status;
+    }
+
+    /**
+     * Whether the registry could not serve the call, through no fault of what was asked: no answer,
+     * a server error (5xx), a timeout or rate limit (408, 429), or a refused credential (401, 403: a
+     * configuration to fix, not a bad record). Only "not found" (404), "conflict" (409, an
+     * incompatible schema) and malformed requests (400, 422) are answers about the request itself.
+     */
+    public boolean unavailable() {
+      return status < 0 || status >= 500 || status == 408 || status == 429 || status == 401 || status == 403;
     }
   }
 }
