@@ -1,6 +1,7 @@
 package io.emotionstream.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,7 +130,9 @@ class PolicyIT {
           String metrics = get(port, "/metrics");
           assertEquals(2.0, sample(metrics, "emotionstream_frames_refused_total", "office", "prohibited-context"));
           assertEquals(2.0, sample(metrics, "emotionstream_frames_refused_total", "corridor", "not-opted-in"));
-          assertEquals(1.0, sample(metrics, "emotionstream_frames_refused_total", "stranger", "not-listed"));
+          // a camera the file does not list gets no series of its own (its id is the producer's choice)
+          assertEquals(1.0, sample(metrics, "emotionstream_frames_refused_total", "unlisted", "not-listed"));
+          assertFalse(metrics.contains("camera=\"stranger\""), "no series for an unlisted camera's id");
 
           // the camera file changes: corridor is opted in, office loses its cameras entry; no restart
           Files.writeString(cameraFile, Files.readString(cameraFile)
