@@ -1,5 +1,6 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.track.TrackSettings;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameTiming;
 import io.emotionstream.kafka.Topics;

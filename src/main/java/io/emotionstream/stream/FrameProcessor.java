@@ -1,5 +1,6 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.track.TrackSettings;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameRejectedException;
 import io.emotionstream.analysis.FrameResult;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.config.Settings;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.processor.Pipeline;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.testing.ProcessorRun;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +50,7 @@ class ReadinessIT {
         "health.broker-timeout-ms", "4000"), "test").with(Map.of("model.dir", "faceapi-expression"), "test");
     try (Operations ops = Operations.start(settings, false);
         Pipeline pipeline = Pipeline.open(settings, ops.registry());
-        EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry())) {
+        EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer(), ops.registry())) {
       ops.status().model(pipeline::modelInService);
       ops.status().processor(processor);
       processor.start();

@@ -1,5 +1,6 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.track.TrackSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -162,7 +163,7 @@ class EmotionTopologyTest {
     Properties props = StreamsProperties.from(settings, stats);
     driver = new TopologyTestDriver(EmotionTopology.build(topics,
         new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde),
-        EmotionProcessor.statsWindows(settings), analyzer, stats, TrackSettings.from(settings), () -> cameras,
+        EmotionStreams.statsWindows(settings), analyzer, stats, TrackSettings.from(settings), () -> cameras,
         disclosure, props), props);
     zoneStatsTopic = driver.createOutputTopic(topics.zoneStats(), new StringDeserializer(), statsSerde.deserializer());
     tracksTopic = driver.createOutputTopic(topics.tracks(), new StringDeserializer(), trackSerde.deserializer());

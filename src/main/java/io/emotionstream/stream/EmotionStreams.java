@@ -1,5 +1,6 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.track.TrackSettings;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.config.Settings;
 import io.emotionstream.kafka.RecordSizes;
@@ -34,18 +35,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topology on Kafka Streams, with its counters: the streaming part of a processor instance
- * (the {@code processor} package assembles the rest around it). Instances that share
- * {@code application.id} split the frames topic's partitions between them. Nothing touches the
- * cluster before {@link #start()}.
+ * The Kafka Streams application of a processor instance: the topology on a {@link KafkaStreams}
+ * client, with its counters and camera policies (the {@code processor} package assembles the rest
+ * around it). Instances that share {@code application.id} split the frames topic's partitions
+ * between them.
+ *
+ * <p>The constructor reads one thing from the cluster: the dead-letter topic's
+ * {@code max.message.bytes} through the Admin API (a dead letter must fit the topic as it is; an
+ * unreachable cluster or a missing topic gives the record limit, with a warning). It must be known
+ * before the Kafka Streams client is built, whose configuration cannot change afterwards. Topics
+ * are created, schemas declared and records read or written only from {@link #start()} on.
  *
  * <p>The camera policies come from the camera file ({@code cameras.file}), read when the processor
  * is built (a file that cannot be used is an error then) and again every
  * {@code cameras.reload-ms} from {@link #start()} on.
  */
-public final class EmotionProcessor implements AutoCloseable {
+public final class EmotionStreams implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EmotionProcessor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(EmotionStreams.class);
 
   private final Settings settings;
   private final Topics topics;
@@ -59,12 +66,12 @@ public final class EmotionProcessor implements AutoCloseable {
   private final CameraFileWatcher cameras;
   private final StatsDisclosure disclosure;
 
-  public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
+  public EmotionStreams(Settings settings, FrameAnalyzer analyzer) {
     this(settings, analyzer, new SimpleMeterRegistry());
   }
 
   /** @param registry where the frame counters and Kafka Streams' client metrics are registered */
-  public EmotionProcessor(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
+  public EmotionStreams(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
     this.settings = settings;
     this.topics = Topics.from(settings);
     this.serdes = AvroSerdes.from(settings);
