@@ -1,6 +1,5 @@
 package io.emotionstream.stream;
 
-import io.emotionstream.track.TrackSettings;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.config.Settings;
 import io.emotionstream.kafka.RecordSizes;
@@ -81,10 +80,10 @@ public final class EmotionStreams implements AutoCloseable {
     this.cameras = CameraFileWatcher.from(settings);
     logPolicies(cameras.get());
     Properties streamsConfig = StreamsProperties.from(settings, stats);
-    Topology topology = EmotionTopology.build(topics,
+    Topology topology = EmotionTopology.build(TopologySpec.from(settings,
         new EmotionTopology.TopologySerdes(serdes.serde(CameraFrame.class), serdes.serde(FaceEmotion.class),
             serdes.serde(EmotionStats.class), serdes.serde(FaceTrack.class)),
-        statsWindows(settings), analyzer, stats, TrackSettings.from(settings), cameras, disclosure, streamsConfig);
+        analyzer, stats, cameras, disclosure), streamsConfig);
     if (settings.bool("dead-letter.keep-pixels")) {
       LOG.warn("dead-letter.keep-pixels is on (from {}): rejected frames are kept with their pixels on {} for {}",
           settings.source("dead-letter.keep-pixels"), topics.deadLetter(),
@@ -156,21 +155,6 @@ public final class EmotionStreams implements AutoCloseable {
   /** What of the window counts may leave the processor. */
   public StatsDisclosure statsDisclosure() {
     return disclosure;
-  }
-
-  /** {@code stats.window-seconds}, {@code stats.grace-seconds}, {@code stats.store-retention-minutes}. */
-  public static EmotionTopology.StatsWindows statsWindows(Settings settings) {
-    long size = settings.longValue("stats.window-seconds");
-    long grace = settings.longValue("stats.grace-seconds");
-    long retention = settings.longValue("stats.store-retention-minutes");
-    if (size <= 0 || grace < 0 || retention < 0) {
-      throw new IllegalArgumentException("settings 'stats.window-seconds' (" + size + ", from "
-          + settings.source("stats.window-seconds") + ") must be positive, 'stats.grace-seconds' (" + grace + ", from "
-          + settings.source("stats.grace-seconds") + ") and 'stats.store-retention-minutes' (" + retention + ", from "
-          + settings.source("stats.store-retention-minutes") + ") not negative");
-    }
-    return new EmotionTopology.StatsWindows(Duration.ofSeconds(size), Duration.ofSeconds(grace),
-        Duration.ofMinutes(retention));
   }
 
   /** The value type of each topic the processor writes (the dead-letter topic keeps the original bytes). */
