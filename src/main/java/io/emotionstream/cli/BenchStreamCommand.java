@@ -379,12 +379,13 @@ public final class BenchStreamCommand implements Callable<Integer> {
     ObjectNode loadAverage = r.putObject("loadAverage");
     loadAverage.put("start", load.loadBefore);
     loadAverage.put("end", ResourceProbe.loadAverage());
+    RssSampler.Figures kib = memory.figures();
     ObjectNode rss = r.putObject("rssMiB");
-    rss.put("start", memory.firstKib() / 1024);
-    rss.put("end", memory.lastKib() / 1024);
-    rss.put("max", memory.maxKib() / 1024);
+    rss.put("start", kib.first() / 1024);
+    rss.put("end", kib.last() / 1024);
+    rss.put("max", kib.max() / 1024);
     ArrayNode every10s = rss.putArray("every10s");
-    memory.every10sKib().forEach(v -> every10s.add(v / 1024));
+    kib.every10s().forEach(v -> every10s.add(v / 1024));
     if (load.recoveryFps > 0) {
       putRecovery(r.putObject("recovery"), load, registry);
     }

@@ -50,21 +50,16 @@ public final class RssSampler implements AutoCloseable {
     }
   }
 
-  public long firstKib() {
-    return first;
-  }
+  /**
+   * What was sampled, KiB.
+   *
+   * @param every10s one sample every 10 s
+   */
+  public record Figures(long first, long last, long max, List<Long> every10s) {}
 
-  public long lastKib() {
-    return last;
-  }
-
-  public long maxKib() {
-    return max;
-  }
-
-  /** One sample every 10 s, KiB. */
-  public List<Long> every10sKib() {
-    return List.copyOf(samples);
+  /** The figures so far (after {@link #stop()}: of the whole run). */
+  public Figures figures() {
+    return new Figures(first, last, max, List.copyOf(samples));
   }
 
   @Override
