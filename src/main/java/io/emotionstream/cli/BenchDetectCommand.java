@@ -1,6 +1,5 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.cli.bench.ResourceProbe;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.Assets;
+import io.emotionstream.cli.bench.ResourceProbe;
 import io.emotionstream.config.Settings;
 import io.emotionstream.detect.DownscalingDetector;
 import io.emotionstream.detect.FaceDetector;

@@ -1,11 +1,11 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.cli.bench.ResourceProbe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.Assets;
 import io.emotionstream.analysis.FrameResult;
+import io.emotionstream.cli.bench.ResourceProbe;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageCodec;
@@ -32,10 +32,10 @@ import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The largest frames the processor accepts, through the whole analysis (checks, decode, detect,

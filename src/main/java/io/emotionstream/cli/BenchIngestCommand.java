@@ -1,11 +1,11 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.cli.bench.BenchMachine;
-import io.emotionstream.cli.bench.ResourceProbe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.Assets;
+import io.emotionstream.cli.bench.BenchMachine;
+import io.emotionstream.cli.bench.ResourceProbe;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.ingest.CameraStatus;

@@ -1,6 +1,5 @@
 package io.emotionstream.stream;
 
-import io.emotionstream.track.TrackSettings;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameRejectedException;
 import io.emotionstream.analysis.FrameResult;
@@ -16,6 +15,7 @@ import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
 import io.emotionstream.schema.TrackerState;
+import io.emotionstream.track.TrackSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

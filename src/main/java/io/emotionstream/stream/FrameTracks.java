@@ -1,6 +1,5 @@
 package io.emotionstream.stream;
 
-import io.emotionstream.track.TrackSettings;
 import io.emotionstream.detect.FaceRegion;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
@@ -13,6 +12,7 @@ import io.emotionstream.track.DetectionSchedule;
 import io.emotionstream.track.FaceBox;
 import io.emotionstream.track.FaceObservation;
 import io.emotionstream.track.TrackAssignment;
+import io.emotionstream.track.TrackSettings;
 import io.emotionstream.track.TrackSummary;
 import io.emotionstream.track.TrackerSnapshot;
 import java.time.Instant;
