@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
 
 /**
  * End-to-end throughput and latency of one processor instance under a given load: an embedded
- * broker, simulated cameras sending frames at a fixed rate, the processor with the configured
+ * broker (or the cluster given with {@code -b}, which keeps the broker out of the figures), simulated cameras sending frames at a fixed rate, the processor with the configured
  * settings, and a read_committed consumer timing each event from its frame's capture time. Each
  * step runs on fresh topics with a fresh Kafka Streams instance (the detector and model stay
  * loaded), so that the backlog of one step never leaks into the next. Prints one JSON line per step;
@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
  * be checked against the same run.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
-    description = {"Benchmark the processor end to end under load (embedded Kafka; prints JSON per step).",
+    description = {"Benchmark the processor end to end under load (embedded Kafka unless -b; prints JSON per step).",
         "Either a fixed load (--cameras N --fps F), or --sweep of fractions of the capacity measured first",
         "by working off a queue of frames (--probe seconds, --probe-frames)."})
 public final class BenchStreamCommand implements Callable<Integer> {
@@ -118,6 +118,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
   int rounds;
 
   private final ObjectMapper json = new ObjectMapper();
+  /** Names each step's topics and group ({@code -bench-<step>}; with a cluster given by -b, a run id too). */
+  private String stepPrefix = "-bench-";
 
   @Override
   public Integer call() throws Exception {
@@ -127,9 +129,15 @@ public final class BenchStreamCommand implements Callable<Integer> {
     List<EncodedImage> images = video != null
         ? SampleFrames.movingScene(photos != null ? photos.get(0) : SampleFrames.busiestSamplePhoto(), video, maxFrames)
         : SampleFrames.load(photos != null ? photos : SampleFrames.samplePhotos(), maxWidth, maxFrames);
-    try (LocalCluster cluster = LocalCluster.start("bench")) {
+    try (LocalCluster cluster = LocalCluster.start("bench", options.bootstrapServers)) {
       Settings base = cluster.settings(SimulatedCameras.withDemoCameras(options.settings()), "bench")
           .with(Map.of("ops.port", "0", "model.hot-reload", "false"), "bench");
+      if (!cluster.embedded()) {
+        // a cluster that outlives the run may hold an earlier run's step topics and groups
+        stepPrefix = "-bench-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+        System.err.println("bench stream: using the cluster at " + cluster.bootstrapServers() + "; its step topics and"
+            + " groups (*" + stepPrefix + "<step>) are left there");
+      }
       try (Pipeline pipeline = Pipeline.open(base)) {
         ObjectNode header = json.createObjectNode();
         header.put("kind", "setup");
@@ -202,7 +210,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
   /** One load step on its own topics and Kafka Streams instance; returns its figures. */
   private ObjectNode runStep(Settings base, Pipeline pipeline, List<EncodedImage> images, int step, String kind,
       double offeredFps, double fraction, double recoveryFps, int seconds) throws Exception {
-    Settings settings = LocalCluster.ownTopics(base, "-bench-" + step, "bench");
+    Settings settings = LocalCluster.ownTopics(base, stepPrefix + step, "bench");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<String> cameraIds = SimulatedCameras.ids(cameras); // opted in by the demo camera file
     SimulatedCameras.requireAnalysed(settings, cameraIds);

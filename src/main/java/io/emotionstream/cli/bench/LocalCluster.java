@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Kafka broker (KRaft) in this process and a Kafka Streams state directory beside it, both for
- * this run only: the broker is new on every run, so local state from an earlier run would describe
- * topics that no longer exist. {@link #close()} stops the broker and deletes the state directory.
+ * The cluster of a run and a Kafka Streams state directory for this run only: a Kafka broker (KRaft)
+ * in this process, new on every run (so local state from an earlier run would describe topics that
+ * no longer exist), or a cluster given by address, which keeps the broker out of this process's
+ * memory and CPU figures. {@link #close()} stops the embedded broker and deletes the state directory.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -25,28 +26,46 @@ public final class LocalCluster implements AutoCloseable {
       "topic.stats", "topic.zone-stats", "topic.tracks", "topic.audit");
 
   private final Path stateDir;
+  /** Null when the cluster was given by address. */
   private final EmbeddedKafka kafka;
+  private final String bootstrapServers;
 
-  private LocalCluster(Path stateDir, EmbeddedKafka kafka) {
+  private LocalCluster(Path stateDir, EmbeddedKafka kafka, String bootstrapServers) {
     this.stateDir = stateDir;
     this.kafka = kafka;
+    this.bootstrapServers = bootstrapServers;
   }
 
   /** @param name names the state directory ({@code emotion-stream-<name>-state...} in the temporary directory) */
   public static LocalCluster start(String name) throws IOException {
+    return start(name, null);
+  }
+
+  /**
+   * @param bootstrapServers a cluster to use instead of an embedded broker; null or blank: start one
+   */
+  public static LocalCluster start(String name, String bootstrapServers) throws IOException {
     Path state = Files.createTempDirectory("emotion-stream-" + name + "-state");
     try {
-      return new LocalCluster(state, EmbeddedKafka.start());
+      if (bootstrapServers != null && !bootstrapServers.isBlank()) {
+        return new LocalCluster(state, null, bootstrapServers);
+      }
+      EmbeddedKafka kafka = EmbeddedKafka.start();
+      return new LocalCluster(state, kafka, kafka.bootstrapServers());
     } catch (RuntimeException e) {
       deleteTree(state);
       throw e;
     }
   }
 
-  /** {@code settings} pointed at this broker and state directory. */
+  /** {@code settings} pointed at this cluster and state directory. */
   public Settings settings(Settings settings, String source) {
-    return settings.with(Map.of("bootstrap.servers", kafka.bootstrapServers(), "stream.state-dir", stateDir.toString()),
-        source);
+    return settings.with(Map.of("bootstrap.servers", bootstrapServers, "stream.state-dir", stateDir.toString()), source);
+  }
+
+  /** Whether the broker runs in this process (false: a cluster given by address). */
+  public boolean embedded() {
+    return kafka != null;
   }
 
   /**
@@ -65,7 +84,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return bootstrapServers;
   }
 
   public Path stateDir() {
@@ -75,7 +94,9 @@ public final class LocalCluster implements AutoCloseable {
   @Override
   public void close() {
     try {
-      kafka.close();
+      if (kafka != null) {
+        kafka.close();
+      }
     } finally {
       deleteTree(stateDir);
     }
