@@ -14,7 +14,7 @@ import io.emotionstream.kafka.Topics;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.ModelRelease;
 import io.emotionstream.stream.DeadLetterHandler;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ class AsyncApiContractTest {
   /** The value type of every topic with Avro values, by its default name. */
   private static Map<String, Class<? extends SpecificRecord>> avroTopics() {
     Topics topics = Topics.from(settings);
-    Map<String, Class<? extends SpecificRecord>> out = new HashMap<>(EmotionProcessor.writtenTypes(topics));
+    Map<String, Class<? extends SpecificRecord>> out = new HashMap<>(EmotionStreams.writtenTypes(topics));
     out.put(topics.frames(), CameraFrame.class);
     out.put(settings.string("topic.model-releases"), ModelRelease.class);
     out.put(topics.audit(), io.emotionstream.schema.AuditRecord.class);

@@ -18,7 +18,7 @@ import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.ImageEncoding;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.FrameStats;
 import io.micrometer.core.instrument.Counter;
@@ -229,7 +229,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     List<String> cameraIds = DemoCameras.ids(cameras); // opted in by the demo camera file
     DemoCameras.requireAnalysed(settings, cameraIds);
     MemorySampler memory = new MemorySampler();
-    try (EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), registry);
+    try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer(), registry);
         KafkaConsumer<String, FaceEmotion> consumer = eventConsumer(settings);
         FrameProducer producer = new FrameProducer(settings)) {
       if (kind.equals("probe")) {

@@ -10,7 +10,7 @@ import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.schema.ImageEncoding;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.EventJson;
 import io.emotionstream.stream.EventReader;
 import io.emotionstream.stream.FrameProducer;
@@ -113,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
       try (ProcessorInstance instance = ProcessorInstance.open(settings, true);
           EventReader reader = new EventReader(settings, true)) {
         instance.start();
-        EmotionProcessor processor = instance.processor();
+        EmotionStreams processor = instance.processor();
         int port = instance.operations().port();
         if (port > 0) {
           System.err.printf("dashboard: http://localhost:%d/   metrics: http://localhost:%d/metrics%n", port, port);

@@ -6,7 +6,7 @@ import io.emotionstream.inference.DeviceUnavailableException;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.ops.Operations;
 import io.emotionstream.processor.ProcessorInstance;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -48,7 +48,7 @@ public final class ProcessCommand implements Callable<Integer> {
       } catch (DeviceUnavailableException e) {
         return unavailable(instance.operations(), e);
       }
-      EmotionProcessor processor = instance.processor();
+      EmotionStreams processor = instance.processor();
       Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "shutdown"));
       instance.start();
       if (statsInterval > 0) {

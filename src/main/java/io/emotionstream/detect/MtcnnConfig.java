@@ -58,12 +58,4 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
   public MtcnnConfig withMinFaceSize(int size) {
     return new MtcnnConfig(size, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device);
   }
-
-  public MtcnnConfig withDevice(String name) {
-    return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, name);
-  }
-
-  public MtcnnConfig withThresholds(float pnet, float rnet, float onet) {
-    return new MtcnnConfig(minFaceSize, scaleFactor, pnet, rnet, onet, device);
-  }
 }

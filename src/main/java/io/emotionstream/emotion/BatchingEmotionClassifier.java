@@ -39,11 +39,6 @@ public final class BatchingEmotionClassifier implements EmotionClassifier {
     this.tta = tta;
   }
 
-  /** The views each face is classified in. */
-  public TestTimeAugmentation testTimeAugmentation() {
-    return tta;
-  }
-
   /** The model serving new requests. */
   public ModelRuntime runtime() {
     return current.get();

@@ -26,11 +26,6 @@ public class ResNet18Architecture implements Architecture {
     this.stem = stem;
   }
 
-  /** Whether {@code name} is one of the ResNet-18 architectures (any stem). */
-  public static boolean isResNet18(String name) {
-    return ResNet18.Stem.ofArchitecture(name) != null;
-  }
-
   /** {@code resnet18-nopool}. */
   public static final class NoPool extends ResNet18Architecture {
     public NoPool() {

@@ -2,9 +2,6 @@ package io.emotionstream.inference;
 
 import io.emotionstream.config.Settings;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Properties;
 
 /**
  * Settings of the batcher and the worker pool.
@@ -69,13 +66,6 @@ public record InferenceConfig(
     }
   }
 
-  /** Defaults overridden by the {@code inference.*} properties present in {@code p}. */
-  public static InferenceConfig fromProperties(Properties p) {
-    Map<String, String> values = new HashMap<>();
-    p.stringPropertyNames().stream().filter(k -> k.startsWith("inference.")).forEach(k -> values.put(k, p.getProperty(k)));
-    return from(Settings.defaults().with(values, "properties"));
-  }
-
   public InferenceConfig withDevices(String value) {
     return new InferenceConfig(value, cpuWorkers, cpuThreads, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, requestTimeout);
   }
@@ -94,17 +84,5 @@ public record InferenceConfig(
 
   public InferenceConfig withMaxWait(Duration value) {
     return new InferenceConfig(devices, cpuWorkers, cpuThreads, maxBatchSize, value, queueCapacity, enqueueTimeout, requestTimeout);
-  }
-
-  public InferenceConfig withQueueCapacity(int value) {
-    return new InferenceConfig(devices, cpuWorkers, cpuThreads, maxBatchSize, maxWait, value, enqueueTimeout, requestTimeout);
-  }
-
-  public InferenceConfig withEnqueueTimeout(Duration value) {
-    return new InferenceConfig(devices, cpuWorkers, cpuThreads, maxBatchSize, maxWait, queueCapacity, value, requestTimeout);
-  }
-
-  public InferenceConfig withRequestTimeout(Duration value) {
-    return new InferenceConfig(devices, cpuWorkers, cpuThreads, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, value);
   }
 }

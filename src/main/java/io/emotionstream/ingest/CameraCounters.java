@@ -105,10 +105,6 @@ final class CameraCounters {
     return dropped.get(reason).get();
   }
 
-  long droppedTotal() {
-    return dropped.values().stream().mapToLong(AtomicLong::get).sum();
-  }
-
   /** Seconds since the last frame was read, or NaN before the first. */
   double lastFrameAgeSeconds() {
     long last = lastReadMillis;

@@ -1,6 +1,6 @@
 package io.emotionstream.ops;
 
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import java.time.Duration;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
@@ -20,7 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class InstanceStatus {
 
-  private volatile EmotionProcessor processor;
+  private volatile EmotionStreams processor;
   private volatile Supplier<String> model = () -> null;
   private volatile Supplier<java.util.List<String>> labels = java.util.List::of;
   private volatile String advertisedAddress;
@@ -61,7 +61,7 @@ public final class InstanceStatus {
     return advertisedAddress;
   }
 
-  public void processor(EmotionProcessor processor) {
+  public void processor(EmotionStreams processor) {
     this.processor = processor;
   }
 
@@ -82,11 +82,11 @@ public final class InstanceStatus {
 
   /** The camera policies in force, or none (no camera analysed) before the processor is built. */
   public io.emotionstream.policy.CameraPolicies cameraPolicies() {
-    EmotionProcessor p = processor;
+    EmotionStreams p = processor;
     return p == null ? io.emotionstream.policy.CameraPolicies.none() : p.cameraPolicies().get();
   }
 
-  public EmotionProcessor processor() {
+  public EmotionStreams processor() {
     return processor;
   }
 
@@ -96,7 +96,7 @@ public final class InstanceStatus {
   }
 
   public KafkaStreams.State streamsState() {
-    EmotionProcessor p = processor;
+    EmotionStreams p = processor;
     return p == null ? null : p.state();
   }
 

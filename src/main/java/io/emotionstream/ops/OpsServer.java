@@ -3,7 +3,7 @@ package io.emotionstream.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameStats;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -288,7 +288,7 @@ public final class OpsServer implements AutoCloseable {
     o.put("readiness", status.readiness());
     o.put("streams", String.valueOf(status.streamsState()));
     o.put("model", status.modelInService());
-    EmotionProcessor processor = status.processor();
+    EmotionStreams processor = status.processor();
     if (processor != null) {
       FrameStats s = processor.stats();
       o.put("framesReceived", s.framesReceived());

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.policy.StatsDisclosure;
 import io.emotionstream.schema.EmotionStats;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.EmotionTopology;
 import java.time.Instant;
 import java.util.Map;
@@ -48,7 +48,7 @@ final class StatsQuery {
     if (zone != null && camera == null) {
       return new Answer(400, JSON.createObjectNode().put("error", "zone=" + zone + " needs camera=ID"), null);
     }
-    EmotionProcessor processor = status.processor();
+    EmotionStreams processor = status.processor();
     if (processor == null || processor.state() != KafkaStreams.State.RUNNING) {
       return new Answer(503, JSON.createObjectNode().put("error", "streams not running"), null);
     }

@@ -4,7 +4,7 @@ import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.config.Settings;
 import io.emotionstream.emotion.HotReloader;
 import io.emotionstream.ops.Operations;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,7 @@ public final class ProcessorInstance implements AutoCloseable {
   private final Settings settings;
   private final Operations ops;
   private Pipeline pipeline;
-  private EmotionProcessor processor;
+  private EmotionStreams processor;
   private HotReloader reloader;
   private ProcessorAudit audit;
 
@@ -66,7 +66,7 @@ public final class ProcessorInstance implements AutoCloseable {
       throw new IllegalStateException("the pipeline is already loaded");
     }
     pipeline = Pipeline.open(settings, ops.registry());
-    processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
+    processor = new EmotionStreams(settings, pipeline.analyzer(), ops.registry());
     ops.status().model(pipeline::modelInService);
     ops.status().labels(pipeline::labels);
     ops.status().processor(processor);
@@ -106,7 +106,7 @@ public final class ProcessorInstance implements AutoCloseable {
     return ops;
   }
 
-  public EmotionProcessor processor() {
+  public EmotionStreams processor() {
     return processor;
   }
 

@@ -1,10 +1,8 @@
 package io.emotionstream.stream;
 
-import io.emotionstream.analysis.FrameAnalyzer;
-import io.emotionstream.analysis.FrameTiming;
+import io.emotionstream.config.Settings;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
-import io.emotionstream.policy.CameraPolicies;
 import io.emotionstream.policy.StatsDisclosure;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
-import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
@@ -55,7 +52,22 @@ public final class EmotionTopology {
   public static final String STATS_STORE = CameraWindows.WINDOWS;
 
   /** Window length, grace period and store retention of the window counts ({@code stats.*}). */
-  public record StatsWindows(Duration size, Duration grace, Duration retention) {}
+  public record StatsWindows(Duration size, Duration grace, Duration retention) {
+
+    /** {@code stats.window-seconds}, {@code stats.grace-seconds}, {@code stats.store-retention-minutes}. */
+    public static StatsWindows from(Settings settings) {
+      long size = settings.longValue("stats.window-seconds");
+      long grace = settings.longValue("stats.grace-seconds");
+      long retention = settings.longValue("stats.store-retention-minutes");
+      if (size <= 0 || grace < 0 || retention < 0) {
+        throw new IllegalArgumentException("settings 'stats.window-seconds' (" + size + ", from "
+            + settings.source("stats.window-seconds") + ") must be positive, 'stats.grace-seconds' (" + grace + ", from "
+            + settings.source("stats.grace-seconds") + ") and 'stats.store-retention-minutes' (" + retention + ", from "
+            + settings.source("stats.store-retention-minutes") + ") not negative");
+      }
+      return new StatsWindows(Duration.ofSeconds(size), Duration.ofSeconds(grace), Duration.ofMinutes(retention));
+    }
+  }
 
   /** The first and last store key of a camera's windows, for range queries. */
   public static String[] statsKeyRange(String camera) {
@@ -68,13 +80,15 @@ public final class EmotionTopology {
   public record TopologySerdes(Serde<CameraFrame> frames, Serde<FaceEmotion> events, Serde<EmotionStats> stats,
       Serde<FaceTrack> tracks) {}
 
-  /** @param streamsConfig the instance's Kafka Streams configuration (topology-level settings apply) */
-  public static Topology build(Topics topics, TopologySerdes serdes, StatsWindows statsWindows,
-      FrameAnalyzer analyzer, FrameStats stats, TrackSettings tracking, Supplier<CameraPolicies> policies,
-      StatsDisclosure disclosure, Properties streamsConfig) {
-    PolicyRefusals refusals = new PolicyRefusals(stats, System::currentTimeMillis);
-    Object skew = streamsConfig.get(FrameProcessor.MAX_CLOCK_SKEW_CONFIG);
-    FrameTiming timing = new FrameTiming(Duration.ofMillis(skew == null ? Long.MAX_VALUE : Long.parseLong(skew.toString())));
+  /**
+   * @param spec what the topology wires together
+   * @param streamsConfig the instance's Kafka Streams configuration (its topology-level settings
+   *     apply, such as {@code buffered.records.per.partition})
+   */
+  public static Topology build(TopologySpec spec, Properties streamsConfig) {
+    Topics topics = spec.topics();
+    TopologySerdes serdes = spec.serdes();
+    PolicyRefusals refusals = new PolicyRefusals(spec.stats(), System::currentTimeMillis);
     StreamsBuilder builder = new StreamsBuilder(
         new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
     // the tracker store: camera id -> its tracks, with a changelog topic so a restarted or
@@ -82,11 +96,11 @@ public final class EmotionTopology {
     // encoding, whatever the wire format of the public topics
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FrameTracks.STORE),
         Serdes.String(), new SingleObjectAvroSerde<>(TrackerState.class)));
-    FrameShedder shedder = FrameShedder.from(streamsConfig, Clock.systemUTC());
+    FrameShedder shedder = new FrameShedder(spec.maxAge(), Clock.systemUTC());
     KStream<String, SpecificRecord> analysed = builder
         .stream(topics.frames(), Consumed.with(Serdes.String(), serdes.frames()).withName("camera-frames"))
-        .process(() -> new FrameProcessor(analyzer, stats, tracking, shedder, timing, Clock.systemUTC(), policies,
-            refusals),
+        .process(() -> new FrameProcessor(spec.analyzer(), spec.stats(), spec.tracking(), shedder, spec.timing(),
+            Clock.systemUTC(), spec.policies(), refusals),
             Named.as("analyze-frame"), FrameTracks.STORE);
     analysed.filter((camera, out) -> out instanceof FaceTrack, Named.as("ended-tracks"))
         .mapValues(out -> (FaceTrack) out, Named.as("as-track"))
@@ -104,9 +118,10 @@ public final class EmotionTopology {
     KStream<String, EmotionStats> finalWindows = analysed
         .filter((camera, out) -> out instanceof EmotionStats, Named.as("tallies-only"))
         .mapValues(out -> (EmotionStats) out, Named.as("as-tally"))
-        .process(() -> new CameraWindows(statsWindows.size(), statsWindows.grace(), statsWindows.retention(), stats),
+        .process(() -> new CameraWindows(spec.windows().size(), spec.windows().grace(), spec.windows().retention(),
+            spec.stats()),
             Named.as("count-emotions"), CameraWindows.WINDOWS, CameraWindows.CLOCKS);
-    windowCountsOut(finalWindows, disclosure)
+    windowCountsOut(finalWindows, spec.disclosure())
         // a zone's windows are keyed <camera>/<zone> and name their camera: they go to the zone stats topic
         .to((key, value, context) -> key.equals(value.getCameraId()) ? topics.stats() : topics.zoneStats(),
             Produced.with(Serdes.String(), serdes.stats()).withName("emotion-stats"));

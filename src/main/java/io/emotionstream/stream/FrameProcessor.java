@@ -1,5 +1,6 @@
 package io.emotionstream.stream;
 
+import io.emotionstream.track.TrackSettings;
 import io.emotionstream.analysis.FrameAnalyzer;
 import io.emotionstream.analysis.FrameRejectedException;
 import io.emotionstream.analysis.FrameResult;
@@ -46,9 +47,6 @@ final class FrameProcessor implements Processor<String, CameraFrame, String, Spe
 
   /** How often tracks of cameras that fell silent are checked for their end (wall clock). */
   private static final Duration SILENCE_CHECK = Duration.ofSeconds(1);
-
-  /** Streams config key: {@code frame.max-clock-skew-ms}, the tolerance of {@link FrameTiming}. */
-  static final String MAX_CLOCK_SKEW_CONFIG = "emotionstream.frame.max-clock-skew-ms";
 
   private final FrameAnalyzer analyzer;
   private final FrameStats stats;

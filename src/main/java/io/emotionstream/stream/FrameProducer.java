@@ -5,7 +5,6 @@ import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.kafka.RecordSizes;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.schema.CameraFrame;
-import io.emotionstream.schema.ImageEncoding;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;

@@ -26,9 +26,6 @@ import java.time.Duration;
  */
 public final class FrameShedder {
 
-  /** Kafka Streams configuration key carrying {@code frame.max-age-ms} to the topology. */
-  public static final String MAX_AGE_CONFIG = "emotionstream.frame.max-age.ms";
-
   /** Reason code of a frame older than max-age. */
   public static final String TOO_OLD = "too-old";
   /** Reason code of a frame shed so that every camera keeps the same share of its frames. */
@@ -43,12 +40,6 @@ public final class FrameShedder {
     this.maxAgeMillis = maxAge.toMillis();
     this.clock = clock;
     this.fairShare = new FairShare(FairShare.WINDOW);
-  }
-
-  /** From the Kafka Streams configuration ({@link #MAX_AGE_CONFIG}; absent: never shed). */
-  static FrameShedder from(java.util.Properties streamsConfig, Clock clock) {
-    Object value = streamsConfig.get(MAX_AGE_CONFIG);
-    return new FrameShedder(Duration.ofMillis(value == null ? 0 : Long.parseLong(value.toString())), clock);
   }
 
   /**

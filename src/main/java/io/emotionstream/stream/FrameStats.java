@@ -119,11 +119,6 @@ public final class FrameStats {
     return count("emotionstream.frames.shed", camera, "reason", reason);
   }
 
-  /** Cameras with per-camera series now (at most {@code metrics.cameras.max}). */
-  public int camerasWithSeries() {
-    return cameras.cameras();
-  }
-
   /**
    * A frame whose window of the counts had closed (it came more than the grace period after its
    * camera's time): its events were sent, the window counts miss it.

@@ -55,8 +55,6 @@ public final class StreamsProperties {
           settings.integer("transaction.timeout.ms"));
     }
     p.put(DeadLetterHandler.STATS_CONFIG, stats);
-    p.put(FrameProcessor.MAX_CLOCK_SKEW_CONFIG, io.emotionstream.analysis.FrameTiming.from(settings).tolerance().toMillis());
-    p.put(FrameShedder.MAX_AGE_CONFIG, Long.toString(settings.longValue("frame.max-age-ms")));
     // A frame takes tens to hundreds of milliseconds: fetch few at a time so that a poll loop
     // never comes near max.poll.interval.ms.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);

@@ -142,13 +142,6 @@ public final class FerPlusLabels {
     return labels[(int) row];
   }
 
-  /** Refuses a FER2013 file with fewer rows than the FER+ file. */
-  void checkRowCount(long rows, Path ferFile) {
-    if (rows != labels.length) {
-      throw misaligned(ferFile, 0, "has " + rows + " rows, the FER+ file " + labels.length);
-    }
-  }
-
   private DatasetException misaligned(Path ferFile, long line, String what) {
     return new DatasetException(ferFile, line, what + ": FER+ labels (" + file + ") match FER2013 rows by position,"
         + " so they need the complete original fer2013.csv in its original order");

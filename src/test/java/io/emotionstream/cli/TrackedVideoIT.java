@@ -9,7 +9,7 @@ import io.emotionstream.frame.ImageDecoding;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.FaceEmotion;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.TestCameras;
@@ -59,7 +59,7 @@ class TrackedVideoIT {
           "frame.max-age-ms", "0", // every frame counts here, however slow the machine
           "cameras.file", TestCameras.optedIn("pan-cam")), "test");
       try (Pipeline pipeline = Pipeline.open(settings);
-          EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer())) {
+          EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer())) {
         processor.start();
         assertTrue(processor.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
         int code = new CommandLine(new ProduceCommand()).execute("-b", kafka.bootstrapServers(),

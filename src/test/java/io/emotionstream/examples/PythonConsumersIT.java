@@ -14,7 +14,7 @@ import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.FaceTrack;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.testing.PostgresServer;
 import io.emotionstream.testing.ProcessorRun;
@@ -74,7 +74,7 @@ class PythonConsumersIT {
         Settings settings = settings("py-" + format, format);
         long t0 = Instant.now().minusSeconds(50).toEpochMilli();
         int frames = 0;
-        try (EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
+        try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer());
             FrameProducer producer = new FrameProducer(settings)) {
           processor.start();
           assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));

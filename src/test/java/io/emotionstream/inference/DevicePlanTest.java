@@ -8,7 +8,6 @@ import ai.djl.Device;
 import io.emotionstream.config.Settings;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class DevicePlanTest {
@@ -37,18 +36,16 @@ class DevicePlanTest {
   }
 
   @Test
-  void propertiesOverrideDefaults() {
-    Properties p = new Properties();
-    p.setProperty("inference.devices", "cpu");
-    p.setProperty("inference.cpu.workers", "2");
-    p.setProperty("inference.batch.max-size", "64");
-    InferenceConfig c = InferenceConfig.fromProperties(p);
+  void settingsOverrideDefaults() {
+    Settings settings = Settings.defaults().with(Map.of("inference.devices", "cpu", "inference.cpu.workers", "2",
+        "inference.batch.max-size", "64"), "test");
+    InferenceConfig c = InferenceConfig.from(settings);
     assertEquals("cpu", c.devices());
     assertEquals(2, c.cpuWorkers());
     assertEquals(64, c.maxBatchSize());
     assertEquals(InferenceConfig.defaults().maxWait(), c.maxWait());
-    p.setProperty("inference.queue.capacity", "lots");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceConfig.fromProperties(p));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceConfig.from(
+        settings.with(Map.of("inference.queue.capacity", "lots"), "test")));
     assertTrue(e.getMessage().contains("inference.queue.capacity"));
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.config.Settings;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.processor.ProcessorInstance;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.TestFrames;
 import io.emotionstream.testing.ProcessorRun;
@@ -64,7 +64,7 @@ class OperationsIT {
 
         instance.load();
         try (FrameProducer producer = new FrameProducer(settings)) {
-          EmotionProcessor processor = instance.processor();
+          EmotionStreams processor = instance.processor();
           assertEquals(503, get(ops.port(), "/health/ready").statusCode(), "model loaded, streams not running yet");
           instance.start();
           assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));

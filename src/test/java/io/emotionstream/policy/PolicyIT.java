@@ -17,7 +17,7 @@ import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.DeadLetterHandler;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.TestFrames;
 import io.emotionstream.testing.ProcessorRun;
@@ -107,7 +107,7 @@ class PolicyIT {
               - {id: crowd, emotion: true, context: customer-area, purpose: p}
             """, cut, cut));
         Settings settings = base.with(Map.of("stats.min-people", Integer.toString(minPeople)), "test");
-        try (EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer(), ops.registry());
+        try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer(), ops.registry());
             FrameProducer producer = new FrameProducer(settings)) {
           ops.status().model(pipeline::modelInService);
           ops.status().processor(processor);

@@ -55,8 +55,6 @@ import org.junit.jupiter.api.Test;
 class EmotionTopologyTest {
 
   private static final List<String> LABELS = List.of("neutral", "happy", "sad");
-  private static final EmotionTopology.StatsWindows WINDOWS =
-      new EmotionTopology.StatsWindows(Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofMinutes(60));
 
   private final SingleObjectAvroSerde<CameraFrame> frameSerde = new SingleObjectAvroSerde<>(CameraFrame.class);
   private final SingleObjectAvroSerde<FaceEmotion> eventSerde = new SingleObjectAvroSerde<>(FaceEmotion.class);
@@ -160,10 +158,9 @@ class EmotionTopologyTest {
         new FixedClassifier(), new FrameLimits(200_000, 2_000_000), Clock.systemUTC(), minConfidence);
     CLASSIFIED.set(0);
     Properties props = StreamsProperties.from(settings, stats);
-    driver = new TopologyTestDriver(EmotionTopology.build(topics,
-        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde),
-        EmotionProcessor.statsWindows(settings), analyzer, stats, TrackSettings.from(settings), () -> cameras,
-        disclosure, props), props);
+    driver = new TopologyTestDriver(EmotionTopology.build(TopologySpec.from(settings,
+        new EmotionTopology.TopologySerdes(frameSerde, eventSerde, statsSerde, trackSerde), analyzer, stats,
+        () -> cameras, disclosure), props), props);
     zoneStatsTopic = driver.createOutputTopic(topics.zoneStats(), new StringDeserializer(), statsSerde.deserializer());
     tracksTopic = driver.createOutputTopic(topics.tracks(), new StringDeserializer(), trackSerde.deserializer());
     statsTopic = driver.createOutputTopic(topics.stats(), new StringDeserializer(), statsSerde.deserializer());

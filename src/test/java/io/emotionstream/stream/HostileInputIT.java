@@ -125,7 +125,7 @@ class HostileInputIT {
         throw new java.io.UncheckedIOException(e);
       }
     }, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
-    try (EmotionProcessor processor = new EmotionProcessor(settings, KAFKA.analyzer());
+    try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
         KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
       processor.start();

@@ -69,7 +69,7 @@ class HotReloadIT {
         instance.start();
         HotReloader reloader = instance.reloader();
         assertNotNull(reloader);
-        EmotionProcessor processor = instance.processor();
+        EmotionStreams processor = instance.processor();
         assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
         int statesAtStart = processor.stateHistory().size();
         Thread cameras = new Thread(() -> {

@@ -78,7 +78,7 @@ class ProcessorIT {
     List<CameraFrame> good = new ArrayList<>();
     CameraFrame corrupt;
     byte[] garbage = "definitely not a frame".getBytes(StandardCharsets.UTF_8);
-    try (EmotionProcessor processor = new EmotionProcessor(settings, KAFKA.analyzer());
+    try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       processor.start();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
@@ -178,7 +178,7 @@ class ProcessorIT {
     assertEquals(upright.width(), asProduced.height());
     CameraFrame reference = TestFrames.frame("cam-1", 100, upright);
     CameraFrame portrait = TestFrames.frame("cam-2", 100, asProduced);
-    try (EmotionProcessor processor = new EmotionProcessor(settings, KAFKA.analyzer());
+    try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       processor.start();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
@@ -214,7 +214,7 @@ class ProcessorIT {
       Settings settings = settings("reg", Map.of("wire.format", "registry", "schema.registry.url", registry.ccompatUrl()));
       List<CameraFrame> frames = List.of(TestFrames.frame("cam-r", 0, photos.get(0)),
           TestFrames.frame("cam-r", 1, photos.get(1)));
-      try (EmotionProcessor processor = new EmotionProcessor(settings, KAFKA.analyzer());
+      try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
           FrameProducer producer = new FrameProducer(settings)) {
         processor.start();
         assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));

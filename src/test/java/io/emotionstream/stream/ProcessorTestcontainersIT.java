@@ -40,7 +40,7 @@ class ProcessorTestcontainersIT {
         FrameProducer producer = new FrameProducer(settings)) {
       int faces = instance.analyzer().analyze(frame).events().size();
       instance.start();
-      EmotionProcessor processor = instance.processor();
+      EmotionStreams processor = instance.processor();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
       producer.send(frame).get();
       ProcessorRun.await("frame processed", () -> processor.stats().framesProcessed() >= 1, Duration.ofMinutes(2));

@@ -48,7 +48,7 @@ class StatsWindowsIT {
     EncodedImage empty = TestFrames.jpeg(160, 120);
     long base = Instant.now().minusSeconds(SECONDS + 40).toEpochMilli();
     Map<String, Long> framesPerWindow = new TreeMap<>();
-    try (EmotionProcessor processor = new EmotionProcessor(settings, KAFKA.analyzer());
+    try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       processor.start();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));

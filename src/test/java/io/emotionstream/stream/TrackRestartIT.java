@@ -43,7 +43,7 @@ class TrackRestartIT {
     int frames = 6;
     // each processor gets a fresh local state directory, so the second one can only know the tracks
     // from the tracker store's changelog topic
-    try (EmotionProcessor first = new EmotionProcessor(fresh(settings), KAFKA.analyzer());
+    try (EmotionStreams first = new EmotionStreams(fresh(settings), KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       first.start();
       assertTrue(first.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
@@ -52,7 +52,7 @@ class TrackRestartIT {
       }
       ProcessorRun.await("first half processed", () -> first.stats().framesProcessed() >= frames, Duration.ofMinutes(3));
     }
-    try (EmotionProcessor second = new EmotionProcessor(fresh(settings), KAFKA.analyzer());
+    try (EmotionStreams second = new EmotionStreams(fresh(settings), KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       second.start();
       assertTrue(second.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING after the restart");

@@ -2,7 +2,6 @@ package io.emotionstream.kafka.serde;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -160,17 +159,5 @@ public final class SchemaHistory {
       cache.addSchema(v.schema());
     }
     return cache;
-  }
-
-  /** Reads one file of the bundled history, e.g. {@code FaceEmotion/v1.avsc} (tests, examples). */
-  public static Schema bundledFile(String relative) {
-    try (InputStream in = SchemaHistory.class.getClassLoader().getResourceAsStream(RESOURCE + "/" + relative)) {
-      if (in == null) {
-        throw new IllegalArgumentException(RESOURCE + "/" + relative + " is not on the class path");
-      }
-      return new Schema.Parser().parse(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -73,9 +73,4 @@ final class SchemaTopicStore implements SchemaStore {
       return false;
     }
   }
-
-  /** Where unknown schemas are looked up, for messages. */
-  String topicName() {
-    return topic.name();
-  }
 }

@@ -10,7 +10,7 @@ import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
-import io.emotionstream.stream.EmotionProcessor;
+import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.FrameStats;
 import io.emotionstream.testing.ProcessorRun;
@@ -143,7 +143,7 @@ class SchemaCompatibilityIT {
           frames.add(FrameProducer.frame("cam-" + format, i, photos.get(i), Instant.now(), "site-1", Map.of("zone", "door")));
         }
         List<FaceEmotion> today;
-        try (EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer());
+        try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer());
             FrameProducer producer = new FrameProducer(settings)) {
           processor.start();
           assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
@@ -215,7 +215,7 @@ class SchemaCompatibilityIT {
   }
 
   private static void assertRefused(Settings settings, Pipeline pipeline, String where) throws Exception {
-    try (EmotionProcessor processor = new EmotionProcessor(settings, pipeline.analyzer())) {
+    try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer())) {
       IncompatibleSchemaException e = assertThrows(IncompatibleSchemaException.class, processor::start);
       System.out.println("refused at start: " + e.getMessage());
       for (String part : List.of(where, "io.emotionstream.schema.FaceEmotion", settings.string("topic.events"), "mood")) {

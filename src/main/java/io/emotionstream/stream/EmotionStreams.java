@@ -34,18 +34,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topology on Kafka Streams, with its counters: the streaming part of a processor instance
- * (the {@code processor} package assembles the rest around it). Instances that share
- * {@code application.id} split the frames topic's partitions between them. Nothing touches the
- * cluster before {@link #start()}.
+ * The Kafka Streams application of a processor instance: the topology on a {@link KafkaStreams}
+ * client, with its counters and camera policies (the {@code processor} package assembles the rest
+ * around it). Instances that share {@code application.id} split the frames topic's partitions
+ * between them.
+ *
+ * <p>The constructor reads one thing from the cluster: the dead-letter topic's
+ * {@code max.message.bytes} through the Admin API (a dead letter must fit the topic as it is; an
+ * unreachable cluster or a missing topic gives the record limit, with a warning). It must be known
+ * before the Kafka Streams client is built, whose configuration cannot change afterwards. Topics
+ * are created, schemas declared and records read or written only from {@link #start()} on.
  *
  * <p>The camera policies come from the camera file ({@code cameras.file}), read when the processor
  * is built (a file that cannot be used is an error then) and again every
  * {@code cameras.reload-ms} from {@link #start()} on.
  */
-public final class EmotionProcessor implements AutoCloseable {
+public final class EmotionStreams implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EmotionProcessor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(EmotionStreams.class);
 
   private final Settings settings;
   private final Topics topics;
@@ -59,12 +65,12 @@ public final class EmotionProcessor implements AutoCloseable {
   private final CameraFileWatcher cameras;
   private final StatsDisclosure disclosure;
 
-  public EmotionProcessor(Settings settings, FrameAnalyzer analyzer) {
+  public EmotionStreams(Settings settings, FrameAnalyzer analyzer) {
     this(settings, analyzer, new SimpleMeterRegistry());
   }
 
   /** @param registry where the frame counters and Kafka Streams' client metrics are registered */
-  public EmotionProcessor(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
+  public EmotionStreams(Settings settings, FrameAnalyzer analyzer, MeterRegistry registry) {
     this.settings = settings;
     this.topics = Topics.from(settings);
     this.serdes = AvroSerdes.from(settings);
@@ -74,10 +80,10 @@ public final class EmotionProcessor implements AutoCloseable {
     this.cameras = CameraFileWatcher.from(settings);
     logPolicies(cameras.get());
     Properties streamsConfig = StreamsProperties.from(settings, stats);
-    Topology topology = EmotionTopology.build(topics,
+    Topology topology = EmotionTopology.build(TopologySpec.from(settings,
         new EmotionTopology.TopologySerdes(serdes.serde(CameraFrame.class), serdes.serde(FaceEmotion.class),
             serdes.serde(EmotionStats.class), serdes.serde(FaceTrack.class)),
-        statsWindows(settings), analyzer, stats, TrackSettings.from(settings), cameras, disclosure, streamsConfig);
+        analyzer, stats, cameras, disclosure), streamsConfig);
     if (settings.bool("dead-letter.keep-pixels")) {
       LOG.warn("dead-letter.keep-pixels is on (from {}): rejected frames are kept with their pixels on {} for {}",
           settings.source("dead-letter.keep-pixels"), topics.deadLetter(),
@@ -149,21 +155,6 @@ public final class EmotionProcessor implements AutoCloseable {
   /** What of the window counts may leave the processor. */
   public StatsDisclosure statsDisclosure() {
     return disclosure;
-  }
-
-  /** {@code stats.window-seconds}, {@code stats.grace-seconds}, {@code stats.store-retention-minutes}. */
-  public static EmotionTopology.StatsWindows statsWindows(Settings settings) {
-    long size = settings.longValue("stats.window-seconds");
-    long grace = settings.longValue("stats.grace-seconds");
-    long retention = settings.longValue("stats.store-retention-minutes");
-    if (size <= 0 || grace < 0 || retention < 0) {
-      throw new IllegalArgumentException("settings 'stats.window-seconds' (" + size + ", from "
-          + settings.source("stats.window-seconds") + ") must be positive, 'stats.grace-seconds' (" + grace + ", from "
-          + settings.source("stats.grace-seconds") + ") and 'stats.store-retention-minutes' (" + retention + ", from "
-          + settings.source("stats.store-retention-minutes") + ") not negative");
-    }
-    return new EmotionTopology.StatsWindows(Duration.ofSeconds(size), Duration.ofSeconds(grace),
-        Duration.ofMinutes(retention));
   }
 
   /** The value type of each topic the processor writes (the dead-letter topic keeps the original bytes). */

@@ -1,7 +1,6 @@
-package io.emotionstream.stream;
+package io.emotionstream.track;
 
 import io.emotionstream.config.Settings;
-import io.emotionstream.track.TrackerConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,11 +26,6 @@ public record TrackSettings(boolean enabled, Duration maxGap, Duration smoothing
     return new TrackSettings(settings.bool("track.enabled"), Duration.ofMillis(settings.longValue("track.max-gap-ms")),
         Duration.ofMillis(settings.longValue("track.smoothing-ms")), settings.integer("track.confirm-frames"),
         settings.decimal("track.min-overlap"), settings.integer("track.full-search-every"));
-  }
-
-  /** The built-in defaults (those of the bundled properties), for tests and tools. */
-  public static TrackSettings defaults() {
-    return new TrackSettings(true, Duration.ofSeconds(2), Duration.ofMillis(1500), 2, 0.3, 3);
   }
 
   public TrackerConfig trackerConfig(List<String> labels) {
