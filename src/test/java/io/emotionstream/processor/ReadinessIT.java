@@ -41,15 +41,11 @@ class ReadinessIT {
 
   @Test
   void notReadyWhileTheModelLoadsOrTheBrokerIsUnreachableAndReadyAgainWhenItReturns() throws Exception {
-    int free;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      free = socket.getLocalPort(); // ops.port=0 would turn the operations server off
-    }
     // its own broker: the test stops it
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
         ProcessorInstance instance = ProcessorInstance.create(Settings.defaults().with(Map.of(
             "bootstrap.servers", kafka.bootstrapServers(), "application.id", "it-readiness",
-            "stream.state-dir", ProcessorRun.freshStateDir(), "ops.port", Integer.toString(free), "topics.partitions", "1",
+            "stream.state-dir", ProcessorRun.freshStateDir(), "ops.port", Integer.toString(ProcessorRun.freePort()), "topics.partitions", "1",
             "health.broker-timeout-ms", "4000", "model.dir", KafkaPipelineExtension.MODEL), "test"), false)) {
       int port = instance.operations().port();
       assertEquals(503, code(port, "/health/ready"), "ready before the model is loaded");

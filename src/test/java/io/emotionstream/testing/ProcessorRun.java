@@ -6,6 +6,7 @@ import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.stream.EventReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -30,6 +31,15 @@ public final class ProcessorRun {
   public static String freshStateDir() {
     try {
       return Files.createTempDirectory("emotion-stream-state").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A port free now, for a server whose port must be named ({@code ops.port=0} turns the operations server off). */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
