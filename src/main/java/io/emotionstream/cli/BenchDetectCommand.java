@@ -1,5 +1,6 @@
 package io.emotionstream.cli;
 
+import io.emotionstream.cli.bench.ResourceProbe;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -132,12 +133,12 @@ public final class BenchDetectCommand implements Callable<Integer> {
               double[] threadCpu = new double[runs];
               var threadBean = ManagementFactory.getThreadMXBean();
               for (int i = 0; i < runs; i++) {
-                long c0 = processCpuNanos();
+                long c0 = ResourceProbe.cpuNanos();
                 long tc0 = threadBean.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 detector.detect(frame);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
-                cpu[i] = (processCpuNanos() - c0) / 1e6;
+                cpu[i] = (ResourceProbe.cpuNanos() - c0) / 1e6;
                 threadCpu[i] = (threadBean.getCurrentThreadCpuTime() - tc0) / 1e6;
               }
               Arrays.sort(ms);
@@ -153,7 +154,7 @@ public final class BenchDetectCommand implements Callable<Integer> {
               r.put("p90Ms", round(percentile(ms, 0.9)));
               r.put("meanCpuMs", round(Arrays.stream(cpu).sum() / runs));
               r.put("medianCallerThreadCpuMs", round(percentile(threadCpu, 0.5)));
-              r.put("rssMb", BenchFramesCommand.statusMb("VmRSS"));
+              r.put("rssMb", ResourceProbe.statusMb("VmRSS"));
               if (stages) {
                 mtcnn.profileStages(null);
                 ObjectNode st = r.putObject("stagesPerFrame");
@@ -185,12 +186,6 @@ public final class BenchDetectCommand implements Callable<Integer> {
       resize(crop, out, s, 0, 0, INTER_AREA);
     }
     return out;
-  }
-
-  /** CPU time of the whole process (all threads), to see through a busy machine. */
-  private static long processCpuNanos() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
   private static double percentile(double[] sorted, double p) {

@@ -1,5 +1,6 @@
 package io.emotionstream.cli;
 
+import io.emotionstream.cli.bench.ResourceProbe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,9 +14,6 @@ import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.FrameProducer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,11 +68,11 @@ public final class BenchFramesCommand implements Callable<Integer> {
     String preload = System.getenv("LD_PRELOAD");
     report.put("ldPreload", preload == null ? "" : preload);
     report.put("mallocConf", String.valueOf(System.getenv("MALLOC_CONF")));
-    report.put("rssBeforeMb", statusMb("VmRSS"));
+    report.put("rssBeforeMb", ResourceProbe.statusMb("VmRSS"));
     List<CameraFrame> frames = frames(settings.longValue("frame.max-bytes"));
     report.set("jpegDecode", decodeTimes(frames, json));
     try (Pipeline pipeline = Pipeline.open(settings)) {
-      report.put("rssPipelineReadyMb", statusMb("VmRSS"));
+      report.put("rssPipelineReadyMb", ResourceProbe.statusMb("VmRSS"));
       ArrayNode results = report.putArray("results");
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
@@ -108,13 +106,13 @@ public final class BenchFramesCommand implements Callable<Integer> {
           r.put("faces", faces);
           r.put("medianMs", Math.round(sorted[sorted.length / 2]));
           r.put("maxMs", Math.round(sorted[sorted.length - 1]));
-          r.put("rssAfterMb", statusMb("VmRSS"));
+          r.put("rssAfterMb", ResourceProbe.statusMb("VmRSS"));
         }
       } finally {
         pool.shutdown();
       }
     }
-    report.put("peakRssMb", statusMb("VmHWM"));
+    report.put("peakRssMb", ResourceProbe.statusMb("VmHWM"));
     System.out.println(report.toString());
     return 0;
   }
@@ -181,20 +179,6 @@ public final class BenchFramesCommand implements Callable<Integer> {
   private static CameraFrame frame(String kind, byte[] bytes, ImageEncoding format) {
     return FrameProducer.frame("bench", 0, new EncodedImage(bytes, format, 7680, 4320, kind), Instant.now(), null,
         Map.of("kind", kind));
-  }
-
-  /** A memory field of /proc/self/status (VmRSS, VmHWM) in MB, or -1 where there is none. */
-  static long statusMb(String field) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith(field + ":")) {
-          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-        }
-      }
-      return -1;
-    } catch (IOException | UncheckedIOException e) {
-      return -1;
-    }
   }
 
   public static void main(String[] args) {

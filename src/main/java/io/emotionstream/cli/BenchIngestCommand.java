@@ -1,5 +1,7 @@
 package io.emotionstream.cli;
 
+import io.emotionstream.cli.bench.BenchMachine;
+import io.emotionstream.cli.bench.ResourceProbe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -217,7 +219,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         skipped += s.framesSkipped();
         dropped += s.framesDroppedTotal();
       }
-      return new Snapshot(System.nanoTime(), BenchMachine.processCpuNanos(), otherThreadsCpu(), sent, bytes, skipped, dropped);
+      return new Snapshot(System.nanoTime(), ResourceProbe.cpuNanos(), otherThreadsCpu(), sent, bytes, skipped, dropped);
     }
 
     /** CPU time of the live Java threads that are not ingest's: the broker's, the test cameras', this command's. */

@@ -3,29 +3,22 @@ package io.emotionstream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emotionstream.cli.bench.LocalCluster;
+import io.emotionstream.cli.bench.PacedSender;
+import io.emotionstream.cli.bench.ResourceProbe;
+import io.emotionstream.cli.bench.RssSampler;
+import io.emotionstream.cli.bench.SampleFrames;
+import io.emotionstream.cli.bench.SimulatedCameras;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
-import io.emotionstream.frame.FrameSource;
-import io.emotionstream.frame.ImageEncoder;
-import io.emotionstream.frame.ImageDecoding;
-import io.emotionstream.frame.ImageFilesSource;
-import io.emotionstream.frame.MovingScene;
-import io.emotionstream.frame.VideoSource;
-import io.emotionstream.kafka.EmbeddedKafka;
-import io.emotionstream.kafka.TopicCreator;
-import io.emotionstream.kafka.Topics;
-import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.FaceEmotion;
-import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.EmotionStreams;
+import io.emotionstream.stream.EventReader;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.FrameStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,19 +27,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -137,13 +124,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1");
     }
-    List<EncodedImage> images = video != null ? movingScene() : load(photos != null ? photos : DemoCommand.samplePhotos());
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      // the broker is new on every run: Streams state lives beside it, for this run only
-      Settings base = DemoCameras.withDemoCameras(options.settings()).with(Map.of("bootstrap.servers",
-          kafka.bootstrapServers(),
-          "ops.port", "0", "model.hot-reload", "false",
-          "stream.state-dir", Files.createTempDirectory("emotion-stream-bench-state").toString()), "bench");
+    List<EncodedImage> images = video != null
+        ? SampleFrames.movingScene(photos != null ? photos.get(0) : SampleFrames.busiestSamplePhoto(), video, maxFrames)
+        : SampleFrames.load(photos != null ? photos : SampleFrames.samplePhotos(), maxWidth, maxFrames);
+    try (LocalCluster cluster = LocalCluster.start("bench")) {
+      Settings base = cluster.settings(SimulatedCameras.withDemoCameras(options.settings()), "bench")
+          .with(Map.of("ops.port", "0", "model.hot-reload", "false"), "bench");
       try (Pipeline pipeline = Pipeline.open(base)) {
         ObjectNode header = json.createObjectNode();
         header.put("kind", "setup");
@@ -216,165 +202,213 @@ public final class BenchStreamCommand implements Callable<Integer> {
   /** One load step on its own topics and Kafka Streams instance; returns its figures. */
   private ObjectNode runStep(Settings base, Pipeline pipeline, List<EncodedImage> images, int step, String kind,
       double offeredFps, double fraction, double recoveryFps, int seconds) throws Exception {
-    String suffix = "-bench-" + step;
-    Settings settings = base.with(Map.of(
-        "application.id", "emotion-stream" + suffix,
-        "topic.frames", "camera-frames" + suffix,
-        "topic.events", "face-emotions" + suffix,
-        "topic.dead-letter", "camera-frames-dlq" + suffix,
-        "topic.stats", "emotion-stats" + suffix,
-        "topic.zone-stats", "emotion-zone-stats" + suffix), "bench");
-    TopicCreator.ensure(settings, Topics.from(settings));
+    Settings settings = LocalCluster.ownTopics(base, "-bench-" + step, "bench");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    List<String> cameraIds = DemoCameras.ids(cameras); // opted in by the demo camera file
-    DemoCameras.requireAnalysed(settings, cameraIds);
-    MemorySampler memory = new MemorySampler();
-    try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer(), registry);
-        KafkaConsumer<String, FaceEmotion> consumer = eventConsumer(settings);
+    List<String> cameraIds = SimulatedCameras.ids(cameras); // opted in by the demo camera file
+    SimulatedCameras.requireAnalysed(settings, cameraIds);
+    try (RssSampler memory = new RssSampler();
+        EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer(), registry);
+        EventReader events = new EventReader(settings, true);
         FrameProducer producer = new FrameProducer(settings)) {
       if (kind.equals("probe")) {
-        for (int i = 0; i < probeFrames; i++) {
-          int camera = i % cameraIds.size();
-          producer.send(FrameProducer.frame(cameraIds.get(camera), i / cameraIds.size(),
-              images.get((i / cameraIds.size() + camera) % images.size()), Instant.now(), "bench", Map.of()));
-        }
-        producer.flush();
+        queueProbeFrames(producer, images, cameraIds);
       }
       processor.start();
       if (!processor.awaitRunning(Duration.ofSeconds(60))) {
         throw new IllegalStateException("the processor did not start (state " + processor.state() + ")");
       }
-      FrameStats stats = processor.stats();
-      long primed = kind.equals("probe") ? 0 : prime(producer, consumer, images, cameraIds, stats);
-      double loadBefore = loadAverage();
+      long primed = kind.equals("probe") ? 0 : prime(producer, events, images, cameraIds, processor.stats());
+      Load load = new Load(offeredFps, recoveryFps, seconds, primed);
+      load.run(new PacedSender(producer, cameraIds, "bench", PacedSender.roundRobin(images, cameraIds.size()), false),
+          events, processor.stats(), registry, memory);
+      return report(load, kind, step, fraction, cameraIds, processor.stats(), registry, memory);
+    }
+  }
+
+  /** The capacity probe's queue: more frames than the instance can do in the probe, sent before it starts. */
+  private void queueProbeFrames(FrameProducer producer, List<EncodedImage> images, List<String> cameraIds) {
+    for (int i = 0; i < probeFrames; i++) {
+      int camera = i % cameraIds.size();
+      producer.send(FrameProducer.frame(cameraIds.get(camera), i / cameraIds.size(),
+          images.get((i / cameraIds.size() + camera) % images.size()), Instant.now(), "bench", Map.of()));
+    }
+    producer.flush();
+  }
+
+  /**
+   * One step's load and what it measured: the simulated cameras sending at the offered rate (then at
+   * the recovery rate), and every event read as it comes, timed from its frame's capture time.
+   */
+  private final class Load {
+    final double offeredFps;
+    final double recoveryFps;
+    final int seconds;
+    final long primed;
+    final List<Long> latencies = new ArrayList<>();
+    final List<Long> processing = new ArrayList<>(); // the analysis time of each event's frame
+    final List<long[]> recoveryEvents = new ArrayList<>(); // {received millis, latency millis}
+    final AtomicLong sentDuringLoad = new AtomicLong();
+    long analysedAtLoadEnd = -1;
+    long analysedAtSettled = -1;
+    long shedAtLoadEnd = -1;
+    Map<String, Long> shedPerCameraAtLoadEnd;
+    long eventsDuringLoad;
+    double loadBefore;
+    long cpuNanos;
+    long wallNanos;
+    Instant loadEnd;
+
+    Load(double offeredFps, double recoveryFps, int seconds, long primed) {
+      this.offeredFps = offeredFps;
+      this.recoveryFps = recoveryFps;
+      this.seconds = seconds;
+      this.primed = primed;
+    }
+
+    void run(PacedSender sender, EventReader events, FrameStats stats, SimpleMeterRegistry registry,
+        RssSampler memory) throws InterruptedException {
+      loadBefore = ResourceProbe.loadAverage();
       memory.start();
-      long cpu0 = processCpuNanos();
+      long cpu0 = ResourceProbe.cpuNanos();
       long wall0 = System.nanoTime();
       Instant loadStart = Instant.now();
-      Instant loadEnd = loadStart.plusSeconds(seconds);
+      loadEnd = loadStart.plusSeconds(seconds);
       Instant recoveryEnd = loadEnd.plusSeconds(recoveryFps > 0 ? recoverySeconds : 0);
-      AtomicLong sent = new AtomicLong();
-      AtomicLong sentDuringLoad = new AtomicLong();
       AtomicReference<Throwable> sendError = new AtomicReference<>();
-      Thread cameraThread = new Thread(() -> sendFrames(producer, images, cameraIds, offeredFps, loadEnd, recoveryFps,
-          recoveryEnd, sent, sentDuringLoad, sendError), "bench-cameras");
+      Thread cameraThread = new Thread(() -> {
+        try {
+          sentDuringLoad.set(sender.send(offeredFps, n -> Instant.now().isBefore(loadEnd)));
+          if (recoveryFps > 0) {
+            sender.send(recoveryFps, n -> Instant.now().isBefore(recoveryEnd));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (Exception e) {
+          sendError.set(e);
+        }
+      }, "bench-cameras");
       cameraThread.setDaemon(true);
       if (offeredFps > 0) {
         cameraThread.start();
       }
-
-      List<Long> loadLatencies = new ArrayList<>();
-      List<Long> loadProcessing = new ArrayList<>(); // the analysis time of each event's frame
-      List<long[]> recoveryEvents = new ArrayList<>(); // {received millis, latency millis}
-      long analysedAtLoadEnd = -1;
       Instant settled = loadStart.plusMillis(seconds * 1000L / 3);
-      long analysedAtSettled = -1;
-      long shedAtLoadEnd = -1;
-      Map<String, Long> shedPerCameraAtLoadEnd = null;
-      long eventsDuringLoad = 0;
       while (Instant.now().isBefore(recoveryEnd)) {
-        for (ConsumerRecord<String, FaceEmotion> r : consumer.poll(Duration.ofMillis(100))) {
-          long now = System.currentTimeMillis();
-          long latency = now - r.value().getCaptureTime().toEpochMilli();
-          if (now < loadEnd.toEpochMilli()) {
-            loadLatencies.add(latency);
-            loadProcessing.add((long) Math.ceil(r.value().getProcessingTimeMs()));
-            eventsDuringLoad++;
-          } else {
-            recoveryEvents.add(new long[] {now, latency});
-          }
+        for (ConsumerRecord<String, FaceEmotion> r : events.poll(Duration.ofMillis(100))) {
+          read(r.value());
         }
         if (analysedAtSettled < 0 && !Instant.now().isBefore(settled)) {
           analysedAtSettled = stats.framesProcessed() - primed;
         }
         if (analysedAtLoadEnd < 0 && !Instant.now().isBefore(loadEnd)) {
-          analysedAtLoadEnd = stats.framesProcessed() - primed;
-          shedAtLoadEnd = shed(registry);
-          shedPerCameraAtLoadEnd = shedPerCamera(registry);
+          loadEnded(stats, registry);
         }
         if (sendError.get() != null) {
           throw new IllegalStateException("sending frames failed", sendError.get());
         }
       }
       if (analysedAtLoadEnd < 0) {
-        analysedAtLoadEnd = stats.framesProcessed() - primed;
-        shedAtLoadEnd = shed(registry);
-        shedPerCameraAtLoadEnd = shedPerCamera(registry);
+        loadEnded(stats, registry);
       }
-      long wall = System.nanoTime() - wall0;
-      long cpu = processCpuNanos() - cpu0;
+      wallNanos = System.nanoTime() - wall0;
+      cpuNanos = ResourceProbe.cpuNanos() - cpu0;
       if (offeredFps > 0) {
         cameraThread.join(5_000);
       }
       memory.stop();
-
-      ObjectNode r = json.createObjectNode();
-      r.put("kind", kind);
-      r.put("step", step);
-      if (!Double.isNaN(fraction)) {
-        r.put("fractionOfCapacity", fraction);
-      }
-      r.put("cameras", cameras);
-      r.put("seconds", seconds);
-      r.put("offeredFps", round(offeredFps));
-      r.put("sentFps", round(sentDuringLoad.get() / (double) seconds));
-      r.put("sustainedFps", round(analysedAtLoadEnd / (double) seconds));
-      if (kind.equals("probe")) {
-        // the last two thirds of the probe, when the processor has been saturated for a while
-        r.put("capacityFps", round((analysedAtLoadEnd - analysedAtSettled) / (seconds * 2 / 3.0)));
-        r.put("framesQueued", probeFrames);
-        if (analysedAtLoadEnd >= probeFrames) {
-          // the queue ran dry before the probe ended: the last seconds measured an idle instance
-          r.put("queueRanDry", true);
-          System.err.println("bench stream: the instance analysed all " + probeFrames + " queued frames within the "
-              + seconds + " s probe, so the capacity is underestimated; raise --probe-frames");
-        }
-      }
-      r.put("facesPerSecond", round(eventsDuringLoad / (double) seconds));
-      r.put("framesSent", sentDuringLoad.get());
-      r.put("framesAnalysed", analysedAtLoadEnd);
-      r.put("framesShed", shedAtLoadEnd);
-      r.put("framesDeadLettered", stats.deadLettered());
-      if (shedAtLoadEnd > 0) {
-        putShedShares(r.putObject("shedPerCamera"), shedPerCameraAtLoadEnd, cameraIds, sentDuringLoad.get());
-      }
-      putLatency(r.putObject("latencyMs"), loadLatencies);
-      putLatency(r.putObject("processingMs"), loadProcessing);
-      ObjectNode stages = r.putObject("stageMeanMs");
-      registry.find("emotionstream.stage.duration").timers().forEach(
-          t -> stages.put(t.getId().getTag("stage"), round(t.mean(TimeUnit.MICROSECONDS) / 1000)));
-      r.put("cpuCores", round(cpu / (double) wall));
-      ObjectNode load = r.putObject("loadAverage");
-      load.put("start", loadBefore);
-      load.put("end", loadAverage());
-      ObjectNode rss = r.putObject("rssMiB");
-      rss.put("start", memory.first / 1024);
-      rss.put("end", memory.last / 1024);
-      rss.put("max", memory.max / 1024);
-      ArrayNode every10s = rss.putArray("every10s");
-      memory.samples.forEach(v -> every10s.add(v / 1024));
-      if (recoveryFps > 0) {
-        ObjectNode rec = r.putObject("recovery");
-        rec.put("offeredFps", round(recoveryFps));
-        rec.put("seconds", recoverySeconds);
-        rec.put("framesShedTotal", shed(registry));
-        rec.put("events", recoveryEvents.size());
-        putLatency(rec.putObject("latencyMs"), recoveryEvents.stream().map(e -> e[1]).toList());
-        rec.put("recoveredAfterSeconds", recoveredAfter(recoveryEvents, loadEnd.toEpochMilli()));
-        ArrayNode perSecond = rec.putArray("maxLatencyMsPerSecond");
-        long[] worst = new long[recoverySeconds];
-        for (long[] e : recoveryEvents) {
-          int s = (int) ((e[0] - loadEnd.toEpochMilli()) / 1000);
-          if (s >= 0 && s < worst.length) {
-            worst[s] = Math.max(worst[s], e[1]);
-          }
-        }
-        Arrays.stream(worst).forEach(perSecond::add);
-      }
-      return r;
-    } finally {
-      memory.stop();
     }
+
+    private void read(FaceEmotion event) {
+      long now = System.currentTimeMillis();
+      long latency = now - event.getCaptureTime().toEpochMilli();
+      if (now < loadEnd.toEpochMilli()) {
+        latencies.add(latency);
+        processing.add((long) Math.ceil(event.getProcessingTimeMs()));
+        eventsDuringLoad++;
+      } else {
+        recoveryEvents.add(new long[] {now, latency});
+      }
+    }
+
+    private void loadEnded(FrameStats stats, SimpleMeterRegistry registry) {
+      analysedAtLoadEnd = stats.framesProcessed() - primed;
+      shedAtLoadEnd = shed(registry);
+      shedPerCameraAtLoadEnd = shedPerCamera(registry);
+    }
+  }
+
+  /** The step's figures, one JSON object. */
+  private ObjectNode report(Load load, String kind, int step, double fraction, List<String> cameraIds, FrameStats stats,
+      SimpleMeterRegistry registry, RssSampler memory) {
+    int seconds = load.seconds;
+    ObjectNode r = json.createObjectNode();
+    r.put("kind", kind);
+    r.put("step", step);
+    if (!Double.isNaN(fraction)) {
+      r.put("fractionOfCapacity", fraction);
+    }
+    r.put("cameras", cameras);
+    r.put("seconds", seconds);
+    r.put("offeredFps", round(load.offeredFps));
+    r.put("sentFps", round(load.sentDuringLoad.get() / (double) seconds));
+    r.put("sustainedFps", round(load.analysedAtLoadEnd / (double) seconds));
+    if (kind.equals("probe")) {
+      // the last two thirds of the probe, when the processor has been saturated for a while
+      r.put("capacityFps", round((load.analysedAtLoadEnd - load.analysedAtSettled) / (seconds * 2 / 3.0)));
+      r.put("framesQueued", probeFrames);
+      if (load.analysedAtLoadEnd >= probeFrames) {
+        // the queue ran dry before the probe ended: the last seconds measured an idle instance
+        r.put("queueRanDry", true);
+        System.err.println("bench stream: the instance analysed all " + probeFrames + " queued frames within the "
+            + seconds + " s probe, so the capacity is underestimated; raise --probe-frames");
+      }
+    }
+    r.put("facesPerSecond", round(load.eventsDuringLoad / (double) seconds));
+    r.put("framesSent", load.sentDuringLoad.get());
+    r.put("framesAnalysed", load.analysedAtLoadEnd);
+    r.put("framesShed", load.shedAtLoadEnd);
+    r.put("framesDeadLettered", stats.deadLettered());
+    if (load.shedAtLoadEnd > 0) {
+      putShedShares(r.putObject("shedPerCamera"), load.shedPerCameraAtLoadEnd, cameraIds, load.sentDuringLoad.get());
+    }
+    putLatency(r.putObject("latencyMs"), load.latencies);
+    putLatency(r.putObject("processingMs"), load.processing);
+    ObjectNode stages = r.putObject("stageMeanMs");
+    registry.find("emotionstream.stage.duration").timers().forEach(
+        t -> stages.put(t.getId().getTag("stage"), round(t.mean(TimeUnit.MICROSECONDS) / 1000)));
+    r.put("cpuCores", round(load.cpuNanos / (double) load.wallNanos));
+    ObjectNode loadAverage = r.putObject("loadAverage");
+    loadAverage.put("start", load.loadBefore);
+    loadAverage.put("end", ResourceProbe.loadAverage());
+    RssSampler.Figures kib = memory.figures();
+    ObjectNode rss = r.putObject("rssMiB");
+    rss.put("start", kib.first() / 1024);
+    rss.put("end", kib.last() / 1024);
+    rss.put("max", kib.max() / 1024);
+    ArrayNode every10s = rss.putArray("every10s");
+    kib.every10s().forEach(v -> every10s.add(v / 1024));
+    if (load.recoveryFps > 0) {
+      putRecovery(r.putObject("recovery"), load, registry);
+    }
+    return r;
+  }
+
+  private void putRecovery(ObjectNode rec, Load load, SimpleMeterRegistry registry) {
+    long loadEnd = load.loadEnd.toEpochMilli();
+    rec.put("offeredFps", round(load.recoveryFps));
+    rec.put("seconds", recoverySeconds);
+    rec.put("framesShedTotal", shed(registry));
+    rec.put("events", load.recoveryEvents.size());
+    putLatency(rec.putObject("latencyMs"), load.recoveryEvents.stream().map(e -> e[1]).toList());
+    rec.put("recoveredAfterSeconds", recoveredAfter(load.recoveryEvents, loadEnd));
+    ArrayNode perSecond = rec.putArray("maxLatencyMsPerSecond");
+    long[] worst = new long[recoverySeconds];
+    for (long[] e : load.recoveryEvents) {
+      int s = (int) ((e[0] - loadEnd) / 1000);
+      if (s >= 0 && s < worst.length) {
+        worst[s] = Math.max(worst[s], e[1]);
+      }
+    }
+    Arrays.stream(worst).forEach(perSecond::add);
   }
 
   /**
@@ -435,36 +469,6 @@ public final class BenchStreamCommand implements Callable<Integer> {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  /** The system's load average over the last minute (other work on the machine), -1 where unknown. */
-  private static double loadAverage() {
-    return round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-  }
-
-  /**
-   * The frames of a moving scene over the first photo (or the sample photo with the most faces),
-   * played forth then back so that the sequence loops without a jump.
-   */
-  private List<EncodedImage> movingScene() throws IOException {
-    Path photo = photos != null ? photos.get(0)
-        : DemoCommand.samplePhotos().stream().filter(p -> p.getFileName().toString().startsWith("sample5"))
-            .findFirst().orElse(DemoCommand.samplePhotos().get(0));
-    ImageEncoder encoder = new ImageEncoder(ImageEncoding.JPEG, 0, 90);
-    int n = Math.max(2, maxFrames / 2);
-    try (Mat bgr = ImageDecoding.readBgr(photo)) {
-      MovingScene.Motion motion = switch (video.toLowerCase(java.util.Locale.ROOT)) {
-        case "pan" -> MovingScene.Motion.PAN;
-        case "zoom" -> MovingScene.Motion.ZOOM;
-        default -> throw new IllegalArgumentException("--video takes pan or zoom, not " + video);
-      };
-      List<EncodedImage> forth = MovingScene.frames(bgr, motion, n, 1280, 720, encoder);
-      List<EncodedImage> all = new ArrayList<>(forth);
-      for (int i = forth.size() - 2; i > 0; i--) {
-        all.add(forth.get(i));
-      }
-      return all;
-    }
-  }
-
   /** Seconds after the overload ended from which every event's latency stayed under the bound; -1 if never. */
   private double recoveredAfter(List<long[]> events, long loadEndMillis) {
     if (events.isEmpty()) {
@@ -483,54 +487,6 @@ public final class BenchStreamCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends frames round robin over the cameras at {@code fps} frames/s in all until {@code loadEnd},
-   * then at {@code recoveryFps} until {@code recoveryEnd}; capture time is the time of sending.
-   */
-  private static void sendFrames(FrameProducer producer, List<EncodedImage> images, List<String> cameraIds,
-      double fps, Instant loadEnd, double recoveryFps, Instant recoveryEnd, AtomicLong sent, AtomicLong sentDuringLoad,
-      AtomicReference<Throwable> error) {
-    long[] sequence = new long[cameraIds.size()];
-    try {
-      long start = System.nanoTime();
-      long phaseSent = 0;
-      double rate = fps;
-      boolean recovering = false;
-      while (true) {
-        Instant now = Instant.now();
-        if (!recovering && !now.isBefore(loadEnd)) {
-          if (recoveryFps <= 0) {
-            return;
-          }
-          recovering = true;
-          rate = recoveryFps;
-          start = System.nanoTime();
-          phaseSent = 0;
-        }
-        if (recovering && !now.isBefore(recoveryEnd)) {
-          return;
-        }
-        int camera = (int) (sent.get() % cameraIds.size());
-        EncodedImage image = images.get((int) ((sequence[camera] + camera) % images.size()));
-        producer.send(FrameProducer.frame(cameraIds.get(camera), sequence[camera]++, image, Instant.now(), "bench",
-            Map.of()));
-        sent.incrementAndGet();
-        if (!recovering) {
-          sentDuringLoad.incrementAndGet();
-        }
-        phaseSent++;
-        long wait = start + (long) (phaseSent * 1e9 / rate) - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      error.set(e);
-    }
-  }
-
-  /**
    * Before a timed step: one frame per camera, and its events read. Each step runs on fresh topics
    * and a fresh Streams instance, so the first frames would otherwise also time the producers'
    * and the consumer's first metadata and offset lookups and each camera's first tracker state,
@@ -539,7 +495,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
    *
    * @return the frames the processor analysed meanwhile, not counted in the step
    */
-  private static long prime(FrameProducer producer, KafkaConsumer<String, FaceEmotion> consumer,
+  private static long prime(FrameProducer producer, EventReader events,
       List<EncodedImage> images, List<String> cameraIds, FrameStats stats) {
     for (int c = 0; c < cameraIds.size(); c++) {
       producer.send(FrameProducer.frame(cameraIds.get(c), 0, images.get(c % images.size()), Instant.now(), "bench",
@@ -553,7 +509,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException("the processor did not analyse the first frame of every camera within 60 s");
       }
-      for (ConsumerRecord<String, FaceEmotion> r : consumer.poll(Duration.ofMillis(100))) {
+      for (ConsumerRecord<String, FaceEmotion> r : events.poll(Duration.ofMillis(100))) {
         seen.add(r.value().getCameraId().toString());
       }
       if (stats.framesProcessed() >= cameraIds.size()) {
@@ -564,20 +520,6 @@ public final class BenchStreamCommand implements Callable<Integer> {
       }
     }
     return stats.framesProcessed();
-  }
-
-  private static KafkaConsumer<String, FaceEmotion> eventConsumer(Settings settings) {
-    Map<String, Object> config = settings.kafkaClientConfig();
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, FaceEmotion> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-        AvroSerdes.from(settings).serde(FaceEmotion.class).deserializer());
-    String topic = settings.string("topic.events");
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
   }
 
   /** Frames shed by the processor per camera, all reasons. */
@@ -634,89 +576,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   }
 
-  private List<EncodedImage> load(List<Path> inputs) {
-    ImageEncoder encoder = new ImageEncoder(ImageEncoding.JPEG, maxWidth, 90);
-    List<EncodedImage> out = new ArrayList<>();
-    boolean video = inputs.size() == 1 && Files.isRegularFile(inputs.get(0)) && !ImageFilesSource.isImage(inputs.get(0));
-    try (FrameSource source = video ? new VideoSource(inputs.get(0).toString(), encoder, false)
-        : new ImageFilesSource(inputs, encoder, false)) {
-      Optional<EncodedImage> image;
-      while (out.size() < maxFrames && (image = source.next()).isPresent()) {
-        out.add(image.get());
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot read frames from " + inputs + ": " + e.getMessage(), e);
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("no frames in " + inputs);
-    }
-    return out;
-  }
-
   private void print(ObjectNode node) {
     System.out.println(node.toString());
     System.out.flush();
   }
 
-  private static long processCpuNanos() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
-  }
-
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
-  }
-
-  /** Resident memory (VmRSS, KiB) every 200 ms: first, last and largest value, and one every 10 s. */
-  private static final class MemorySampler {
-    private final List<Long> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile long first;
-    private volatile long last;
-    private volatile long max;
-    private Thread thread;
-
-    void start() {
-      first = rssKib();
-      last = first;
-      max = first;
-      thread = new Thread(() -> {
-        for (long n = 0; !Thread.currentThread().isInterrupted(); n++) {
-          long v = rssKib();
-          last = v;
-          max = Math.max(max, v);
-          if (n % 50 == 0) {
-            samples.add(v);
-          }
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "bench-rss");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void stop() {
-      if (thread != null) {
-        thread.interrupt();
-        last = rssKib();
-        max = Math.max(max, last);
-      }
-    }
-
-    private static long rssKib() {
-      try {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-          if (line.startsWith("VmRSS:")) {
-            return Long.parseLong(line.replaceAll("[^0-9]", ""));
-          }
-        }
-      } catch (IOException | NumberFormatException e) {
-        return 0;
-      }
-      return 0;
-    }
   }
 }

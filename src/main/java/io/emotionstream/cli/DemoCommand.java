@@ -1,31 +1,23 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.Assets;
+import io.emotionstream.cli.bench.LocalCluster;
+import io.emotionstream.cli.bench.PacedSender;
+import io.emotionstream.cli.bench.SampleFrames;
+import io.emotionstream.cli.bench.SimulatedCameras;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
-import io.emotionstream.frame.ImageEncoder;
-import io.emotionstream.frame.ImageFilesSource;
-import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.processor.ProcessorInstance;
-import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.EventJson;
 import io.emotionstream.stream.EventReader;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.FrameStats;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -95,19 +87,14 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private int run() throws Exception {
-    List<Path> inputs = photos != null ? photos : samplePhotos();
-    List<EncodedImage> images = load(inputs);
-    List<String> cameraIds = DemoCameras.ids(cameras);
-    Settings configured = DemoCameras.withDemoCameras(options.settings());
-    DemoCameras.requireAnalysed(configured, cameraIds);
-    Path state = Files.createTempDirectory("emotion-stream-demo-state");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      // the broker is new on every run, so local state from an earlier run would describe topics
-      // that no longer exist: the demo keeps its state beside its broker, for this run only
-      Settings settings = configured.with(Map.of(
-          "bootstrap.servers", kafka.bootstrapServers(),
+    List<EncodedImage> images = SampleFrames.load(photos != null ? photos : SampleFrames.samplePhotos(), maxWidth,
+        Integer.MAX_VALUE);
+    List<String> cameraIds = SimulatedCameras.ids(cameras);
+    Settings configured = SimulatedCameras.withDemoCameras(options.settings());
+    SimulatedCameras.requireAnalysed(configured, cameraIds);
+    try (LocalCluster cluster = LocalCluster.start("demo")) {
+      Settings settings = cluster.settings(configured, "demo").with(Map.of(
           "application.id", "emotion-stream-demo",
-          "stream.state-dir", state.toString(),
           "topics.partitions", Integer.toString(Math.max(1, cameras))), "demo");
       TopicCreator.ensure(settings, Topics.from(settings));
       try (ProcessorInstance instance = ProcessorInstance.open(settings, true);
@@ -129,16 +116,6 @@ public final class DemoCommand implements Callable<Integer> {
         producerThread.start();
         return printEvents(processor.stats(), reader, producerThread, produced, producerError);
       }
-    } finally {
-      deleteTree(state);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("note: could not remove the demo's state directory " + dir + ": " + e.getMessage());
     }
   }
 
@@ -181,58 +158,42 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Every photo in turn, photo {@code i} of a round from camera {@code i mod cameras}, at {@code fps}
+   * per camera; once, or round after round until the demo stops.
+   */
   private void produce(Settings settings, List<EncodedImage> images, List<String> cameraIds, AtomicLong produced,
       AtomicReference<Throwable> error) {
-    long[] sequence = new long[cameraIds.size()];
-    long start = System.nanoTime();
-    long sent = 0;
+    int n = images.size();
+    PacedSender.Schedule photos = new PacedSender.Schedule() {
+      @Override
+      public int camera(long sent) {
+        return (int) (sent % n % cameraIds.size());
+      }
+
+      @Override
+      public EncodedImage image(long sent) {
+        return images.get((int) (sent % n));
+      }
+
+      @Override
+      public Map<String, String> headers(long sent) {
+        return Map.of("source", Path.of(image(sent).origin()).getFileName().toString());
+      }
+    };
     try (FrameProducer producer = new FrameProducer(settings)) {
-      do {
-        for (int i = 0; i < images.size(); i++) {
-          int camera = i % cameraIds.size();
-          producer.send(FrameProducer.frame(cameraIds.get(camera), sequence[camera]++, images.get(i), Instant.now(),
-              "demo-site", Map.of("source", Path.of(images.get(i).origin()).getFileName().toString()))).get();
-          produced.incrementAndGet();
-          sent++;
-          long due = start + (long) (sent * 1e9 / (fps * cameraIds.size()));
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
-            Thread.sleep(wait / 1_000_000);
-          }
-        }
-      } while (!once && !stopping);
+      PacedSender sender = new PacedSender(producer, cameraIds, "demo-site", photos, true);
+      // a round is never cut short: the next one starts only while the demo goes on
+      sender.send(fps * cameraIds.size(), sent -> {
+        produced.set(sent);
+        return sent < n || sent % n != 0 || !once && !stopping;
+      });
+      produced.set(sender.sent());
       LOG.info("sent {} frames from {} cameras", produced.get(), cameraIds.size());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       error.set(e);
     }
-  }
-
-  private List<EncodedImage> load(List<Path> inputs) {
-    ImageEncoder encoder = new ImageEncoder(ImageEncoding.JPEG, maxWidth, 90);
-    List<EncodedImage> out = new ArrayList<>();
-    try (ImageFilesSource source = new ImageFilesSource(inputs, encoder, false)) {
-      Optional<EncodedImage> image;
-      while ((image = source.next()).isPresent()) {
-        out.add(image.get());
-      }
-    }
-    return out;
-  }
-
-  static List<Path> samplePhotos() {
-    Path demo = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo");
-    List<Path> out = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      Path p = demo.resolve("sample" + i + ".jpg");
-      if (Files.isRegularFile(p)) {
-        out.add(p);
-      }
-    }
-    if (out.isEmpty()) {
-      throw new IllegalStateException("no sample photos in " + demo);
-    }
-    return out;
   }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.emotionstream.torch.NativeTorch;
 import java.util.ArrayList;
@@ -93,7 +92,7 @@ public final class MtcnnDetector implements FaceDetector {
     }
     // a P-Net probability p >= t  <=>  logit difference >= ln(t / (1 - t)): no exp per cell
     this.pnetLogit = (float) Math.log(config.pnetThreshold() / (1 - config.pnetThreshold()));
-    this.parallelism = workers > 0 ? workers : Math.max(1, JniUtils.getNumThreads());
+    this.parallelism = workers > 0 ? workers : Math.max(1, NativeTorch.intraOpThreads());
     this.workers = parallelism > 1 ? singleThreadedWorkers(parallelism) : null;
   }
 
@@ -107,13 +106,13 @@ public final class MtcnnDetector implements FaceDetector {
    * threads of the process keep theirs.
    */
   private static ThreadPoolExecutor singleThreadedWorkers(int n) {
-    int processDefault = JniUtils.getNumThreads();
+    int processDefault = NativeTorch.intraOpThreads();
     CountDownLatch ready = new CountDownLatch(n);
     AtomicInteger next = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
       Thread t = new Thread(() -> {
-        JniUtils.setNumThreads(1);
-        JniUtils.getNumThreads();
+        NativeTorch.setIntraOpThreads(1);
+        NativeTorch.intraOpThreads();
         ready.countDown();
         task.run();
       }, "mtcnn-worker-" + next.getAndIncrement());
@@ -128,7 +127,7 @@ public final class MtcnnDetector implements FaceDetector {
       pool.shutdownNow();
       throw new IllegalStateException("interrupted while starting the detector's workers", e);
     } finally {
-      JniUtils.setNumThreads(processDefault);
+      NativeTorch.setIntraOpThreads(processDefault);
     }
     return pool;
   }

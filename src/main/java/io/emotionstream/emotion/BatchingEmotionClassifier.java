@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -62,17 +63,13 @@ public final class BatchingEmotionClassifier implements EmotionClassifier {
     if (crops.isEmpty()) {
       return List.of();
     }
-    while (true) {
-      ModelRuntime runtime = current.get();
+    return onOneModel(runtime -> {
       List<float[]> inputs = new ArrayList<>(crops.size());
       for (Mat crop : crops) {
         inputs.add(runtime.preprocessor().toInput(crop));
       }
-      List<EmotionPrediction> out = submit(runtime, inputs);
-      if (out != null) {
-        return out;
-      }
-    }
+      return inputs;
+    });
   }
 
   /**
@@ -84,8 +81,7 @@ public final class BatchingEmotionClassifier implements EmotionClassifier {
     if (faces.isEmpty()) {
       return List.of();
     }
-    while (true) {
-      ModelRuntime runtime = current.get();
+    return onOneModel(runtime -> {
       CropSpec spec = runtime.artifact().metadata().crop();
       List<float[]> inputs = new ArrayList<>(faces.size());
       for (DetectedFace face : faces) {
@@ -93,7 +89,18 @@ public final class BatchingEmotionClassifier implements EmotionClassifier {
           inputs.add(runtime.preprocessor().toInput(crop));
         }
       }
-      List<EmotionPrediction> out = submit(runtime, inputs);
+      return inputs;
+    });
+  }
+
+  /**
+   * The one classify path: the inputs made for the model in service and classified by it; made
+   * again for the new model when a swap closed the old one before it took them.
+   */
+  private List<EmotionPrediction> onOneModel(Function<ModelRuntime, List<float[]>> inputsFor) {
+    while (true) {
+      ModelRuntime runtime = current.get();
+      List<EmotionPrediction> out = submit(runtime, inputsFor.apply(runtime));
       if (out != null) {
         return out;
       }

@@ -2,7 +2,6 @@ package io.emotionstream.emotion;
 
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
-import ai.djl.pytorch.jni.JniUtils;
 import io.emotionstream.inference.BatchWorker;
 import io.emotionstream.inference.WorkerSlot;
 import io.emotionstream.model.ModelArtifact;
@@ -18,7 +17,7 @@ public final class ClassifierWorker implements BatchWorker<float[], float[]> {
   public ClassifierWorker(ModelArtifact artifact, WorkerSlot slot) {
     if (ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType()) && slot.intraOpThreads() > 0) {
       // PyTorch's intra-op thread count; every CPU worker gets the same share of the cores
-      JniUtils.setNumThreads(slot.intraOpThreads());
+      NativeTorch.setIntraOpThreads(slot.intraOpThreads());
     }
     NativeTorch.disableNnpack();
     this.model = artifact.load(slot.device());

@@ -1,6 +1,9 @@
 package io.emotionstream.torch;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
@@ -64,8 +67,29 @@ public final class NativeTorch {
     return System.getProperty(THREADS_PROPERTY, "OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
   }
 
+  /**
+   * libtorch's intra-op thread count for the calling thread (DJL's {@code JniUtils}: the other
+   * packages reach DJL's JNI classes only through this one).
+   */
+  public static int intraOpThreads() {
+    return JniUtils.getNumThreads();
+  }
+
+  /** Sets libtorch's intra-op thread count for the calling thread. */
+  public static void setIntraOpThreads(int threads) {
+    JniUtils.setNumThreads(threads);
+  }
+
+  /** Writes zeros over the gradient of a PyTorch {@code weight} (DJL's {@code JniUtils.zeroGrad}). */
+  public static void zeroGradient(NDArray weight) {
+    JniUtils.zeroGrad((PtNDArray) weight);
+  }
+
   /** Whether libtorch would use NNPACK where it could; null when that cannot be read. */
   public static Boolean nnpackEnabled() {
+    if (!NativeAccess.allowed()) {
+      return null;
+    }
     try {
       NativeLibrary torch = libtorchCpu();
       Pointer context = (Pointer) torch.getFunction(GLOBAL_CONTEXT).invoke(Pointer.class, new Object[0]);
@@ -98,6 +122,10 @@ public final class NativeTorch {
    * to, so a tensor written there by libtorch's C++ API becomes a handle DJL deletes like its own.
    */
   static Pointer newTensorSlot() {
+    if (!NativeAccess.allowed()) {
+      throw new IllegalStateException("native calls into libtorch are off: " + NativeAccess.FALLBACK_PROPERTY
+          + " or an unsupported platform (see NativeAccess)");
+    }
     Function allocate = operatorNew;
     if (allocate == null) {
       allocate = libtorchCpu().getFunction(OPERATOR_NEW);
@@ -106,12 +134,17 @@ public final class NativeTorch {
     return (Pointer) allocate.invoke(Pointer.class, new Object[] {TENSOR_SIZE});
   }
 
-  /** The libtorch_cpu library DJL loaded (the same handle: dlopen of a loaded library). */
+  /**
+   * The libtorch_cpu library DJL loaded (the same handle: dlopen of a loaded library), found in
+   * DJL's libtorch directory under this platform's name for it ({@code libtorch_cpu.so} on Linux).
+   */
   static NativeLibrary libtorchCpu() {
     Engine.getEngine("PyTorch"); // loads libtorch
-    Path lib = Path.of(LibUtils.getLibtorchPath()).resolve("libtorch_cpu.so");
+    String name = System.mapLibraryName("torch_cpu");
+    Path dir = Path.of(LibUtils.getLibtorchPath());
+    Path lib = dir.resolve(name);
     if (!Files.isRegularFile(lib)) {
-      lib = Path.of(LibUtils.getLibtorchPath()).resolve("lib").resolve("libtorch_cpu.so");
+      lib = dir.resolve("lib").resolve(name);
     }
     return NativeLibrary.getInstance(lib.toString());
   }

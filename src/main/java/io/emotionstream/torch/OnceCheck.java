@@ -5,7 +5,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A check of the loaded libtorch that runs once per process, on first use, and keeps its answer
  * (resolving exported symbols and trying them on known values costs milliseconds, and the answer
- * cannot change while the library stays loaded).
+ * cannot change while the library stays loaded). Passes only while {@link NativeAccess#allowed()}:
+ * the check itself does not run otherwise.
  */
 final class OnceCheck {
 
@@ -18,6 +19,9 @@ final class OnceCheck {
 
   /** The check's answer, running it if nobody has yet. */
   boolean passed() {
+    if (!NativeAccess.allowed()) {
+      return false;
+    }
     Boolean done = answer;
     if (done != null) {
       return done;

@@ -1,13 +1,7 @@
 package io.emotionstream.train;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.pytorch.engine.PtNDArray;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-import java.nio.ByteBuffer;
+import io.emotionstream.torch.TensorMemory;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,30 +35,6 @@ final class FusedSgdUpdate {
   /** Below this many elements per step a second thread costs more than it saves. */
   private static final long MIN_ELEMENTS_PER_THREAD = 1 << 16;
 
-  /** {@code PyTorchLibrary.LIB.torchIsContiguous(handle)}; null where this DJL version lacks it. */
-  private static final Method IS_CONTIGUOUS;
-  private static final Object LIBRARY;
-
-  static {
-    Method method = null;
-    Object library = null;
-    try {
-      // DJL exposes no contiguity check; toByteBuffer(true) silently copies a non-contiguous
-      // tensor, and writes to that copy would be lost, so it must be asked before
-      Class<?> c = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
-      Field lib = c.getDeclaredField("LIB");
-      lib.setAccessible(true);
-      method = c.getDeclaredMethod("torchIsContiguous", long.class);
-      method.setAccessible(true);
-      library = lib.get(null);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      method = null;
-      library = null;
-    }
-    IS_CONTIGUOUS = method;
-    LIBRARY = library;
-  }
-
   private final int threads;
   private ForkJoinPool pool;
   private final List<Slice> slices = new ArrayList<>();
@@ -80,27 +50,11 @@ final class FusedSgdUpdate {
 
   /**
    * The memory of {@code array} as floats, written through to the tensor; null unless it is a dense,
-   * contiguous float32 tensor on the CPU whose memory DJL hands out as a direct buffer.
+   * contiguous float32 tensor on the CPU (and native access to libtorch is allowed): see
+   * {@link TensorMemory#floats}.
    */
   static FloatBuffer memoryOf(NDArray array) {
-    if (IS_CONTIGUOUS == null || !(array instanceof PtNDArray pt)
-        || array.getDataType() != DataType.FLOAT32 || !Device.cpu().equals(array.getDevice())
-        || array.getSparseFormat() != SparseFormat.DENSE || !isContiguous(pt)) {
-      return null;
-    }
-    ByteBuffer bytes = array.toByteBuffer(true);
-    if (!bytes.isDirect() || bytes.capacity() != array.size() * Float.BYTES) {
-      return null;
-    }
-    return bytes.asFloatBuffer();
-  }
-
-  private static boolean isContiguous(PtNDArray array) {
-    try {
-      return (Boolean) IS_CONTIGUOUS.invoke(LIBRARY, array.getHandle());
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return false;
-    }
+    return TensorMemory.floats(array);
   }
 
   /** Queues one parameter's update for {@link #run}; the three buffers must be of equal size. */

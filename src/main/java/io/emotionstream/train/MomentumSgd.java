@@ -5,11 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.util.Pair;
+import io.emotionstream.torch.NativeTorch;
 import io.emotionstream.torch.GradientRelease;
 import io.emotionstream.weights.SafetensorsImporter;
 import java.nio.FloatBuffer;
@@ -122,7 +121,7 @@ public final class MomentumSgd extends Optimizer {
       return false;
     }
     if (fusedUpdate == null) {
-      fusedUpdate = new FusedSgdUpdate(fusedThreads > 0 ? fusedThreads : JniUtils.getNumThreads());
+      fusedUpdate = new FusedSgdUpdate(fusedThreads > 0 ? fusedThreads : NativeTorch.intraOpThreads());
     }
     fusedUpdate.add(w, g, v, learningRate.getNewValue(parameterId, updateCount(parameterId)));
     return true;
@@ -178,7 +177,7 @@ public final class MomentumSgd extends Optimizer {
    * where {@code g.subi(g)} read it twice and wrote it (and turned an infinite gradient into NaN).
    */
   private static void clearGradient(NDArray weight) {
-    JniUtils.zeroGrad((PtNDArray) weight);
+    NativeTorch.zeroGradient(weight);
   }
 
   /** Writes the momentum buffers, named by the block's state-dict names, as safetensors. */

@@ -11,7 +11,7 @@
  *
  * <p>Training: {@link io.emotionstream.train.TrainingRun} runs the epochs (ResNet-18,
  * {@link io.emotionstream.train.MomentumSgd} (its update one fused pass over the tensors' memory,
- * {@code FusedSgdUpdate}) or AdamW, {@link io.emotionstream.train.LearningRateSchedule},
+ * {@code FusedSgdUpdate}, over the memory {@code torch.TensorMemory} hands out) or AdamW, {@link io.emotionstream.train.LearningRateSchedule},
  * label smoothing, early stopping, {@link io.emotionstream.train.Checkpoint}s for {@code --resume}),
  * feeding batches from {@link io.emotionstream.train.InputEncoder} with seeded
  * {@link io.emotionstream.train.Augmentation}. {@link io.emotionstream.train.TrainingThroughput}

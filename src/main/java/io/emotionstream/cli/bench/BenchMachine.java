@@ -1,8 +1,7 @@
-package io.emotionstream.cli;
+package io.emotionstream.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,17 +10,16 @@ import java.util.TreeSet;
 
 /**
  * The machine a benchmark ran on, for its report: CPU model, the SIMD flags that change the
- * figures (from /proc/cpuinfo, as lscpu shows them), processors, load average, and the process's
- * CPU time.
+ * figures (from /proc/cpuinfo, as lscpu shows them), processors and load average.
  */
-final class BenchMachine {
+public final class BenchMachine {
 
   private static final Set<String> FLAGS = Set.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni",
       "avx512_bf16", "amx_tile");
 
   private BenchMachine() {}
 
-  static void describe(ObjectNode report) {
+  public static void describe(ObjectNode report) {
     String model = "unknown";
     Set<String> flags = new TreeSet<>();
     try {
@@ -46,13 +44,8 @@ final class BenchMachine {
     report.put("loadAverageBefore", loadAverage());
   }
 
-  static double loadAverage() {
-    return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
-  }
-
-  /** CPU time of this process in nanoseconds. */
-  static long processCpuNanos() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  /** The system's load average over the last minute (other work on the machine), -1 where unknown. */
+  public static double loadAverage() {
+    return ResourceProbe.loadAverage();
   }
 }

@@ -1,4 +1,4 @@
-package io.emotionstream.cli;
+package io.emotionstream.cli.bench;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.policy.CameraFileWatcher;
@@ -12,20 +12,20 @@ import java.util.Map;
  * {@code demo-camera-N}, declared as opted-in customer-area cameras in the bundled
  * {@code config/demo-cameras.yaml}, used unless {@code cameras.file} is set.
  */
-final class DemoCameras {
+public final class SimulatedCameras {
 
   /** The bundled demo camera file, relative to the working directory or the installation. */
-  static final String FILE = "config/demo-cameras.yaml";
+  public static final String FILE = "config/demo-cameras.yaml";
 
-  private DemoCameras() {}
+  private SimulatedCameras() {}
 
   /** {@code demo-camera-1} .. {@code demo-camera-n}. */
-  static List<String> ids(int n) {
+  public static List<String> ids(int n) {
     return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "demo-camera-" + i).toList();
   }
 
   /** {@code settings} with the demo camera file, unless a camera file is set. */
-  static Settings withDemoCameras(Settings settings) {
+  public static Settings withDemoCameras(Settings settings) {
     if (!settings.string("cameras.file", "").isBlank()) {
       return settings;
     }
@@ -37,7 +37,7 @@ final class DemoCameras {
    *
    * @throws IllegalArgumentException naming the first camera that would not be, why, and the file
    */
-  static void requireAnalysed(Settings settings, List<String> cameraIds) {
+  public static void requireAnalysed(Settings settings, List<String> cameraIds) {
     try (CameraFileWatcher cameras = CameraFileWatcher.from(settings)) {
       CameraPolicies policies = cameras.get();
       for (String id : cameraIds) {
