@@ -277,7 +277,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
       AtomicReference<Throwable> sendError = new AtomicReference<>();
       Thread cameraThread = new Thread(() -> {
         try {
-          sentDuringLoad.set(sender.send(offeredFps, n -> Instant.now().isBefore(loadEnd)));
+          sender.send(offeredFps, n -> {
+            sentDuringLoad.set(n); // live, as the step may end before this thread does
+            return Instant.now().isBefore(loadEnd);
+          });
           if (recoveryFps > 0) {
             sender.send(recoveryFps, n -> Instant.now().isBefore(recoveryEnd));
           }
