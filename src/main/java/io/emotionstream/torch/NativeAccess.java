@@ -32,10 +32,17 @@ public final class NativeAccess {
 
   private NativeAccess() {}
 
-  /** Whether native calls into libtorch are allowed now; logs the reason once when they are not. */
+  /** Why this platform refuses native calls, or null: fixed for the process. */
+  private static final String PLATFORM = refusal(null, System.getProperty("os.name", ""),
+      System.getProperty("os.arch", ""));
+
+  /**
+   * Whether native calls into libtorch are allowed now; logs the reason once when they are not.
+   * Cheap enough for every forward pass (one property read): the platform is judged once.
+   */
   public static boolean allowed() {
-    String refusal = refusal(System.getProperty(FALLBACK_PROPERTY), System.getProperty("os.name", ""),
-        System.getProperty("os.arch", ""));
+    String fallback = System.getProperty(FALLBACK_PROPERTY);
+    String refusal = fallback != null && Boolean.parseBoolean(fallback) ? FALLBACK_PROPERTY + "=" + fallback : PLATFORM;
     if (refusal != null && LOGGED.add(refusal)) {
       LOG.info("libtorch native calls off, plain fallbacks used: {}", refusal);
     }
