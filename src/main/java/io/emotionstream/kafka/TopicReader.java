@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -89,9 +90,39 @@ public final class TopicReader<V> implements AutoCloseable {
 
   /** Every record up to the end of each partition as it is now. */
   public List<ConsumerRecord<String, V>> readToEnd() {
+    return readToEnd(Long.MAX_VALUE);
+  }
+
+  /**
+   * Every record up to the end of each partition as it is now (with {@code read_committed}: up to
+   * the last stable offsets).
+   *
+   * @throws TimeoutException when the end is not reached within {@code timeout}
+   */
+  public List<ConsumerRecord<String, V>> readToEnd(Duration timeout) {
+    return readToEnd(System.nanoTime() + timeout.toNanos());
+  }
+
+  private List<ConsumerRecord<String, V>> readToEnd(long deadlineNanos) {
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
     List<ConsumerRecord<String, V>> out = new ArrayList<>();
     while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+      if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+        throw new TimeoutException("could not read " + topic + " up to " + end);
+      }
+      out.addAll(poll(Duration.ofMillis(200)));
+    }
+    return out;
+  }
+
+  /**
+   * Polls until at least {@code count} records arrived or {@code timeout} passed, whichever is
+   * first, and returns what arrived (fewer than {@code count} on a timeout).
+   */
+  public List<ConsumerRecord<String, V>> readAtLeast(int count, Duration timeout) {
+    List<ConsumerRecord<String, V>> out = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (out.size() < count && System.nanoTime() - deadline < 0) {
       out.addAll(poll(Duration.ofMillis(200)));
     }
     return out;

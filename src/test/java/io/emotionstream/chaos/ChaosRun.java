@@ -1,6 +1,6 @@
 package io.emotionstream.chaos;
 
-import io.emotionstream.testing.RestartableBroker;
+import io.emotionstream.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ final class ChaosRun {
   private static final int PARTITIONS = 4;
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
 
-  private final RestartableBroker broker;
+  private final EmbeddedKafka broker;
   private final ChaosOptions options;
   private final List<FrameStreamer.Photo> photos;
   private final String guarantee;
@@ -45,7 +45,7 @@ final class ChaosRun {
   private int brokerRestarts;
   private int handovers;
 
-  ChaosRun(RestartableBroker broker, ChaosOptions options, List<FrameStreamer.Photo> photos, String guarantee, long seed) {
+  ChaosRun(EmbeddedKafka broker, ChaosOptions options, List<FrameStreamer.Photo> photos, String guarantee, long seed) {
     this.broker = broker;
     this.options = options;
     this.photos = photos;
@@ -101,9 +101,9 @@ final class ChaosRun {
           awaitProgress(probe, List.of(current));
           pause(0, 4000);
           say("broker: stop");
-          broker.stopBroker();
+          broker.stop();
           pause(1000, 5000);
-          broker.startBroker(Duration.ofSeconds(60));
+          broker.restart(Duration.ofSeconds(60));
           brokerRestarts++;
           say("broker: started again");
           awaitProgress(probe, List.of(current));

@@ -1,5 +1,7 @@
 package io.emotionstream.chaos;
 
+import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.TopicReader;
 import io.emotionstream.schema.FaceEmotion;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,12 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the events topic from the beginning with {@code isolation.level=read_committed} and holds
@@ -37,10 +35,6 @@ final class EventAudit {
    */
   static Result audit(String bootstrapServers, String topic, Map<FrameKey, Integer> expected,
       Set<FrameKey> uncertain, Duration timeout) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<String> problems = new ArrayList<>();
     Map<FrameKey, Map<Integer, Integer>> seen = new TreeMap<>();
     Map<String, long[]> lastPerCamera = new HashMap<>();
@@ -49,55 +43,43 @@ final class EventAudit {
     int unexpected = 0;
     int outOfOrder = 0;
     int undecodable = 0;
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      // with read_committed, the end offsets are the last stable offsets
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + topic + " up to " + end + " within " + timeout);
+    try (TopicReader<byte[]> reader = reader(bootstrapServers, topic, "read_committed")) {
+      // with read_committed, the end is the last stable offsets
+      for (ConsumerRecord<String, byte[]> record : reader.readToEnd(timeout)) {
+        events++;
+        FaceEmotion event;
+        try {
+          event = FaceEmotion.getDecoder().decode(record.value());
+        } catch (Exception e) {
+          undecodable++;
+          note(problems, "undecodable event at " + record.topic() + "-" + record.partition() + "@"
+              + record.offset() + ": " + e);
+          continue;
         }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          events++;
-          FaceEmotion event;
-          try {
-            event = FaceEmotion.getDecoder().decode(record.value());
-          } catch (Exception e) {
-            undecodable++;
-            note(problems, "undecodable event at " + record.topic() + "-" + record.partition() + "@"
-                + record.offset() + ": " + e);
-            continue;
+        FrameKey frame = new FrameKey(event.getCameraId(), event.getFrameSequence());
+        int index = event.getFaceIndex();
+        Integer known = expected.get(frame);
+        if (known == null) {
+          if (!uncertain.contains(frame)) {
+            unexpected++;
+            note(problems, "event for a frame never sent: " + frame + " face " + index);
           }
-          FrameKey frame = new FrameKey(event.getCameraId(), event.getFrameSequence());
-          int index = event.getFaceIndex();
-          Integer known = expected.get(frame);
-          if (known == null) {
-            if (!uncertain.contains(frame)) {
-              unexpected++;
-              note(problems, "event for a frame never sent: " + frame + " face " + index);
-            }
-            continue;
-          }
-          if (event.getFaceCount() != known || index < 0 || index >= known) {
-            wrongCounts++;
-            note(problems, String.format(Locale.ROOT, "%s face %d of %d, but the photo shows %d faces",
-                frame, index, event.getFaceCount(), known));
-          }
-          seen.computeIfAbsent(frame, f -> new TreeMap<>()).merge(index, 1, Integer::sum);
-          long[] last = lastPerCamera.get(frame.camera());
-          long[] now = {frame.sequence(), index};
-          if (last != null && (now[0] < last[0] || now[0] == last[0] && now[1] <= last[1])) {
-            outOfOrder++;
-            note(problems, String.format(Locale.ROOT, "%s face %d after %s/%d face %d (offset %d)", frame, index,
-                frame.camera(), last[0], last[1], record.offset()));
-          }
-          lastPerCamera.put(frame.camera(), now);
+          continue;
         }
+        if (event.getFaceCount() != known || index < 0 || index >= known) {
+          wrongCounts++;
+          note(problems, String.format(Locale.ROOT, "%s face %d of %d, but the photo shows %d faces",
+              frame, index, event.getFaceCount(), known));
+        }
+        seen.computeIfAbsent(frame, f -> new TreeMap<>()).merge(index, 1, Integer::sum);
+        long[] last = lastPerCamera.get(frame.camera());
+        long[] now = {frame.sequence(), index};
+        if (last != null && (now[0] < last[0] || now[0] == last[0] && now[1] <= last[1])) {
+          outOfOrder++;
+          note(problems, String.format(Locale.ROOT, "%s face %d after %s/%d face %d (offset %d)", frame, index,
+              frame.camera(), last[0], last[1], record.offset()));
+        }
+        lastPerCamera.put(frame.camera(), now);
       }
     }
     int duplicates = 0;
@@ -134,29 +116,17 @@ final class EventAudit {
    * since transaction markers take offsets too.
    */
   static int records(String bootstrapServers, String topic, String isolationLevel) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      var info = consumer.listTopics().get(topic);
-      if (info == null) {
-        return 0;
-      }
-      List<TopicPartition> partitions = info.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      int records = 0;
-      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + topic + " up to " + end + " within a minute");
-        }
-        records += consumer.poll(Duration.ofMillis(500)).count();
-      }
-      return records;
+    try (TopicReader<byte[]> reader = reader(bootstrapServers, topic, isolationLevel)) {
+      return reader.readToEnd(Duration.ofMinutes(1)).size();
+    } catch (IllegalStateException noSuchTopic) {
+      return 0;
     }
+  }
+
+  private static TopicReader<byte[]> reader(String bootstrapServers, String topic, String isolationLevel) {
+    Settings settings = Settings.defaults().with(Map.of("bootstrap.servers", bootstrapServers,
+        "kafka.isolation.level", isolationLevel), "chaos");
+    return new TopicReader<>(settings, topic, new ByteArrayDeserializer(), TopicReader.Start.BEGINNING);
   }
 
   private static void note(List<String> problems, String problem) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
-import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicReader;
 import io.emotionstream.kafka.serde.AvroSerdes;
 import io.emotionstream.processor.Pipeline;
@@ -22,7 +21,7 @@ import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.TestCameras;
 import io.emotionstream.testing.PythonScript;
 import io.emotionstream.testing.SamplePhotos;
-import io.emotionstream.testing.SchemaRegistryServer;
+import io.emotionstream.testing.KafkaPipelineExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +36,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Python examples against the processor's own events: a real broker and registry, the real
@@ -56,8 +55,9 @@ class PythonConsumersIT {
   private static final Map<String, String> ZONES = Map.of("entrance", "door", "aisle", "shelves");
   private static final int FRAMES_PER_CAMERA = 4;
 
-  private static EmbeddedKafka kafka;
-  private static SchemaRegistryServer registry;
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker().withRegistry();
+
   /** Per wire format: what the processor wrote, read back by the Java readers. */
   private static final Map<String, Run> runs = new HashMap<>();
 
@@ -68,8 +68,6 @@ class PythonConsumersIT {
     String missing = PythonScript.missing("confluent_kafka", "avro");
     Assumptions.assumeTrue(missing == null, "skipped: " + missing
         + " (apt-get install python3-confluent-kafka python3-avro; .ci/run installs them)");
-    kafka = EmbeddedKafka.start();
-    registry = SchemaRegistryServer.start();
     List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3, 5, 6);
     try (Pipeline pipeline = Pipeline.open(settings("pipeline", "embedded"))) {
       for (String format : List.of("registry", "embedded")) {
@@ -105,38 +103,11 @@ class PythonConsumersIT {
     }
   }
 
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
   private static Settings settings(String name, String format) {
-    Map<String, String> values = new HashMap<>(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(),
-        "application.id", "it-" + name,
-        "topic.frames", name + "-frames",
-        "topic.events", name + "-events",
-        "topic.dead-letter", name + "-dlq",
-        "topic.stats", name + "-stats",
-        "topic.tracks", name + "-tracks",
-        "topic.schemas", name + "-schemas",
-        "topics.partitions", "2",
-        "wire.format", format));
-    values.put("schema.registry.url", registry.ccompatUrl());
-    values.put("cameras.file", TestCameras.optedIn("entrance", "aisle"));
-    values.put("stats.min-people", "1"); // every window's counts as counted (disclosure is PolicyIT's)
-    values.put("frame.max-age-ms", "0");
-    values.put("stats.window-seconds", "10");
-    values.put("stats.grace-seconds", "1");
-    values.put("commit.interval.ms", "200");
-    values.put("model.dir", "faceapi-expression");
-    values.put("stream.state-dir", ProcessorRun.freshStateDir());
-    return Settings.defaults().with(values, "test");
+    return KAFKA.settings(name, Map.of("topics.partitions", "2", "wire.format", format,
+        "cameras.file", TestCameras.optedIn("entrance", "aisle"),
+        "stats.min-people", "1", // every window's counts as counted (disclosure is PolicyIT's)
+        "stats.window-seconds", "10", "stats.grace-seconds", "1"));
   }
 
   private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Settings settings, String topic,
@@ -149,8 +120,8 @@ class PythonConsumersIT {
 
   private static List<String> topicArgs(Run run) {
     Settings s = run.settings();
-    return List.of("--bootstrap-servers", kafka.bootstrapServers(), "--format", s.string("wire.format"),
-        "--registry-url", registry.ccompatUrl(), "--schemas-topic", s.string("topic.schemas"),
+    return List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--format", s.string("wire.format"),
+        "--registry-url", KAFKA.registry().ccompatUrl(), "--schemas-topic", s.string("topic.schemas"),
         "--events-topic", s.string("topic.events"), "--stats-topic", s.string("topic.stats"));
   }
 

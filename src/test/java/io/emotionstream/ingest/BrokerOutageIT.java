@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.ingest.testcamera.MjpegTestCamera;
+import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.ops.ServiceHealth;
-import io.emotionstream.testing.RestartableBroker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +24,7 @@ class BrokerOutageIT {
 
   @Test
   void camerasKeepStreamingThroughThirtySecondsWithoutABroker(@TempDir Path dir) throws Exception {
-    Path brokerDir = Files.createDirectories(dir.resolve("kafka"));
-    try (RestartableBroker broker = RestartableBroker.start(brokerDir);
+    try (EmbeddedKafka broker = EmbeddedKafka.builder().directory(dir.resolve("kafka")).start();
         MjpegTestCamera a = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10));
         MjpegTestCamera b = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 25));
         IngestRun run = IngestRun.start(IngestRun.settings(broker.bootstrapServers(),
@@ -41,7 +39,7 @@ class BrokerOutageIT {
       }
       assertTrue(run.service.health().ready(), run.service.health().detail());
       long readBefore = run.status("till").framesRead();
-      broker.stopBroker();
+      broker.stop();
       long stopped = System.currentTimeMillis();
       int maxPending = 0;
       boolean notReadySeen = false;
@@ -71,7 +69,7 @@ class BrokerOutageIT {
       assertTrue(maxPending <= bound, "pending frames " + maxPending + " above the bound " + bound);
       assertTrue(notReadySeen, "readiness reported the outage");
 
-      broker.startBroker(Duration.ofSeconds(60));
+      broker.restart(Duration.ofSeconds(60));
       long back = System.currentTimeMillis();
       for (String id : List.of("door", "till")) {
         assertTrue(tap.await(id, l -> l.stream().filter(r -> r.receivedAtMillis() > back

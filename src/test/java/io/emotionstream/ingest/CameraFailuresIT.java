@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.ingest.testcamera.MjpegTestCamera;
-import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.testing.KafkaPipelineExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,17 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CameraFailuresIT {
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void broker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    kafka.close();
-  }
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker();
 
   @Test
   void camerasKilledForTenSecondsStreamAgainWithinFiveSecondsOfTheirReturn(@TempDir Path dir) throws Exception {
@@ -43,7 +33,7 @@ class CameraFailuresIT {
     try (RtspTestCamera rtsp = RtspTestCamera.start(320, 240, 10, null, null, dir.resolve("rtsp.log"));
         MjpegTestCamera mjpeg = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10));
         MjpegTestCamera other = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10));
-        IngestRun run = IngestRun.start(IngestRun.settings(kafka.bootstrapServers(), Map.of("topic.frames", "restarts")), dir, """
+        IngestRun run = IngestRun.start(IngestRun.settings(KAFKA.bootstrapServers(), Map.of("topic.frames", "restarts")), dir, """
             cameras:
               - {id: rtsp, url: "%s", fps: 2}
               - {id: mjpeg, url: "%s", fps: 2}
@@ -89,7 +79,7 @@ class CameraFailuresIT {
     assertTrue(readTimeout <= 5000, "the default read timeout is at most 5 s");
     try (RtspTestCamera rtsp = RtspTestCamera.start(320, 240, 10, null, null, dir.resolve("rtsp.log"));
         MjpegTestCamera mjpeg = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10));
-        IngestRun run = IngestRun.start(IngestRun.settings(kafka.bootstrapServers(), Map.of("topic.frames", "stalls")), dir, """
+        IngestRun run = IngestRun.start(IngestRun.settings(KAFKA.bootstrapServers(), Map.of("topic.frames", "stalls")), dir, """
             cameras:
               - {id: rtsp, url: "%s", fps: 2}
               - {id: mjpeg, url: "%s", fps: 2}
@@ -127,7 +117,7 @@ class CameraFailuresIT {
     try (RtspTestCamera rtsp = RtspTestCamera.start(320, 240, 10, "viewer", serverSecret, dir.resolve("rtsp.log"));
         MjpegTestCamera mjpeg = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10)
             .withCredentials("viewer", right));
-        IngestRun run = IngestRun.start(IngestRun.settings(kafka.bootstrapServers(),
+        IngestRun run = IngestRun.start(IngestRun.settings(KAFKA.bootstrapServers(),
             Map.of("topic.frames", "passwords", "ingest.failed-retry-ms", "2000")), dir, """
             cameras:
               - {id: rtsp, url: "%s", fps: 2, username: viewer, password-file: "%s"}

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.frame.ImageHeader;
 import io.emotionstream.ingest.testcamera.MjpegTestCamera;
-import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.testing.KafkaPipelineExtension;
 import io.emotionstream.schema.ImageEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,17 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IngestIT {
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void broker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    kafka.close();
-  }
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker();
 
   @Test
   void everyKindOfCameraStreamsWithItsSiteZoneAndTags(@TempDir Path dir) throws Exception {
@@ -45,7 +35,7 @@ class IngestIT {
         MjpegTestCamera chunky = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10).withContentLength(false));
         MjpegTestCamera snap = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10));
         RtspTestCamera rtsp = RtspTestCamera.start(320, 240, 10, null, null, dir.resolve("rtsp.log"));
-        IngestRun run = IngestRun.start(IngestRun.settings(kafka.bootstrapServers(), Map.of("topic.frames", "kinds")), dir, """
+        IngestRun run = IngestRun.start(IngestRun.settings(KAFKA.bootstrapServers(), Map.of("topic.frames", "kinds")), dir, """
             cameras:
               - id: mjpeg
                 url: %s
@@ -112,7 +102,7 @@ class IngestIT {
   @Test
   void aFastCameraSampledAtALowRateSendsItsNewestFrames(@TempDir Path dir) throws Exception {
     try (MjpegTestCamera camera = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 25));
-        IngestRun run = IngestRun.start(IngestRun.settings(kafka.bootstrapServers(), Map.of("topic.frames", "fast")), dir, """
+        IngestRun run = IngestRun.start(IngestRun.settings(KAFKA.bootstrapServers(), Map.of("topic.frames", "fast")), dir, """
             cameras:
               - id: fast
                 url: %s
@@ -153,7 +143,7 @@ class IngestIT {
     assumeTrue(RtspTestCamera.available(), RtspTestCamera.MISSING);
     try (MjpegTestCamera camera = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 1.5));
         RtspTestCamera rtsp = RtspTestCamera.start(320, 240, 2, null, null, dir.resolve("rtsp.log"));
-        IngestRun run = IngestRun.start(IngestRun.settings(kafka.bootstrapServers(), Map.of("topic.frames", "slow")), dir, """
+        IngestRun run = IngestRun.start(IngestRun.settings(KAFKA.bootstrapServers(), Map.of("topic.frames", "slow")), dir, """
             cameras:
               - {id: slow, url: "%s", fps: 5}
               - {id: slow-rtsp, url: "%s", fps: 5}
@@ -181,7 +171,7 @@ class IngestIT {
     try (MjpegTestCamera a = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10));
         MjpegTestCamera b = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10));
         MjpegTestCamera c = MjpegTestCamera.start(MjpegTestCamera.Options.of(320, 240, 10));
-        IngestRun run = IngestRun.start(IngestRun.settings(kafka.bootstrapServers(), Map.of("topic.frames", "edited")), dir, """
+        IngestRun run = IngestRun.start(IngestRun.settings(KAFKA.bootstrapServers(), Map.of("topic.frames", "edited")), dir, """
             cameras:
               - {id: steady, url: "%s", fps: 2}
               - {id: leaving, url: "%s", fps: 2}

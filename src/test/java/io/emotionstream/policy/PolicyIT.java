@@ -174,11 +174,11 @@ class PolicyIT {
           producer.send(corrupt).get();
           byte[] garbage = "not a frame".getBytes(StandardCharsets.UTF_8);
           ProcessorRun.sendRaw(settings, settings.string("topic.frames"), "shop", garbage);
-          List<ConsumerRecord<byte[], byte[]>> dead = ProcessorRun.readRaw(settings, settings.string("topic.dead-letter"),
+          List<ConsumerRecord<String, byte[]>> dead = ProcessorRun.readRaw(settings, settings.string("topic.dead-letter"),
               2, Duration.ofMinutes(1));
           assertEquals(2, dead.size());
           Map<String, byte[]> originals = Map.of("undecodable-image", corruptBytes, "deserialization-failed", garbage);
-          for (ConsumerRecord<byte[], byte[]> r : dead) {
+          for (ConsumerRecord<String, byte[]> r : dead) {
             String reason = ProcessorRun.header(r, DeadLetterHandler.REASON);
             byte[] original = originals.get(reason);
             assertTrue(original != null, "reason " + reason);
@@ -187,7 +187,7 @@ class PolicyIT {
             assertEquals(Integer.toString(original.length), ProcessorRun.header(r, DeadLetterHandler.VALUE_SIZE));
             assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(original)),
                 ProcessorRun.header(r, DeadLetterHandler.VALUE_SHA256));
-            assertEquals("shop", new String(r.key(), StandardCharsets.UTF_8));
+            assertEquals("shop", r.key());
           }
 
           // stats.min-people: the few faces' windows leave suppressed, the crowd's as counted
@@ -198,11 +198,11 @@ class PolicyIT {
           ProcessorRun.await("few and crowd analysed", () -> processor.stats().framesProcessed() >= 8,
               Duration.ofMinutes(2));
           SingleObjectAvroSerde<EmotionStats> statsSerde = new SingleObjectAvroSerde<>(EmotionStats.class);
-          Map<String, ConsumerRecord<byte[], byte[]>> latest = new HashMap<>();
+          Map<String, ConsumerRecord<String, byte[]>> latest = new HashMap<>();
           ProcessorRun.await("window counts of few and crowd", () -> {
-            for (ConsumerRecord<byte[], byte[]> r : ProcessorRun.readRaw(settings, settings.string("topic.stats"), 1000,
+            for (ConsumerRecord<String, byte[]> r : ProcessorRun.readRaw(settings, settings.string("topic.stats"), 1000,
                 Duration.ofSeconds(2))) {
-              latest.put(new String(r.key(), StandardCharsets.UTF_8), r);
+              latest.put(r.key(), r);
             }
             return latest.containsKey("few") && latest.containsKey("crowd")
                 && statsSerde.deserializer().deserialize("s", latest.get("crowd").value()).getFramesAnalysed() >= 2;

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.processor.Pipeline;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.frame.ImageCodec;
-import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.RecordSizes;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
@@ -18,6 +16,7 @@ import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.testing.KafkaPipelineExtension;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.TestCameras;
@@ -39,23 +38,19 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -76,26 +71,15 @@ class HostileInputIT {
   static final int DEFAULT_MAX_RSS_GROWTH_MB = 1536;
   private static final String CAMERA = "hostile";
 
-  private static EmbeddedKafka kafka;
-  private static Pipeline pipeline;
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker().withPipeline();
+
   private static List<EncodedImage> photos;
   private static final Map<Integer, Integer> facesPerPhoto = new HashMap<>();
 
   @BeforeAll
-  static void start() {
-    kafka = EmbeddedKafka.start();
-    pipeline = Pipeline.open(Settings.defaults().with(Map.of("model.dir", "faceapi-expression"), "test"));
+  static void loadPhotos() {
     photos = SamplePhotos.encoded(960, 1, 3, 5);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pipeline != null) {
-      pipeline.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   /** A record to send: raw bytes, or a frame; its expected dead-letter reason, or null when valid. */
@@ -105,19 +89,9 @@ class HostileInputIT {
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void everyGoodFrameYieldsItsEventsAndEveryBadOneIsDeadLetteredWithItsReason(String guarantee) throws Exception {
     String name = "hostile-" + guarantee.replace('_', '-');
-    Settings settings = Settings.defaults().with(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(),
-        "application.id", "it-" + name,
-        "topic.frames", name + "-frames",
-        "topic.events", name + "-events",
-        "topic.dead-letter", name + "-dlq",
-        "topic.stats", name + "-stats",
-        "topics.partitions", "1",
-        "processing.guarantee", guarantee,
-        "stream.state-dir", ProcessorRun.freshStateDir(),
-        "commit.interval.ms", "200"), "test").with(Map.of("frame.max-age-ms", "0", // every good frame counts
+    Settings settings = KAFKA.settings(name, Map.of("topics.partitions", "1", "processing.guarantee", guarantee,
         // its one camera, opted in; its dead letters keep the rejected bytes (prefixes) to compare them
-        "cameras.file", TestCameras.optedIn(CAMERA), "dead-letter.keep-pixels", "true"), "test");
+        "cameras.file", TestCameras.optedIn(CAMERA), "dead-letter.keep-pixels", "true"));
     // a frames topic created by someone else, accepting more than frame.max-bytes: the 20 MB frame
     // gets in and must be rejected by the processor, and its dead letter cut to fit
     try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
@@ -151,7 +125,7 @@ class HostileInputIT {
         throw new java.io.UncheckedIOException(e);
       }
     }, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
-    try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer());
+    try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
         KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
       processor.start();
@@ -179,7 +153,7 @@ class HostileInputIT {
           expectedFaces += faces;
         }
       }
-      for (ConsumerRecord<byte[], byte[]> r : readCommitted(settings, settings.string("topic.events"),
+      for (ConsumerRecord<String, byte[]> r : ProcessorRun.readRaw(settings, settings.string("topic.events"),
           (int) expectedFaces, Duration.ofSeconds(60))) {
         events.add(eventsSerde.deserializer().deserialize("e", r.value()));
       }
@@ -198,12 +172,12 @@ class HostileInputIT {
           + stats.clockSkewed(CAMERA));
 
       // dead letters: each bad record once, with its reason, and nothing else
-      List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(settings, settings.string("topic.dead-letter"),
+      List<ConsumerRecord<String, byte[]>> dead = ProcessorRun.readRaw(settings, settings.string("topic.dead-letter"),
           (int) bad.stream().filter(c -> c.reason() != null).count(), Duration.ofSeconds(60));
       List<String> reasons = dead.stream().map(r -> ProcessorRun.header(r, DeadLetterHandler.REASON)).sorted().toList();
       List<String> wanted = bad.stream().map(Case::reason).filter(r -> r != null).sorted().toList();
       assertEquals(wanted, reasons, "dead-letter reasons");
-      for (ConsumerRecord<byte[], byte[]> r : dead) {
+      for (ConsumerRecord<String, byte[]> r : dead) {
         assertTrue(r.serializedValueSize() <= RecordSizes.recordLimit(settings), "dead letter fits the topic");
         String size = ProcessorRun.header(r, DeadLetterHandler.VALUE_SIZE);
         if (ProcessorRun.header(r, DeadLetterHandler.REASON).equals("image-too-large")) {
@@ -215,7 +189,7 @@ class HostileInputIT {
           assertNull(ProcessorRun.header(r, DeadLetterHandler.VALUE_TRUNCATED));
         }
       }
-      ConsumerRecord<byte[], byte[]> twoMb = dead.stream()
+      ConsumerRecord<String, byte[]> twoMb = dead.stream()
           .filter(r -> ProcessorRun.header(r, DeadLetterHandler.DETAIL).contains("image header says 1400x1050"))
           .findFirst().orElseThrow();
       Case twoMbCase = bad.stream().filter(c -> c.what().startsWith("2 MB")).findFirst().orElseThrow();
@@ -236,10 +210,7 @@ class HostileInputIT {
 
   @Test
   void theLargestFrameFitsTheTopicsTheProjectCreatesAndItsProducer() throws Exception {
-    Settings settings = Settings.defaults().with(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(),
-        "topic.frames", "sized-frames", "topic.events", "sized-events", "topic.dead-letter", "sized-dlq",
-        "topic.stats", "sized-stats", "topics.partitions", "1"), "test");
+    Settings settings = KAFKA.settings("sized", Map.of("topics.partitions", "1"));
     Topics topics = Topics.from(settings);
     TopicCreator.ensure(settings, topics);
     int limit = RecordSizes.recordLimit(settings);
@@ -314,11 +285,11 @@ class HostileInputIT {
     for (int i = 0; i < photos.size(); i++) {
       if (frame.getImage().equals(ByteBuffer.wrap(photos.get(i).bytes()))) {
         int index = i;
-        return facesPerPhoto.computeIfAbsent(i, k -> pipeline.analyzer().analyze(
+        return facesPerPhoto.computeIfAbsent(i, k -> KAFKA.analyzer().analyze(
             FrameProducer.frame(CAMERA, 0, photos.get(index), Instant.now(), null, Map.of())).events().size());
       }
     }
-    return pipeline.analyzer().analyze(frame).events().size();
+    return KAFKA.analyzer().analyze(frame).events().size();
   }
 
   private static EncodedImage noiseJpeg(int width, int height, int quality) {
@@ -361,28 +332,6 @@ class HostileInputIT {
   private static byte[] jpegHeader(int width, int height) {
     return new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 17, 8,
         (byte) (height >> 8), (byte) height, (byte) (width >> 8), (byte) width, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1};
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> readCommitted(Settings settings, String topic, int expected,
-      Duration timeout) {
-    Map<String, Object> config = new HashMap<>(settings.kafkaClientConfig());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
-    config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 << 20);
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      consumer.poll(Duration.ofMillis(1000)).forEach(out::add); // duplicates would show
-    }
-    return out;
   }
 
   /** A field of /proc/self/status in kB (VmRSS: resident now, VmHWM: peak resident). */

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.analysis.RejectReason;
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
-import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.serde.SingleObjectAvroSerde;
-import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.schema.ImageEncoding;
@@ -21,6 +19,7 @@ import io.emotionstream.testing.TestCameras;
 import io.emotionstream.frame.ImageEncoder;
 import io.emotionstream.frame.ImageFilesSource;
 import io.emotionstream.testing.ExifPhotos;
+import io.emotionstream.testing.KafkaPipelineExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +34,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,51 +48,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProcessorIT {
 
-  private static EmbeddedKafka kafka;
-  private static Pipeline pipeline;
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker().withPipeline();
+
   private static List<EncodedImage> photos;
 
   @BeforeAll
-  static void start() {
-    kafka = EmbeddedKafka.start();
-    // face-api's network by name: these tests are about the stream, and its weights come with the build
-    pipeline = Pipeline.open(Settings.defaults().with(Map.of("model.dir", "faceapi-expression"), "test"));
+  static void loadPhotos() {
     photos = SamplePhotos.encoded(960, 1, 3, 5, 6);
   }
 
-  @AfterAll
-  static void stop() {
-    if (pipeline != null) {
-      pipeline.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
   private static Settings settings(String name, Map<String, String> extra) {
-    Map<String, String> values = new HashMap<>(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(),
-        "application.id", "it-" + name,
-        "topic.frames", name + "-frames",
-        "topic.events", name + "-events",
-        "topic.dead-letter", name + "-dlq",
-        "topics.partitions", "3",
-        "commit.interval.ms", "200",
-        "model.dir", "faceapi-expression",
-        // every frame must yield its events here, however slow the machine: shedding has its own tests
-        "frame.max-age-ms", "0"));
-    values.put("stream.state-dir", ProcessorRun.freshStateDir());
-    // the cameras this test streams, opted in; its dead letters keep the rejected bytes to compare them
-    values.put("cameras.file", TestCameras.optedIn("cam-1", "cam-2", "cam-r"));
-    values.put("dead-letter.keep-pixels", "true");
+    Map<String, String> values = new HashMap<>(Map.of("topics.partitions", "3",
+        // the cameras this test streams, opted in; its dead letters keep the rejected bytes to compare them
+        "cameras.file", TestCameras.optedIn("cam-1", "cam-2", "cam-r"),
+        "dead-letter.keep-pixels", "true"));
     values.putAll(extra);
-    return Settings.defaults().with(values, "test");
+    return KAFKA.settings(name, values);
   }
 
   /** How many faces the same analyzer finds in a frame when called directly. */
   private static int facesIn(CameraFrame frame) {
-    return pipeline.analyzer().analyze(frame).events().size();
+    return KAFKA.analyzer().analyze(frame).events().size();
   }
 
   @Test
@@ -102,7 +78,7 @@ class ProcessorIT {
     List<CameraFrame> good = new ArrayList<>();
     CameraFrame corrupt;
     byte[] garbage = "definitely not a frame".getBytes(StandardCharsets.UTF_8);
-    try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer());
+    try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       processor.start();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
@@ -158,16 +134,16 @@ class ProcessorIT {
       }
 
       // the two bad records, with their reasons and original bytes
-      List<ConsumerRecord<byte[], byte[]>> dead = ProcessorRun.readRaw(settings, settings.string("topic.dead-letter"),
+      List<ConsumerRecord<String, byte[]>> dead = ProcessorRun.readRaw(settings, settings.string("topic.dead-letter"),
           2, Duration.ofSeconds(30));
       assertEquals(2, dead.size());
-      Map<String, ConsumerRecord<byte[], byte[]>> byReason = new HashMap<>();
+      Map<String, ConsumerRecord<String, byte[]>> byReason = new HashMap<>();
       dead.forEach(r -> byReason.put(ProcessorRun.header(r, DeadLetterHandler.REASON), r));
       assertEquals(Set.of("undecodable-image", "deserialization-failed"), byReason.keySet());
       assertArrayEquals(garbage, byReason.get("deserialization-failed").value());
       assertEquals(corrupt, new SingleObjectAvroSerde<>(CameraFrame.class).deserializer()
           .deserialize("x", byReason.get("undecodable-image").value()));
-      for (ConsumerRecord<byte[], byte[]> r : dead) {
+      for (ConsumerRecord<String, byte[]> r : dead) {
         assertEquals(settings.string("topic.frames"), ProcessorRun.header(r, DeadLetterHandler.SOURCE_TOPIC));
         assertTrue(ProcessorRun.header(r, DeadLetterHandler.SOURCE_OFFSET).matches("\\d+"));
       }
@@ -202,7 +178,7 @@ class ProcessorIT {
     assertEquals(upright.width(), asProduced.height());
     CameraFrame reference = TestFrames.frame("cam-1", 100, upright);
     CameraFrame portrait = TestFrames.frame("cam-2", 100, asProduced);
-    try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer());
+    try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       processor.start();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
@@ -238,7 +214,7 @@ class ProcessorIT {
       Settings settings = settings("reg", Map.of("wire.format", "registry", "schema.registry.url", registry.ccompatUrl()));
       List<CameraFrame> frames = List.of(TestFrames.frame("cam-r", 0, photos.get(0)),
           TestFrames.frame("cam-r", 1, photos.get(1)));
-      try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer());
+      try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
           FrameProducer producer = new FrameProducer(settings)) {
         processor.start();
         assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));
@@ -249,9 +225,9 @@ class ProcessorIT {
         ProcessorRun.await("both frames processed", () -> stats.framesProcessed() >= 2, Duration.ofMinutes(3));
         List<FaceEmotion> events = ProcessorRun.readEvents(settings, stats.faces(), Duration.ofSeconds(30));
         assertEquals(facesIn(frames.get(0)) + facesIn(frames.get(1)), events.size());
-        List<ConsumerRecord<byte[], byte[]>> raw = ProcessorRun.readRaw(settings, settings.string("topic.events"),
+        List<ConsumerRecord<String, byte[]>> raw = ProcessorRun.readRaw(settings, settings.string("topic.events"),
             events.size(), Duration.ofSeconds(10));
-        for (ConsumerRecord<byte[], byte[]> r : raw) {
+        for (ConsumerRecord<String, byte[]> r : raw) {
           assertEquals(0, r.value()[0], "Confluent wire format starts with magic byte 0");
         }
         assertEquals(0, stats.deadLettered());

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
-import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.serde.RegistryAvroSerde;
 import io.emotionstream.kafka.serde.SchemaRegistryClient;
 import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.testing.KafkaPipelineExtension;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.SchemaRegistryServer;
@@ -41,9 +41,9 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,20 +56,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryOutageIT {
 
   private static final Duration OUTAGE = Duration.ofSeconds(60);
-  private static EmbeddedKafka kafka;
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker();
+
   private static List<EncodedImage> photos;
 
   @BeforeAll
-  static void start() {
-    kafka = EmbeddedKafka.start();
+  static void loadPhotos() {
     photos = SamplePhotos.encoded(480, 1, 3);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   @Test
@@ -89,28 +83,12 @@ class RegistryOutageIT {
 
   private void outage(String name, String guarantee, Path storage) throws Exception {
     try (SchemaRegistryServer registry = SchemaRegistryServer.start(storage)) {
-      Map<String, String> values = new HashMap<>(Map.of(
-          "bootstrap.servers", kafka.bootstrapServers(),
-          "application.id", "it-" + name,
-          "topic.frames", name + "-frames",
-          "topic.events", name + "-events",
-          "topic.dead-letter", name + "-dlq",
-          "topics.partitions", "2",
-          "wire.format", "registry",
-          "schema.registry.url", registry.ccompatUrl(),
-          "model.dir", "faceapi-expression",
-          // every frame must yield its events, also those that waited through the outage
-          "frame.max-age-ms", "0"));
-      values.put("processing.guarantee", guarantee);
-      values.put("commit.interval.ms", "500");
-      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-        values.put("ops.port", Integer.toString(free.getLocalPort())); // a free port (0 would turn it off)
-      }
-      values.put("model.hot-reload", "false");
-      values.put("stream.state-dir", ProcessorRun.freshStateDir());
-      values.put("topic.audit", name + "-audit");
-      values.put("cameras.file", TestCameras.optedIn("cam-a", "cam-b"));
-      Settings settings = Settings.defaults().with(values, "test");
+      // every frame must yield its events, also those that waited through the outage (frame.max-age-ms=0)
+      Settings settings = KAFKA.settings(name, Map.of("topics.partitions", "2", "wire.format", "registry",
+          "schema.registry.url", registry.ccompatUrl(), "processing.guarantee", guarantee,
+          "commit.interval.ms", "500", "ops.port", Integer.toString(ProcessorRun.freePort()),
+          "model.hot-reload", "false", "topic.audit", name + "-audit",
+          "cameras.file", TestCameras.optedIn("cam-a", "cam-b")));
       try (ProcessorInstance instance = ProcessorInstance.open(settings, false);
           FrameProducer producer = new FrameProducer(settings)) {
         Map<Integer, Integer> facesPerPhoto = new HashMap<>();

@@ -5,25 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
-import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicReader;
 import io.emotionstream.kafka.serde.AvroSerdes;
-import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.EmotionStats;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.testing.KafkaPipelineExtension;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.TestCameras;
 import io.emotionstream.testing.SamplePhotos;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The window counts through a real broker with the real detector and model: two cameras on one
@@ -37,52 +34,21 @@ class StatsWindowsIT {
   private static final long WINDOW_MS = 10_000;
   private static final int SECONDS = 60;
 
-  private static EmbeddedKafka kafka;
-  private static Pipeline pipeline;
-
-  @BeforeAll
-  static void start() {
-    kafka = EmbeddedKafka.start();
-    pipeline = Pipeline.open(Settings.defaults().with(Map.of("model.dir", "faceapi-expression"), "test"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pipeline != null) {
-      pipeline.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker().withPipeline();
 
   @Test
   void aCameraThirtySecondsBehindAnotherOnItsPartitionGetsOneFinalRecordPerWindowWithAllItsFrames() throws Exception {
-    Map<String, String> values = new HashMap<>(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(),
-        "application.id", "it-lag",
-        "topic.frames", "lag-frames",
-        "topic.events", "lag-events",
-        "topic.dead-letter", "lag-dlq",
-        "topic.stats", "lag-stats",
-        "topic.tracks", "lag-tracks",
-        "topic.schemas", "lag-schemas",
-        "topics.partitions", "1",
-        "frame.max-age-ms", "0"));
-    values.put("stats.window-seconds", Long.toString(WINDOW_MS / 1000));
-    values.put("stats.grace-seconds", "2");
-    values.put("commit.interval.ms", "200");
-    values.put("model.dir", "faceapi-expression");
-    values.put("stream.state-dir", ProcessorRun.freshStateDir());
-    values.put("cameras.file", TestCameras.optedIn("ahead", "behind"));
-    values.put("stats.min-people", "1"); // every window's counts as counted (disclosure is PolicyIT's)
-    Settings settings = Settings.defaults().with(values, "test");
+    Settings settings = KAFKA.settings("lag", Map.of("topics.partitions", "1",
+        "stats.window-seconds", Long.toString(WINDOW_MS / 1000), "stats.grace-seconds", "2",
+        "cameras.file", TestCameras.optedIn("ahead", "behind"),
+        "stats.min-people", "1")); // every window's counts as counted (disclosure is PolicyIT's)
 
     List<EncodedImage> photos = SamplePhotos.encoded(640, 1, 3);
     EncodedImage empty = TestFrames.jpeg(160, 120);
     long base = Instant.now().minusSeconds(SECONDS + 40).toEpochMilli();
     Map<String, Long> framesPerWindow = new TreeMap<>();
-    try (EmotionStreams processor = new EmotionStreams(settings, pipeline.analyzer());
+    try (EmotionStreams processor = new EmotionStreams(settings, KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       processor.start();
       assertTrue(processor.awaitRunning(Duration.ofSeconds(60)));

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
-import io.emotionstream.kafka.EmbeddedKafka;
-import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.testing.KafkaPipelineExtension;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.TestCameras;
@@ -19,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Face tracks survive a restart of the processor: on a real broker with the real detector and
@@ -31,46 +29,21 @@ import org.junit.jupiter.api.Test;
  */
 class TrackRestartIT {
 
-  private static EmbeddedKafka kafka;
-  private static Pipeline pipeline;
-
-  @BeforeAll
-  static void start() {
-    kafka = EmbeddedKafka.start();
-    pipeline = Pipeline.open(Settings.defaults().with(Map.of("model.dir", "faceapi-expression"), "test"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pipeline != null) {
-      pipeline.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker().withPipeline();
 
   @Test
   void aRestartedProcessorContinuesTheTracks() throws Exception {
-    Settings settings = Settings.defaults().with(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(),
-        "application.id", "it-track-restart",
-        "topic.frames", "tr-frames",
-        "topic.events", "tr-events",
-        "topic.dead-letter", "tr-dlq",
-        "topic.tracks", "tr-tracks",
-        "topics.partitions", "2",
-        "commit.interval.ms", "200",
+    Settings settings = KAFKA.settings("track-restart", Map.of("topics.partitions", "2",
         // the test pauses between the two halves: the camera must not count as gone meanwhile
         "track.max-gap-ms", "600000",
-        "frame.max-age-ms", "0"), "test").with(Map.of("model.dir", "faceapi-expression",
-        "cameras.file", TestCameras.optedIn("still-cam")), "test");
+        "cameras.file", TestCameras.optedIn("still-cam")));
     EncodedImage photo = SamplePhotos.encoded(960, 5).get(0);
     Instant t0 = Instant.now();
     int frames = 6;
     // each processor gets a fresh local state directory, so the second one can only know the tracks
     // from the tracker store's changelog topic
-    try (EmotionStreams first = new EmotionStreams(fresh(settings), pipeline.analyzer());
+    try (EmotionStreams first = new EmotionStreams(fresh(settings), KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       first.start();
       assertTrue(first.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING");
@@ -79,7 +52,7 @@ class TrackRestartIT {
       }
       ProcessorRun.await("first half processed", () -> first.stats().framesProcessed() >= frames, Duration.ofMinutes(3));
     }
-    try (EmotionStreams second = new EmotionStreams(fresh(settings), pipeline.analyzer());
+    try (EmotionStreams second = new EmotionStreams(fresh(settings), KAFKA.analyzer());
         FrameProducer producer = new FrameProducer(settings)) {
       second.start();
       assertTrue(second.awaitRunning(Duration.ofSeconds(60)), "processor did not reach RUNNING after the restart");

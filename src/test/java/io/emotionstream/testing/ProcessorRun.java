@@ -1,10 +1,12 @@
 package io.emotionstream.testing;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.kafka.TopicReader;
 import io.emotionstream.schema.FaceEmotion;
 import io.emotionstream.stream.EventReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -13,13 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -32,6 +31,15 @@ public final class ProcessorRun {
   public static String freshStateDir() {
     try {
       return Files.createTempDirectory("emotion-stream-state").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A port free now, for a server whose port must be named ({@code ops.port=0} turns the operations server off). */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -74,27 +82,24 @@ public final class ProcessorRun {
     return events;
   }
 
-  /** Every record of a topic, raw, from the beginning, waiting up to {@code timeout} for {@code expected} of them. */
-  public static List<ConsumerRecord<byte[], byte[]>> readRaw(Settings settings, String topic, int expected,
+  /**
+   * The committed records of a topic, values raw, from the beginning: waits up to {@code timeout}
+   * for {@code expected} of them, then reads a second longer, so that duplicates would show.
+   */
+  public static List<ConsumerRecord<String, byte[]>> readRaw(Settings settings, String topic, int expected,
       Duration timeout) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.string("bootstrap.servers"));
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
+    // room for the largest records the tests send (frames up to 20 MB, their dead letters)
+    Settings reading = settings.with(Map.of("kafka.max.partition.fetch.bytes", Integer.toString(32 << 20),
+        "kafka.fetch.max.bytes", Integer.toString(32 << 20)), "test");
+    try (TopicReader<byte[]> reader = new TopicReader<>(reading, topic, new ByteArrayDeserializer(),
+        TopicReader.Start.BEGINNING)) {
+      List<ConsumerRecord<String, byte[]>> out = new ArrayList<>(reader.readAtLeast(expected, timeout));
+      out.addAll(reader.readAtLeast(Integer.MAX_VALUE, Duration.ofSeconds(1)));
+      return out;
     }
-    return out;
   }
 
-  public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+  public static String header(ConsumerRecord<String, byte[]> record, String name) {
     var h = record.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }

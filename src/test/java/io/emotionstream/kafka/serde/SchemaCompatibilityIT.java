@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.config.Settings;
 import io.emotionstream.frame.EncodedImage;
-import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.CameraFrame;
@@ -16,7 +15,8 @@ import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.FrameStats;
 import io.emotionstream.testing.ProcessorRun;
 import io.emotionstream.testing.SamplePhotos;
-import io.emotionstream.testing.SchemaRegistryServer;
+import io.emotionstream.testing.KafkaPipelineExtension;
+import io.emotionstream.testing.TestCameras;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,9 +39,8 @@ import org.apache.avro.message.SchemaStore;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The compatibility matrix through a real broker and a real schema registry: for every schema
@@ -53,44 +52,14 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaCompatibilityIT {
 
-  private static EmbeddedKafka kafka;
-  private static SchemaRegistryServer registry;
-
-  @BeforeAll
-  static void start() throws Exception {
-    kafka = EmbeddedKafka.start();
-    registry = SchemaRegistryServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  static final KafkaPipelineExtension KAFKA = KafkaPipelineExtension.broker().withRegistry();
 
   private static Settings settings(String name, Map<String, String> extra) {
-    Map<String, String> values = new HashMap<>(Map.of(
-        "bootstrap.servers", kafka.bootstrapServers(),
-        "application.id", "compat-" + name,
-        "topic.frames", name + "-frames",
-        "topic.events", name + "-events",
-        "topic.dead-letter", name + "-dlq",
-        "topic.stats", name + "-stats",
-        "topic.tracks", name + "-tracks",
-        "topic.schemas", name + "-schemas",
-        "topics.partitions", "1",
-        "frame.max-age-ms", "0"));
-    values.put("schema.registry.url", registry.ccompatUrl());
-    values.put("commit.interval.ms", "200");
-    values.put("model.dir", "faceapi-expression");
-    values.put("stream.state-dir", ProcessorRun.freshStateDir());
-    values.put("cameras.file", io.emotionstream.testing.TestCameras.optedIn("cam-embedded", "cam-registry"));
+    Map<String, String> values = new HashMap<>(Map.of("application.id", "compat-" + name, "topics.partitions", "1",
+        "cameras.file", TestCameras.optedIn("cam-embedded", "cam-registry")));
     values.putAll(extra);
-    return Settings.defaults().with(values, "test");
+    return KAFKA.settings(name, values);
   }
 
   @Test
@@ -108,7 +77,7 @@ class SchemaCompatibilityIT {
       String registryTopic = "matrix-" + simple + "-registry";
       TopicCreator.ensure(settings, List.of(new NewTopic(embeddedTopic, 1, (short) 1), new NewTopic(registryTopic, 1, (short) 1)));
       String subject = RegistryAvroSerde.subject(registryTopic);
-      SchemaRegistryClient writerClient = new SchemaRegistryClient(registry.ccompatUrl());
+      SchemaRegistryClient writerClient = new SchemaRegistryClient(KAFKA.registry().ccompatUrl());
       writerClient.setCompatibility(subject, CompatibilityLevel.FULL_TRANSITIVE);
       assertEquals("FULL_TRANSITIVE", writerClient.compatibility(subject));
 
@@ -124,14 +93,14 @@ class SchemaCompatibilityIT {
         ProcessorRun.sendRaw(settings, embeddedTopic, "k",
             SchemaCompatibilityTest.bytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v.schema()).encode(record)));
       }
-      List<ConsumerRecord<byte[], byte[]>> registryRecords = ProcessorRun.readRaw(settings, registryTopic, versions.size(), Duration.ofSeconds(30));
-      List<ConsumerRecord<byte[], byte[]>> embeddedRecords = ProcessorRun.readRaw(settings, embeddedTopic, versions.size(), Duration.ofSeconds(30));
+      List<ConsumerRecord<String, byte[]>> registryRecords = ProcessorRun.readRaw(settings, registryTopic, versions.size(), Duration.ofSeconds(30));
+      List<ConsumerRecord<String, byte[]>> embeddedRecords = ProcessorRun.readRaw(settings, embeddedTopic, versions.size(), Duration.ofSeconds(30));
       assertEquals(versions.size(), registryRecords.size());
       assertEquals(versions.size(), embeddedRecords.size());
 
       // every reader version, knowing only itself
       for (SchemaHistory.Version reader : versions) {
-        SchemaRegistryClient readerClient = new SchemaRegistryClient(registry.ccompatUrl());
+        SchemaRegistryClient readerClient = new SchemaRegistryClient(KAFKA.registry().ccompatUrl());
         SchemaStore.Cache own = new SchemaStore.Cache();
         own.addSchema(reader.schema());
         BinaryMessageDecoder<GenericRecord> embeddedReader = new BinaryMessageDecoder<>(GenericData.get(), reader.schema(),
@@ -187,7 +156,7 @@ class SchemaCompatibilityIT {
         }
         assertTrue(today.size() >= 2, "sample photos show faces: " + today.size());
         assertEquals("door", today.get(0).getZone());
-        List<ConsumerRecord<byte[], byte[]>> raw = ProcessorRun.readRaw(settings, settings.string("topic.events"),
+        List<ConsumerRecord<String, byte[]>> raw = ProcessorRun.readRaw(settings, settings.string("topic.events"),
             today.size(), Duration.ofSeconds(30));
         assertEquals(today.size(), raw.size());
 
@@ -201,13 +170,13 @@ class SchemaCompatibilityIT {
               "without the schemas topic the first reader cannot resolve today's events (the reported failure)");
           BinaryMessageDecoder<GenericRecord> decoder = new BinaryMessageDecoder<>(GenericData.get(), first,
               new SchemaTopicStore(own, new SchemaTopic(settings), Duration.ZERO));
-          for (ConsumerRecord<byte[], byte[]> r : raw) {
+          for (ConsumerRecord<String, byte[]> r : raw) {
             assertEquals((byte) 0xC3, r.value()[0]);
             read.add(decoder.decode(r.value()));
           }
         } else {
-          SchemaRegistryClient client = new SchemaRegistryClient(registry.ccompatUrl());
-          for (ConsumerRecord<byte[], byte[]> r : raw) {
+          SchemaRegistryClient client = new SchemaRegistryClient(KAFKA.registry().ccompatUrl());
+          for (ConsumerRecord<String, byte[]> r : raw) {
             byte[] b = r.value();
             assertEquals(0, b[0]);
             Schema writer = client.schemaById(ByteBuffer.wrap(b, 1, 4).getInt());
@@ -235,7 +204,7 @@ class SchemaCompatibilityIT {
       Schema incompatible = withRequiredField(FaceEmotion.getClassSchema());
       Settings reg = settings("refused-registry", Map.of("wire.format", "registry"));
       String subject = RegistryAvroSerde.subject(reg.string("topic.events"));
-      new SchemaRegistryClient(registry.ccompatUrl()).register(subject, incompatible);
+      new SchemaRegistryClient(KAFKA.registry().ccompatUrl()).register(subject, incompatible);
       assertRefused(reg, pipeline, subject);
       Settings emb = settings("refused-embedded", Map.of());
       SchemaTopic topic = new SchemaTopic(emb);
