@@ -68,12 +68,24 @@ public final class StreamsProperties {
     }
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         settings.integer("group.session-timeout-ms"));
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+    p.put(BoundedRocksDbMemory.BUDGET_BYTES_CONFIG, rocksDbBudgetBytes(settings));
     String advertised = settings.string("ops.advertised-address", "");
     if (!advertised.isBlank()) {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
     }
     p.putAll(settings.kafkaOverrides());
     return p;
+  }
+
+  /** {@code stream.rocksdb.memory-mb} in bytes: at least 16 MB, so that a memtable still fits. */
+  static long rocksDbBudgetBytes(Settings settings) {
+    long mb = settings.longValue("stream.rocksdb.memory-mb");
+    if (mb < 16) {
+      throw new IllegalArgumentException("setting 'stream.rocksdb.memory-mb' = " + mb + " from "
+          + settings.source("stream.rocksdb.memory-mb") + " is below 16");
+    }
+    return mb << 20;
   }
 
   /**
