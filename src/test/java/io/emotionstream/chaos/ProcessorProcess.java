@@ -73,7 +73,8 @@ final class ProcessorProcess implements AutoCloseable {
     if (Files.isRegularFile(JEMALLOC)) {
       String preload = env.get("LD_PRELOAD");
       env.put("LD_PRELOAD", preload == null || preload.isBlank() ? JEMALLOC.toString() : preload + ":" + JEMALLOC);
-      env.putIfAbsent("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1");
+      // as the launcher sets it for a processor
+      env.putIfAbsent("MALLOC_CONF", "background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0,oversize_threshold:0");
     }
     env.put("OMP_WAIT_POLICY", "PASSIVE");
     Process process = builder.start();

@@ -320,7 +320,12 @@ class DeploymentFilesTest {
     assertTrue(dockerfile.lines().filter(l -> l.startsWith("FROM ")).count() >= 3, "multi-stage build");
     assertTrue(dockerfile.contains("USER 10001"), "runs as a non-root user");
     assertTrue(dockerfile.contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"), "jemalloc preloaded");
-    assertTrue(dockerfile.contains("MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1"));
+    // the launcher's setting for a processor: large buffers in the ordinary arenas, purged after 10 s
+    assertTrue(dockerfile.contains("MALLOC_CONF=background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0,oversize_threshold:0"),
+        "the processor's allocator setting");
+    String launcher = Files.readString(Path.of("emotion-stream"));
+    assertTrue(launcher.contains("background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0,oversize_threshold:0"),
+        "the image and the launcher set the same allocator options for a processor");
     assertTrue(dockerfile.contains("ARG CUDA_RUNTIME_IMAGE=nvidia/cuda") && dockerfile.contains("ARG FLAVOR"),
         "a GPU variant");
     // DJL 0.36 loads libtorch 2.7.1, whose CUDA builds are 11.8, 12.6 and 12.8: base image and flavour agree
