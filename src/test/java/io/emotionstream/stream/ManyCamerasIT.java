@@ -162,18 +162,26 @@ class ManyCamerasIT {
         System.out.println("/metrics families that grew in the silence (bytes): " + growth(after, last));
         long cameraSeriesMax = quiet.stream().mapToLong(s -> s.cameraSeriesBytes).max().orElseThrow();
         long metricsMax = quiet.stream().mapToLong(s -> s.metricsBytes).max().orElseThrow();
-        long rssMax = quiet.stream().mapToLong(s -> s.rssKib).max().orElseThrow();
         assertTrue(cameraSeriesMax <= after.cameraSeriesBytes * 1.05, "per-camera series flat after the burst: "
             + cameraSeriesMax + " vs " + after.cameraSeriesBytes + " bytes");
         assertTrue(metricsMax < METRICS_BOUND_BYTES, "/metrics bounded: " + metricsMax + " bytes");
-        // flat, not still: the test JVM also holds the broker and RocksDB, whose compactions and
-        // allocator arenas move resident memory by 10-15% from one sample to the next (measured);
-        // what must not happen is the steady climb of an unbounded map, so the last sample stays within
-        // 10% of the burst's end and no sample passes it by more than 25%
-        assertTrue(last.rssKib <= after.rssKib * 1.10, "resident memory flat after the burst: " + last.rssKib
-            + " vs " + after.rssKib + " KiB");
-        assertTrue(rssMax <= after.rssKib * 1.25, "resident memory bounded after the burst: " + rssMax + " vs "
-            + after.rssKib + " KiB");
+        // flat, not still: the test JVM also holds the broker and RocksDB, whose compactions and allocator
+        // arenas move resident memory by a few percent from one sample to the next, and G1 may commit more
+        // heap in the silence (measured: +252 MiB committed, 942 -> 1,194 MiB, at one sample, with the heap
+        // after GC flat at 351-355 MiB), which is bounded by -Xmx and is not a leak. What must not happen is
+        // the steady climb of an unbounded map: on the heap (live objects after GC) or off it (resident
+        // memory less the committed heap: RocksDB, Kafka's buffers, the allocator). Each stays within 10% of
+        // the burst's end at the last sample and no sample passes it by more than 25%.
+        long heapMax = quiet.stream().mapToLong(s -> s.heapAfterGc).max().orElseThrow();
+        assertTrue(last.heapAfterGc <= after.heapAfterGc * 1.10, "live heap flat after the burst: "
+            + (last.heapAfterGc >> 20) + " vs " + (after.heapAfterGc >> 20) + " MiB");
+        assertTrue(heapMax <= after.heapAfterGc * 1.25, "live heap bounded after the burst: " + (heapMax >> 20)
+            + " vs " + (after.heapAfterGc >> 20) + " MiB");
+        long offHeapMax = quiet.stream().mapToLong(Sample::offHeapKib).max().orElseThrow();
+        assertTrue(last.offHeapKib() <= after.offHeapKib() * 1.10, "resident memory outside the heap flat after the"
+            + " burst: " + last.offHeapKib() + " vs " + after.offHeapKib() + " KiB");
+        assertTrue(offHeapMax <= after.offHeapKib() * 1.25, "resident memory outside the heap bounded after the"
+            + " burst: " + offHeapMax + " vs " + after.offHeapKib() + " KiB");
 
         // a camera that counts again makes the meters sweep: the cameras idle for metrics.cameras.idle-ms go
         producer.send(FrameProducer.frame(ids[0], 2, blank, Instant.now(), null, Map.of())).get();
@@ -193,13 +201,18 @@ class ManyCamerasIT {
   }
 
   private record Sample(long metricsBytes, long cameraSeriesBytes, Set<String> metricCameras, long rssKib, long heapAfterGc,
-      long trackedCameras, Map<String, Integer> families) {
+      long heapCommitted, long trackedCameras, Map<String, Integer> families) {
+    /** Resident memory less the committed Java heap: what the native side (RocksDB, buffers) holds. */
+    long offHeapKib() {
+      return rssKib - (heapCommitted >> 10);
+    }
+
     @Override
     public String toString() {
-      return String.format("/metrics %d bytes (%d in series with a camera label) with %d cameras of their own, RSS %d MiB, heap after GC %d MiB"
-          + " (committed %d MiB), tracker store %d cameras", metricsBytes, cameraSeriesBytes, metricCameras.size(), rssKib / 1024,
-          heapAfterGc >> 20, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20,
-          trackedCameras);
+      return String.format("/metrics %d bytes (%d in series with a camera label) with %d cameras of their own, RSS %d MiB"
+          + " (%d MiB outside the heap), heap after GC %d MiB (committed %d MiB), tracker store %d cameras", metricsBytes,
+          cameraSeriesBytes, metricCameras.size(), rssKib / 1024, offHeapKib() / 1024, heapAfterGc >> 20,
+          heapCommitted >> 20, trackedCameras);
     }
   }
 
@@ -220,8 +233,9 @@ class ManyCamerasIT {
       }
     }
     System.gc();
-    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return new Sample(metrics.length(), cameraSeriesBytes, cameras, rssKib(), heap, trackedCameras(instance), families);
+    java.lang.management.MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    return new Sample(metrics.length(), cameraSeriesBytes, cameras, rssKib(), heap.getUsed(), heap.getCommitted(),
+        trackedCameras(instance), families);
   }
 
   /** The five metric families whose lines grew most from {@code a} to {@code b}. */
