@@ -10,7 +10,9 @@ import io.emotionstream.emotion.TestTimeAugmentation;
 import io.emotionstream.train.FerPlusLabels;
 import io.emotionstream.train.ModelEvaluation;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,8 +34,10 @@ import picocli.CommandLine;
 public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--model", paramLabel = "DIR|NAME",
-      description = "Model artifact directory, or faceapi-expression (default: the bundled model, models/fer-resnet18).")
-  String model;
+      description = {"Model artifact directory, or faceapi-expression (default: the bundled model, models/fer-resnet18).",
+          "Repeat it to score an ensemble: each face's probabilities averaged over the models (each model's own",
+          "accuracy is printed on stderr)."})
+  List<String> models = new ArrayList<>();
 
   @Option(names = "--data", required = true, paramLabel = "PATH",
       description = "FER2013 Kaggle CSV (.csv or .csv.gz) or a folder tree <split>/<class>/*.png|jpg.")
@@ -92,15 +96,25 @@ public final class EvaluateCommand implements Callable<Integer> {
       default -> throw new CommandLine.ParameterException(new CommandLine(this),
           "--labels must be file or ferplus, got '" + labels + "'");
     };
-    ModelArtifact artifact = EmotionModels.resolve(model);
     TestTimeAugmentation views;
     try {
       views = flip ? TestTimeAugmentation.FLIP : TestTimeAugmentation.parse(tta);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--tta: " + e.getMessage());
     }
-    ModelEvaluation.Result result = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, views, votes,
-        faceSize);
+    List<ModelEvaluation.Result> members = new ArrayList<>();
+    for (String model : models.isEmpty() ? java.util.Collections.<String>singletonList(null) : models) {
+      ModelArtifact artifact = EmotionModels.resolve(model);
+      ModelEvaluation.Result one = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, views, votes,
+          faceSize);
+      if (models.size() > 1) {
+        ConfusionMatrix cm = one.score().confusion();
+        System.err.printf(Locale.ROOT, "%s (%s): accuracy %.4f  macro-F1 %.4f%n", one.modelName(), model, cm.accuracy(),
+            cm.macroF1());
+      }
+      members.add(one);
+    }
+    ModelEvaluation.Result result = members.size() == 1 ? members.get(0) : ModelEvaluation.ensemble(members);
     String labelRule = null;
     if (votes != null) {
       labelRule = FerPlusLabels.rule() + "; " + FerCsvReader.lastAlignment().describe();
@@ -129,9 +143,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   static String table(ModelEvaluation.Result result) {
     ConfusionMatrix cm = result.score().confusion();
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s %s on %s (%s, labels: %s): %d faces%n",
-        result.model().name(), result.model().version(), result.data().getFileName(), result.usage(), result.labels(),
-        cm.count()));
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s%s on %s (%s, labels: %s): %d faces%n",
+        result.members().size() > 1 ? "ensemble of " : "", result.modelName(), result.data().getFileName(),
+        result.usage(), result.labels(), cm.count()));
     s.append(String.format(Locale.ROOT, "accuracy %.4f  macro-F1 %.4f  loss %.4f%n%n", cm.accuracy(), cm.macroF1(),
         result.score().loss()));
     s.append(String.format(Locale.ROOT, "%-10s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support"));

@@ -151,7 +151,7 @@ public final class EvaluationReport {
   static String markdown(ModelEvaluation.Result result, List<List<Mistake>> mistakes, String labelRule) {
     ConfusionMatrix cm = result.score().confusion();
     StringBuilder md = new StringBuilder();
-    md.append("# Evaluation: ").append(result.model().name()).append(' ').append(result.model().version())
+    md.append("# Evaluation: ").append(result.members().size() > 1 ? "ensemble of " : "").append(result.modelName())
         .append("\n\n");
     md.append(String.format(Locale.ROOT, "- data: %s, %s, %d faces, labels: %s%s%n", result.data().getFileName(),
         result.usage(), cm.count(), result.labels(), result.tta() == TestTimeAugmentation.NONE ? ""

@@ -81,8 +81,58 @@ public final class ModelEvaluation {
       UnaryOperator<NDList> forward = input -> block.forward(store, input, false);
       float[][] logits = Predictions.logits(manager, faces, encoder, batchSize, forward, tta);
       return new Result(m, data, usage, tta, ferplus == null ? LABELS_FILE : LABELS_FERPLUS,
-          Predictions.score(logits, faces, outputOfClass), faces, logits, outputOfClass);
+          Predictions.score(logits, faces, outputOfClass), faces, logits, outputOfClass, List.of(m));
     }
+  }
+
+  /**
+   * The ensemble of models evaluated on the same faces: each face's probabilities over the evaluated
+   * classes averaged over the members (each member's softmax of its own outputs, with its own
+   * test-time augmentation already averaged in). Its {@link Result#logits} are the logarithms of
+   * those averages, so {@link Result#probabilities} and the loss read the averaged probabilities.
+   *
+   * @param members results of {@link #evaluate} on the same data, split, classes and labels
+   * @throws IllegalArgumentException when the members were not evaluated on the same faces
+   */
+  public static Result ensemble(List<Result> members) {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("an ensemble needs at least one model");
+    }
+    Result first = members.get(0);
+    int n = first.faces().size();
+    int classes = first.outputOfClass().length;
+    for (Result r : members) {
+      if (r.faces().size() != n || !r.faces().classes().equals(first.faces().classes())
+          || !r.usage().equals(first.usage()) || !r.labels().equals(first.labels())) {
+        throw new IllegalArgumentException("models evaluated on different faces cannot be averaged: "
+            + r.model().name() + " on " + r.faces().size() + " faces of " + r.faces().classes() + " (" + r.usage()
+            + ", labels " + r.labels() + "), " + first.model().name() + " on " + n + " of " + first.faces().classes());
+      }
+      for (int i = 0; i < n; i++) {
+        if (r.faces().label(i) != first.faces().label(i)) {
+          throw new IllegalArgumentException("models evaluated on different faces cannot be averaged: face " + i
+              + " has label " + r.faces().label(i) + " for " + r.model().name() + ", " + first.faces().label(i)
+              + " for " + first.model().name());
+        }
+      }
+    }
+    float[][] logits = new float[n][classes];
+    for (int i = 0; i < n; i++) {
+      double[] mean = new double[classes];
+      for (Result r : members) {
+        double[] p = r.probabilities(i);
+        for (int c = 0; c < classes; c++) {
+          mean[c] += p[c] / members.size();
+        }
+      }
+      for (int c = 0; c < classes; c++) {
+        logits[i][c] = (float) Math.log(Math.max(mean[c], Double.MIN_NORMAL));
+      }
+    }
+    int[] identity = java.util.stream.IntStream.range(0, classes).toArray();
+    List<ModelMetadata> all = members.stream().flatMap(r -> r.members().stream()).toList();
+    return new Result(first.model(), first.data(), first.usage(), first.tta(), first.labels(),
+        Predictions.score(logits, first.faces(), identity), first.faces(), logits, identity, all);
   }
 
   /** {@link Result#labels()}: the dataset's own labels. */
@@ -118,9 +168,17 @@ public final class ModelEvaluation {
    * @param faces the evaluated faces, in order
    * @param logits the network's outputs per face
    * @param outputOfClass for each class of {@code faces}, its network output
+   * @param members the models whose probabilities were averaged ({@link #ensemble}); one for a single model,
+   *     which is then {@code model}
    */
   public record Result(ModelMetadata model, Path data, String usage, TestTimeAugmentation tta, String labels,
-      Predictions.Score score, LabelledFaces faces, float[][] logits, int[] outputOfClass) {
+      Predictions.Score score, LabelledFaces faces, float[][] logits, int[] outputOfClass,
+      List<ModelMetadata> members) {
+
+    /** "name version" of the model, or of each member joined by " + " for an ensemble. */
+    public String modelName() {
+      return members.stream().map(m -> m.name() + " " + m.version()).collect(java.util.stream.Collectors.joining(" + "));
+    }
 
     /** Probabilities over the evaluated classes (softmax of their outputs) of face {@code i}. */
     public double[] probabilities(int i) {
@@ -179,8 +237,13 @@ public final class ModelEvaluation {
     /** The {@code evaluate --json} object. */
     public Map<String, Object> toJsonMap() {
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("model", model.name());
-      out.put("version", model.version());
+      if (members.size() > 1) {
+        out.put("model", "ensemble");
+        out.put("members", members.stream().map(m -> Map.of("model", m.name(), "version", m.version())).toList());
+      } else {
+        out.put("model", model.name());
+        out.put("version", model.version());
+      }
       out.put("data", String.valueOf(data.getFileName()));
       out.put("usage", usage);
       out.put("tta", tta.configName());

@@ -179,6 +179,46 @@ class PackAndEvaluationReportTest {
     assertTrue(e.getMessage().contains(csv.toString()) && e.getMessage().contains(shorter.toString()), e.getMessage());
   }
 
+  @Test
+  void anEnsembleAveragesTheMembersProbabilitiesFaceByFace() throws Exception {
+    ModelArtifact model = ModelArtifact.open(run.resolve(TrainingRun.MODEL_DIRECTORY));
+    ModelEvaluation.Result plain = ModelEvaluation.evaluate(model, csv, "PublicTest", null, 64,
+        io.emotionstream.emotion.TestTimeAugmentation.NONE, null);
+    ModelEvaluation.Result flipped = ModelEvaluation.evaluate(model, csv, "PublicTest", null, 64,
+        io.emotionstream.emotion.TestTimeAugmentation.FLIP, null);
+    ModelEvaluation.Result both = ModelEvaluation.ensemble(List.of(plain, flipped));
+    assertEquals(2, both.members().size());
+    boolean differ = false;
+    for (int i = 0; i < plain.faces().size(); i++) {
+      double[] p = plain.probabilities(i);
+      double[] f = flipped.probabilities(i);
+      double[] e = both.probabilities(i);
+      for (int c = 0; c < e.length; c++) {
+        assertEquals((p[c] + f[c]) / 2, e[c], 1e-5, "face " + i + " class " + c);
+        differ |= Math.abs(p[c] - f[c]) > 1e-3;
+      }
+    }
+    assertTrue(differ, "the two members should disagree somewhere, or the check above proves nothing");
+    // a model with itself is the model
+    ModelEvaluation.Result twice = ModelEvaluation.ensemble(List.of(plain, plain));
+    assertEquals(plain.score().confusion().accuracy(), twice.score().confusion().accuracy(), 1e-12);
+    assertEquals(plain.score().loss(), twice.score().loss(), 1e-4);
+
+    // members scored on other faces are refused, naming the split
+    ModelEvaluation.Result training = ModelEvaluation.evaluate(model, csv, "Training", null, 64,
+        io.emotionstream.emotion.TestTimeAugmentation.NONE, null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelEvaluation.ensemble(List.of(plain, training)));
+    assertTrue(e.getMessage().contains("Training") && e.getMessage().contains("different faces"), e.getMessage());
+
+    // evaluate with --model twice: the ensemble's JSON names both members
+    JsonNode eval = JSON.readTree(TrainingEndToEndTest.runCli(new EvaluateCommand(), "--model",
+        run.resolve("model").toString(), "--model", run.resolve("model").toString(), "--data", csv.toString(), "--json"));
+    assertEquals("ensemble", eval.path("model").asText());
+    assertEquals(2, eval.path("members").size());
+    assertEquals(plain.score().confusion().accuracy(), eval.path("accuracy").asDouble(), 1e-3);
+  }
+
   /** The FER+ vote column (0-based among the ten) of a FER2013 class. */
   private static int column(int fer) {
     return new int[] {4, 5, 6, 1, 3, 2, 0}[fer];
