@@ -38,8 +38,14 @@ public final class MtcnnNetworks {
 
   private MtcnnNetworks() {}
 
-  /** A network and its layers by the names used in the weight files. */
-  public record Network(String name, Block block, Map<String, Block> layers, Shape inputShape) {}
+  /**
+   * A network and its layers by the names used in the weight files.
+   *
+   * @param convolutionalLayers how many of the block's first children are convolutions, PReLUs and
+   *     max poolings (the rest, from the flattening on, need an ordinary tensor)
+   */
+  public record Network(String name, Block block, Map<String, Block> layers, Shape inputShape,
+      int convolutionalLayers) {}
 
   /**
    * Widens a channel count that feeds a convolution to a multiple of 16 (see class comment).
@@ -57,7 +63,7 @@ public final class MtcnnNetworks {
         .conv("conv2", 16, 3).prelu("prelu2", 16)
         .conv("conv3", 32, 3).prelu("prelu3", 32)
         .conv("head", PNET_OUTPUTS, 1);
-    return new Network("pnet", l.seq, l.layers, new Shape(1, 3, 12, 12));
+    return new Network("pnet", l.seq, l.layers, new Shape(1, 3, 12, 12), l.convolutionalLayers());
   }
 
   /** R-Net: refines 24x24 crops. */
@@ -71,7 +77,7 @@ public final class MtcnnNetworks {
         .flatten()
         .dense("dense4", 128).prelu("prelu4", 128)
         .dense("head", PNET_OUTPUTS);
-    return new Network("rnet", l.seq, l.layers, new Shape(1, 3, RNET_SIZE, RNET_SIZE));
+    return new Network("rnet", l.seq, l.layers, new Shape(1, 3, RNET_SIZE, RNET_SIZE), l.convolutionalLayers());
   }
 
   /** O-Net: final 48x48 crops, adds five landmarks. */
@@ -87,13 +93,18 @@ public final class MtcnnNetworks {
         .flatten()
         .dense("dense5", 256).prelu("prelu5", 256)
         .dense("head", ONET_OUTPUTS);
-    return new Network("onet", l.seq, l.layers, new Shape(1, 3, ONET_SIZE, ONET_SIZE));
+    return new Network("onet", l.seq, l.layers, new Shape(1, 3, ONET_SIZE, ONET_SIZE), l.convolutionalLayers());
   }
 
   /** Small fluent helper that also remembers each named layer. */
   private static final class Layers {
     final SequentialBlock seq = new SequentialBlock();
     final Map<String, Block> layers = new LinkedHashMap<>();
+    private int flattenAt = -1;
+
+    int convolutionalLayers() {
+      return flattenAt < 0 ? seq.getChildren().size() : flattenAt;
+    }
 
     Layers conv(String name, int filters, int kernel) {
       return add(name, Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).setFilters(filters).build());
@@ -114,6 +125,7 @@ public final class MtcnnNetworks {
     }
 
     Layers flatten() {
+      flattenAt = seq.getChildren().size();
       seq.add(Blocks.batchFlattenBlock());
       return this;
     }

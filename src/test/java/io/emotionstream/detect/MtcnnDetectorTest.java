@@ -64,6 +64,43 @@ class MtcnnDetectorTest {
     }
   }
 
+  /**
+   * The networks in oneDNN's layout (the default where libtorch has it, as the bundled one does)
+   * find the same faces as on ordinary tensors with every native path off, up to float rounding.
+   */
+  @Test
+  void oneDnnLayoutFindsTheFacesOrdinaryTensorsFind() throws Exception {
+    assertTrue(detector.oneDnnLayout(), "the bundled libtorch should run MTCNN in oneDNN's layout");
+    Path demo = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo");
+    MtcnnDetector plain;
+    System.setProperty(io.emotionstream.torch.NativeAccess.FALLBACK_PROPERTY, "true");
+    try {
+      plain = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(20), 1);
+    } finally {
+      System.clearProperty(io.emotionstream.torch.NativeAccess.FALLBACK_PROPERTY);
+    }
+    int compared = 0;
+    try (plain; MtcnnDetector oneDnn = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(20), 1)) {
+      assertTrue(!plain.oneDnnLayout() && oneDnn.oneDnnLayout());
+      for (String name : new String[] {"sample1.jpg", "sample2.jpg", "sample4.jpg", "sample6.jpg"}) {
+        try (Mat image = ImageDecoding.readBgr(demo.resolve(name))) {
+          List<DetectedFace> expected = plain.detect(image);
+          List<DetectedFace> actual = oneDnn.detect(image);
+          assertEquals(expected.size(), actual.size(), name + ": " + expected + " vs " + actual);
+          for (int i = 0; i < expected.size(); i++) {
+            DetectedFace e = expected.get(i);
+            DetectedFace a = actual.get(i);
+            assertTrue(BoxOps.iou(e.x1(), e.y1(), e.x2(), e.y2(), a.x1(), a.y1(), a.x2(), a.y2()) > 0.999f,
+                name + " face " + i + ": " + e + " vs " + a);
+            assertEquals(e.score(), a.score(), 1e-4, name + " face " + i);
+            compared++;
+          }
+        }
+      }
+    }
+    assertTrue(compared >= 8, "faces compared: " + compared);
+  }
+
   @Test
   void anyNumberOfWorkersFindsTheSameFaces() throws Exception {
     Path sample = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo/sample2.jpg");
