@@ -35,6 +35,7 @@ class NativeAccessTest {
     assertFalse(NativeAccess.allowed());
     assertFalse(FusedPrelu.available());
     assertFalse(PrepackedConvolution.available());
+    assertFalse(OneDnnTensors.available());
     assertFalse(GradientRelease.available());
     assertNull(NativeTorch.nnpackEnabled());
     assertThrows(IllegalStateException.class, NativeTorch::newTensorSlot);
