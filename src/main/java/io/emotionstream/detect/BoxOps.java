@@ -122,13 +122,9 @@ final class BoxOps {
 
     /** Files box {@code k} (of the sorted list) as kept. */
     void keep(int k) {
-      Candidate c = boxes.get(k);
-      int cx0 = column(Math.min(c.x1, c.x2) - add);
-      int cx1 = column(Math.max(c.x1, c.x2) + add);
-      int cy0 = row(Math.min(c.y1, c.y2) - add);
-      int cy1 = row(Math.max(c.y1, c.y2) + add);
-      for (int y = cy0; y <= cy1; y++) {
-        for (int x = cx0; x <= cx1; x++) {
+      int[] range = cells(boxes.get(k));
+      for (int y = range[2]; y <= range[3]; y++) {
+        for (int x = range[0]; x <= range[1]; x++) {
           int cell = y * columns + x;
           int[] list = cells[cell];
           if (list == null) {
@@ -143,12 +139,9 @@ final class BoxOps {
 
     /** Whether a kept box overlaps box {@code j} (of the sorted list) by more than {@code threshold}. */
     boolean overlapsKept(Candidate b, int j, float[] area, float threshold, Overlap overlap) {
-      int cx0 = column(Math.min(b.x1, b.x2) - add);
-      int cx1 = column(Math.max(b.x1, b.x2) + add);
-      int cy0 = row(Math.min(b.y1, b.y2) - add);
-      int cy1 = row(Math.max(b.y1, b.y2) + add);
-      for (int y = cy0; y <= cy1; y++) {
-        for (int x = cx0; x <= cx1; x++) {
+      int[] range = cells(b);
+      for (int y = range[2]; y <= range[3]; y++) {
+        for (int x = range[0]; x <= range[1]; x++) {
           int cell = y * columns + x;
           int[] list = cells[cell];
           for (int e = 0; e < counts[cell]; e++) {
@@ -175,6 +168,15 @@ final class BoxOps {
         }
       }
       return false;
+    }
+
+    /**
+     * The first and last column and row of the cells that a box's extent, widened by the overlap's
+     * +1 on each side, touches: any box it can overlap touches one of them too.
+     */
+    private int[] cells(Candidate c) {
+      return new int[] {column(Math.min(c.x1, c.x2) - add), column(Math.max(c.x1, c.x2) + add),
+          row(Math.min(c.y1, c.y2) - add), row(Math.max(c.y1, c.y2) + add)};
     }
 
     private int column(float x) {
