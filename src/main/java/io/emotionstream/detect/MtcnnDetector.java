@@ -104,7 +104,7 @@ public final class MtcnnDetector implements FaceDetector {
       manager.close();
       throw e;
     }
-    this.oneDnnLayout = OneDnnTensors.available() && sameOnBothLayouts();
+    this.oneDnnLayout = manager.getDevice().equals(Device.cpu()) && OneDnnTensors.available() && sameOnBothLayouts();
     // a P-Net probability p >= t  <=>  logit difference >= ln(t / (1 - t)): no exp per cell
     this.pnetLogit = (float) Math.log(config.pnetThreshold() / (1 - config.pnetThreshold()));
     this.parallelism = workers > 0 ? workers : Math.max(1, NativeTorch.intraOpThreads());
