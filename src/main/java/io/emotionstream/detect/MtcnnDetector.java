@@ -154,8 +154,8 @@ public final class MtcnnDetector implements FaceDetector {
 
   /**
    * Whether R-Net and O-Net give the same outputs in oneDNN's layout as on ordinary tensors, up to
-   * float rounding, on a fixed made-up batch of crops: oneDNN
-   * picks its kernels per machine, so this is checked where the detector runs, once per detector.
+   * float rounding, on a fixed made-up batch of crops: oneDNN picks its kernels per machine, so this
+   * is checked where the detector runs, once per detector.
    */
   private boolean sameOnBothLayouts() {
     java.util.Random random = new java.util.Random(11);
@@ -166,11 +166,10 @@ public final class MtcnnDetector implements FaceDetector {
       for (int i = 0; i < pixels.length; i++) {
         pixels[i] = (float) random.nextGaussian();
       }
-      int h = side;
-      int w = side;
       try (NDManager m = manager.newSubManager()) {
-        float[] plain = forwardLayers(network, m, NetworkInputs.channelsLast(m, pixels, n, h, w), false).toFloatArray();
-        float[] oneDnn = forwardLayers(network, m, NetworkInputs.channelsLast(m, pixels, n, h, w), true).toFloatArray();
+        NDArray input = NetworkInputs.channelsLast(m, pixels, n, side, side);
+        float[] plain = forwardLayers(network, m, input, false).toFloatArray();
+        float[] oneDnn = forwardLayers(network, m, input, true).toFloatArray();
         for (int i = 0; i < plain.length; i++) {
           if (!(Math.abs(plain[i] - oneDnn[i]) <= 1e-4f * (1 + Math.abs(plain[i])))) {
             LOG.warn("MTCNN's {} gives {} in oneDNN's layout where ordinary tensors give {} (output {}); "

@@ -41,8 +41,8 @@ public final class OneDnnTensors {
   private static final String TO_MKLDNN = "_ZN2at4_ops9to_mkldnn4callERKNS_6TensorESt8optionalIN3c1010ScalarTypeEE";
   private static final String TO_DENSE = "_ZN2at4_ops8to_dense4callERKNS_6TensorESt8optionalIN3c1010ScalarTypeEES5_IbE";
   private static final OnceCheck AVAILABLE = new OnceCheck(OneDnnTensors::resolveAndCheck);
-  private static Function toMkldnn;
-  private static Function toDense;
+  private static volatile Function toMkldnn;
+  private static volatile Function toDense;
 
   private OneDnnTensors() {}
 
@@ -81,6 +81,26 @@ public final class OneDnnTensors {
     return convert(toDense, x);
   }
 
+  /**
+   * {@link #toOneDnn} without its checks, for the package's own paths that check themselves
+   * ({@link PrepackedConvolution} reorders weights from such a tensor); resolves the symbols on
+   * first use.
+   *
+   * @throws UnsatisfiedLinkError when libtorch lacks the symbol
+   */
+  static NDArray toOneDnnUnchecked(NDArray x) {
+    resolve();
+    return convert(toMkldnn, x);
+  }
+
+  private static synchronized void resolve() {
+    if (toDense == null) {
+      NativeLibrary torch = NativeTorch.libtorchCpu();
+      toMkldnn = torch.getFunction(TO_MKLDNN);
+      toDense = torch.getFunction(TO_DENSE);
+    }
+  }
+
   private static void check(NDArray x, String target) {
     if (!(x instanceof PtNDArray) || !(x.getManager() instanceof PtNDManager) || x.getDataType() != DataType.FLOAT32
         || !x.getDevice().equals(Device.cpu())) {
@@ -98,9 +118,7 @@ public final class OneDnnTensors {
 
   private static boolean resolveAndCheck() {
     try {
-      NativeLibrary torch = NativeTorch.libtorchCpu();
-      toMkldnn = torch.getFunction(TO_MKLDNN);
-      toDense = torch.getFunction(TO_DENSE);
+      resolve();
       try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
         float[] values = new float[2 * 3 * 4 * 5];
         for (int i = 0; i < values.length; i++) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * ResNet-18 at 48 px (one thread, {@code ONEDNN_VERBOSE}); the relu after each convolution and the
  * residual sum are one more pass over each activation each. Reached like {@link FusedPrelu}:
  * <ul>
- *   <li>{@link #pack}: libtorch's {@code at::to_mkldnn} then {@code at::mkldnn_reorder_conv2d_weight}
+ *   <li>{@link #pack}: libtorch's {@code at::to_mkldnn} ({@link OneDnnTensors}) then {@code at::mkldnn_reorder_conv2d_weight}
  *       (exported C++ symbols; by the x86-64 C++ ABI an {@code ArrayRef} travels by value as pointer
  *       and length, a {@code SymInt} by reference, an {@code OptionalArrayRef} by value on the stack,
  *       and the returned tensor is written to memory the caller passes first). With the input's
@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class PrepackedConvolution {
 
   private static final Logger LOG = LoggerFactory.getLogger(PrepackedConvolution.class);
-  private static final String TO_MKLDNN = "_ZN2at4_ops9to_mkldnn4callERKNS_6TensorESt8optionalIN3c1010ScalarTypeEE";
   private static final String REORDER = "_ZN2at4_ops28mkldnn_reorder_conv2d_weight4callERKNS_6TensorEN3c108ArrayRefI"
       + "NS5_6SymIntEEES8_S8_S7_NS5_16OptionalArrayRefIS7_EE";
   private static final String CONVOLVE = "aoti_torch_cpu_mkldnn__convolution_pointwise";
@@ -58,7 +57,6 @@ public final class PrepackedConvolution {
   /** {@code const char**} naming relu: the binary call's optional unary operation. */
   private static final Memory RELU_NAME = ascii("relu");
   private static final Memory RELU_ATTR = slotOf(RELU_NAME);
-  private static Function toMkldnn;
   private static Function reorder;
   private static Function convolve;
   private static Function convolveBinary;
@@ -177,10 +175,7 @@ public final class PrepackedConvolution {
     }
     PtNDManager manager = (PtNDManager) weight.getManager();
     try (NDArray contiguous = weight.flatten().reshape(w)) { // plain, contiguous memory (a copy only if not)
-      Pointer opaque = NativeTorch.newTensorSlot();
-      // std::optional<c10::ScalarType>: empty, in one register
-      toMkldnn.invoke(Void.class, new Object[] {opaque, handle(contiguous), 0L});
-      try (NDArray opaqueArray = new PtNDArray(manager, Pointer.nativeValue(opaque))) {
+      try (NDArray opaqueArray = OneDnnTensors.toOneDnnUnchecked(contiguous)) {
         Pointer packed = NativeTorch.newTensorSlot();
         Memory groups = new Memory(Long.BYTES);
         groups.setLong(0, 1);
@@ -249,7 +244,6 @@ public final class PrepackedConvolution {
   private static boolean resolveAndCheck() {
     try {
       NativeLibrary torch = NativeTorch.libtorchCpu();
-      toMkldnn = torch.getFunction(TO_MKLDNN);
       reorder = torch.getFunction(REORDER);
       convolve = torch.getFunction(CONVOLVE);
       convolveBinary = torch.getFunction(CONVOLVE_BINARY);
