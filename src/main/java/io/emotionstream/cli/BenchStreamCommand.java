@@ -107,6 +107,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
           + "(each camera starts at its own frame and plays them in order, back and forth).")
   String video;
 
+  @Option(names = "--save-frames", paramLabel = "DIR",
+      description = "Write the frames this run would send to DIR (frame-00001.jpg, ... in their order, the encoded bytes "
+          + "as sent) and stop without running: to replay the same pixels elsewhere, for example to an older build "
+          + "after `ffmpeg -i DIR/frame-%%05d.jpg -c:v copy scene.avi`.")
+  Path saveFrames;
+
   @Option(names = "--warmup", defaultValue = "10",
       description = "Seconds of load through Kafka before the measured steps, not counted (default ${DEFAULT-VALUE}; "
           + "0 = none): the JIT, libtorch's kernels per shape and the allocator reach their steady state.")
@@ -129,6 +135,11 @@ public final class BenchStreamCommand implements Callable<Integer> {
     List<EncodedImage> images = video != null
         ? SampleFrames.movingScene(photos != null ? photos.get(0) : SampleFrames.busiestSamplePhoto(), video, maxFrames)
         : SampleFrames.load(photos != null ? photos : SampleFrames.samplePhotos(), maxWidth, maxFrames);
+    if (saveFrames != null) {
+      SampleFrames.save(images, saveFrames);
+      System.err.println("bench stream: " + images.size() + " frames written to " + saveFrames);
+      return 0;
+    }
     try (LocalCluster cluster = LocalCluster.start("bench", options.bootstrapServers)) {
       Settings base = cluster.settings(SimulatedCameras.withDemoCameras(options.settings()), "bench")
           .with(Map.of("ops.port", "0", "model.hot-reload", "false"), "bench");

@@ -87,6 +87,20 @@ public final class SampleFrames {
     }
   }
 
+  /**
+   * Writes {@code images} to {@code dir} as {@code frame-00001.jpg}, ... in their order, each with its
+   * encoded bytes unchanged (the extension follows each image's encoding).
+   */
+  public static void save(List<EncodedImage> images, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (int i = 0; i < images.size(); i++) {
+      EncodedImage image = images.get(i);
+      String extension = image.format() == ImageEncoding.PNG ? "png" : "jpg";
+      Files.write(dir.resolve(String.format(java.util.Locale.ROOT, "frame-%05d.%s", i + 1, extension)),
+          image.bytes());
+    }
+  }
+
   /** The sample photo with the most faces ({@code sample5.jpg}), else the first. */
   public static Path busiestSamplePhoto() {
     List<Path> samples = samplePhotos();
