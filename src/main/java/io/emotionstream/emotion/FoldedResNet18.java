@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *       pooling run channels-last at every batch size.</li>
  *   <li>The residual sum is added in place.</li>
  *   <li>Where libtorch's oneDNN prepacked convolutions are available ({@link PrepackedConvolution})
- *       and the input size is known when the model is loaded, every convolution but the downsample
- *       ones gets its weights reordered into oneDNN's layout once, here, and runs on channels-last
+ *       and the input size is known when the model is loaded, every convolution gets its weights
+ *       reordered into oneDNN's layout once, here (a downsample convolution only where it computes
+ *       what the eager one does, see {@link #packedIfRight}), and runs on channels-last
  *       activations with its relu (and the residual sum) in the same call, at every batch size;
  *       a comparison with the eager path on random batches of 1, 8 and 32 decides, once per load,
  *       whether the model is served that way (see {@link #forwardPrepacked}).</li>
@@ -145,10 +146,12 @@ final class FoldedResNet18 extends AbstractBlock {
     long channels = stem.outputChannels();
     for (Unit unit : units) {
       PrepackedConvolution.Packed c1 = unit.conv1().pack(channels, h, w, PACK_BATCH);
+      PrepackedConvolution.Packed down = unit.downsample() == null ? null
+          : packedIfRight(unit.downsample(), channels, h, w, manager);
       h = unit.conv1().outputSide(h);
       w = unit.conv1().outputSide(w);
       channels = unit.conv1().outputChannels();
-      candidate.units.add(new PackedUnit(c1, unit.conv2().pack(channels, h, w, PACK_BATCH)));
+      candidate.units.add(new PackedUnit(c1, unit.conv2().pack(channels, h, w, PACK_BATCH), down));
     }
     float worst = 0;
     Random random = new Random(5);
@@ -178,6 +181,43 @@ final class FoldedResNet18 extends AbstractBlock {
   }
 
   /**
+   * A downsample convolution packed for oneDNN when it computes what the plain eager convolution
+   * does on random batches of 1, 8 and 32 channels-last inputs of {@code channels x h x w}, else
+   * null (it then stays eager on plain activations): libtorch 2.7.1's eager convolution computed the
+   * 256-to-512 one wrongly on channels-last memory (see {@link FoldedConv#applyPlain}), so each is
+   * checked on its own before the whole network is compared.
+   */
+  private static PrepackedConvolution.Packed packedIfRight(FoldedConv conv, long channels, long h, long w,
+      NDManager manager) {
+    PrepackedConvolution.Packed packed = conv.pack(channels, h, w, PACK_BATCH);
+    float worst = 0;
+    Random random = new Random(7);
+    for (int batch : new int[] {1, 8, 32}) {
+      float[] x = new float[(int) (batch * channels * h * w)];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = random.nextFloat() * 4; // activations after a relu
+      }
+      try (NDManager scope = manager.newSubManager()) {
+        ParameterStore store = new ParameterStore(scope, false);
+        NDArray in = MemoryLayout.channelsLast(scope.create(x, new Shape(batch, channels, h, w)));
+        float[] eager = conv.applyPlain(store, in, false).toFloatArray();
+        float[] fast = MemoryLayout.plain(PrepackedConvolution.convolve(in, packed, false)).toFloatArray();
+        for (int i = 0; i < eager.length; i++) {
+          float d = Math.abs(eager[i] - fast[i]) / (1 + Math.abs(eager[i]));
+          worst = Float.isNaN(d) ? Float.POSITIVE_INFINITY : Math.max(worst, d);
+        }
+      }
+    }
+    if (worst <= PREPACKED_TOLERANCE) {
+      return packed;
+    }
+    LOG.info("a {}-to-{} downsample convolution on oneDNN's prepacked weights differs from the eager one by {} "
+        + "(relative) on {}x{} maps; it stays eager", channels, conv.outputChannels(), worst, h, w);
+    packed.close();
+    return null;
+  }
+
+  /**
    * The batch size the weights are packed for: oneDNN chose the same kernels and weight layout
    * for batches of 1 to 32 of this network (no weight reorder per call in {@code ONEDNN_VERBOSE}).
    */
@@ -201,8 +241,8 @@ final class FoldedResNet18 extends AbstractBlock {
   /**
    * On oneDNN with the weights packed at load time: channels-last activations throughout, each
    * convolution with its relu in one call and each block's second convolution with the residual
-   * sum and relu in one call. The downsample convolutions stay eager on plain activations (see
-   * {@link FoldedConv#applyPlain}).
+   * sum and relu in one call. A downsample convolution that failed its check when packed stays
+   * eager on plain activations (see {@link FoldedConv#applyPlain}).
    */
   private NDArray forwardPrepacked(ParameterStore store, NDArray input, Prepacked p, boolean training) {
     NDArray x = PrepackedConvolution.convolve(MemoryLayout.channelsLast(input), p.stem, true);
@@ -214,6 +254,7 @@ final class FoldedResNet18 extends AbstractBlock {
       PackedUnit packed = p.units.get(i);
       NDArray out = PrepackedConvolution.convolve(x, packed.conv1(), true);
       NDArray residual = unit.downsample() == null ? x
+          : packed.downsample() != null ? PrepackedConvolution.convolve(x, packed.downsample(), false)
           : MemoryLayout.channelsLast(unit.downsample().applyPlain(store, x, training));
       x = PrepackedConvolution.convolveAddRelu(out, residual, packed.conv2());
     }
@@ -264,8 +305,9 @@ final class FoldedResNet18 extends AbstractBlock {
   /** One basic block: conv1-relu-conv2 plus the identity or the downsample convolution. */
   private record Unit(FoldedConv conv1, FoldedConv conv2, FoldedConv downsample) {}
 
-  /** A basic block's two convolutions packed for oneDNN. */
-  private record PackedUnit(PrepackedConvolution.Packed conv1, PrepackedConvolution.Packed conv2) {}
+  /** A basic block's convolutions packed for oneDNN; {@code downsample} null where there is none or it stays eager. */
+  private record PackedUnit(PrepackedConvolution.Packed conv1, PrepackedConvolution.Packed conv2,
+      PrepackedConvolution.Packed downsample) {}
 
   /** The packed convolutions for one input size; they live on the model's manager. */
   private static final class Prepacked implements AutoCloseable {
@@ -286,6 +328,9 @@ final class FoldedResNet18 extends AbstractBlock {
       for (PackedUnit u : units) {
         u.conv1().close();
         u.conv2().close();
+        if (u.downsample() != null) {
+          u.downsample().close();
+        }
       }
     }
   }
