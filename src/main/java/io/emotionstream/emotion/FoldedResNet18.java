@@ -165,10 +165,7 @@ final class FoldedResNet18 extends AbstractBlock {
         NDArray in = scope.create(x, new Shape(batch, inputChannels, height, width));
         float[] eager = forwardEager(store, in, false).toFloatArray();
         float[] packed = forwardPrepacked(store, in, candidate, false).toFloatArray();
-        for (int i = 0; i < eager.length; i++) {
-          float d = Math.abs(eager[i] - packed[i]) / (1 + Math.abs(eager[i]));
-          worst = Float.isNaN(d) ? Float.POSITIVE_INFINITY : Math.max(worst, d);
-        }
+        worst = Math.max(worst, worstDifference(eager, packed));
       }
     }
     if (worst <= PREPACKED_TOLERANCE) {
@@ -202,10 +199,7 @@ final class FoldedResNet18 extends AbstractBlock {
         NDArray in = MemoryLayout.channelsLast(scope.create(x, new Shape(batch, channels, h, w)));
         float[] eager = conv.applyPlain(store, in, false).toFloatArray();
         float[] fast = MemoryLayout.plain(PrepackedConvolution.convolve(in, packed, false)).toFloatArray();
-        for (int i = 0; i < eager.length; i++) {
-          float d = Math.abs(eager[i] - fast[i]) / (1 + Math.abs(eager[i]));
-          worst = Float.isNaN(d) ? Float.POSITIVE_INFINITY : Math.max(worst, d);
-        }
+        worst = Math.max(worst, worstDifference(eager, fast));
       }
     }
     if (worst <= PREPACKED_TOLERANCE) {
@@ -215,6 +209,16 @@ final class FoldedResNet18 extends AbstractBlock {
         + "(relative) on {}x{} maps; it stays eager", channels, conv.outputChannels(), worst, h, w);
     packed.close();
     return null;
+  }
+
+  /** The largest of {@code |expected - actual| / (1 + |expected|)}; infinite where either is NaN. */
+  private static float worstDifference(float[] expected, float[] actual) {
+    float worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      float d = Math.abs(expected[i] - actual[i]) / (1 + Math.abs(expected[i]));
+      worst = Float.isNaN(d) ? Float.POSITIVE_INFINITY : Math.max(worst, d);
+    }
+    return worst;
   }
 
   /**
