@@ -10,6 +10,7 @@ import io.emotionstream.cli.bench.RssSampler;
 import io.emotionstream.cli.bench.SampleFrames;
 import io.emotionstream.cli.bench.SimulatedCameras;
 import io.emotionstream.config.Settings;
+import io.emotionstream.detect.StageClock;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.FaceEmotion;
@@ -122,6 +123,13 @@ public final class BenchStreamCommand implements Callable<Integer> {
       description = "Measured rounds of the fixed load (--fps) or of the capacity probe; their median, spread and "
           + "the load average are printed as a summary line (default ${DEFAULT-VALUE}).")
   int rounds;
+
+  @Option(names = "--stages",
+      description = "Also print where the processor's detection time goes in each step: milliseconds per analysed "
+          + "frame of the summed-area table, the P-Net pyramid, R-Net/O-Net and the refinements around tracked faces, "
+          + "of each network's libtorch calls (timed on the threads that make them, so they overlap), and full "
+          + "searches, refinements and calls per frame; compare with bench detect --stages on the same frames.")
+  boolean stages;
 
   private final ObjectMapper json = new ObjectMapper();
   /** Names each step's topics and group ({@code -bench-<step>}; with a cluster given by -b, a run id too). */
@@ -239,9 +247,20 @@ public final class BenchStreamCommand implements Callable<Integer> {
       }
       long primed = kind.equals("probe") ? 0 : prime(producer, events, images, cameraIds, processor.stats());
       Load load = new Load(offeredFps, recoveryFps, seconds, primed);
-      load.run(new PacedSender(producer, cameraIds, "bench", PacedSender.roundRobin(images, cameraIds.size()), false),
-          events, processor.stats(), registry, memory);
-      return report(load, kind, step, fraction, cameraIds, processor.stats(), registry, memory);
+      StageClock detection = stages ? new StageClock() : null;
+      pipeline.profileDetection(detection);
+      try {
+        load.run(new PacedSender(producer, cameraIds, "bench", PacedSender.roundRobin(images, cameraIds.size()), false),
+            events, processor.stats(), registry, memory);
+      } finally {
+        pipeline.profileDetection(null);
+      }
+      ObjectNode r = report(load, kind, step, fraction, cameraIds, processor.stats(), registry, memory);
+      if (detection != null && load.analysedAtLoadEnd > 0) {
+        ObjectNode perFrame = r.putObject("detectStagesPerFrame");
+        detection.perFrame((int) load.analysedAtLoadEnd).forEach(perFrame::put);
+      }
+      return r;
     }
   }
 

@@ -216,6 +216,7 @@ public final class MtcnnDetector implements FaceDetector {
       clock.add("P-Net pyramid (sampling, network, NMS)", t2 - t1);
       clock.add("R-Net and O-Net (crops, networks, NMS)", System.nanoTime() - t2);
       clock.count("P-Net candidates after NMS", proposed.size());
+      clock.count("full searches", 1);
     }
     return faces;
   }
@@ -261,6 +262,8 @@ public final class MtcnnDetector implements FaceDetector {
     if (expected.isEmpty()) {
       return List.of();
     }
+    StageClock clock = stageClock;
+    long t0 = System.nanoTime();
     CropSampler sampler = new CropSampler(bgr);
     List<Candidate> boxes = new ArrayList<>();
     for (FaceRegion r : expected) {
@@ -280,6 +283,10 @@ public final class MtcnnDetector implements FaceDetector {
     }
     List<DetectedFace> faces = new ArrayList<>(laterStages(sampler, boxes));
     faces.sort((a, b) -> Float.compare(b.score(), a.score()));
+    if (clock != null) {
+      clock.add("refinements around tracked faces", System.nanoTime() - t0);
+      clock.count("refinements", 1);
+    }
     return faces;
   }
 

@@ -5,6 +5,7 @@ import io.emotionstream.analysis.FrameLimits;
 import io.emotionstream.config.Settings;
 import io.emotionstream.detect.FaceDetectors;
 import io.emotionstream.detect.MtcnnDetector;
+import io.emotionstream.detect.StageClock;
 import io.emotionstream.emotion.BatchingEmotionClassifier;
 import io.emotionstream.emotion.EmotionClassifiers;
 import io.emotionstream.emotion.EmotionModels;
@@ -123,6 +124,14 @@ public final class Pipeline implements AutoCloseable {
           settings.string("topic.model-releases"), reloader.channel(), reloader.instanceId());
     }
     return reloader;
+  }
+
+  /**
+   * Where the detector's time goes from now on, summed into {@code clock} (null: timing off, the
+   * default); for {@code bench stream --stages}.
+   */
+  public void profileDetection(StageClock clock) {
+    detector.profileStages(clock);
   }
 
   /** The labels of the model in service, in output order. */

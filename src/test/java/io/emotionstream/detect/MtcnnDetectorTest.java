@@ -115,6 +115,42 @@ class MtcnnDetectorTest {
     assertThrows(IllegalArgumentException.class, () -> new MtcnnDetector(MtcnnConfig.defaults(), -1));
   }
 
+  /**
+   * The stage clock that bench detect and bench stream read: a full search and a refinement around
+   * its faces are counted apart, each network call is counted, and nothing is timed once it is off.
+   */
+  @Test
+  void stageClockCountsFullSearchesRefinementsAndNetworkCalls() throws Exception {
+    Path demo = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo");
+    // one worker: each network gets one call per search (workers would split a batch in chunks)
+    try (Mat image = ImageDecoding.readBgr(demo.resolve("sample5.jpg"));
+        MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.defaults(), 1)) {
+      StageClock clock = new StageClock();
+      detector.profileStages(clock);
+      List<DetectedFace> faces;
+      try {
+        faces = detector.detect(image);
+        List<FaceRegion> expected = new ArrayList<>();
+        for (DetectedFace f : faces) {
+          expected.add(new FaceRegion(f.x1(), f.y1(), f.x2(), f.y2()));
+        }
+        assertEquals(faces.size(), detector.detectAround(image, expected).size());
+      } finally {
+        detector.profileStages(null);
+      }
+      detector.detect(image); // not timed
+      var perFrame = clock.perFrame(2);
+      assertTrue(faces.size() >= 2, "sample5 shows several faces: " + faces.size());
+      assertEquals(0.5, perFrame.get("full searches"), 1e-9, perFrame.toString());
+      assertEquals(0.5, perFrame.get("refinements"), 1e-9, perFrame.toString());
+      // R-Net and O-Net ran once in the full search and once in the refinement
+      assertEquals(1.0, perFrame.get("rnet calls"), 1e-9, perFrame.toString());
+      assertEquals(1.0, perFrame.get("onet calls"), 1e-9, perFrame.toString());
+      assertTrue(perFrame.get("pnet calls") >= 3, perFrame.toString());
+      assertTrue(perFrame.get("refinements around tracked faces (ms)") > 0, perFrame.toString());
+    }
+  }
+
   @Test
   void facesComeHighestScoreFirst() throws Exception {
     Path sample = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo/sample4.jpg");
