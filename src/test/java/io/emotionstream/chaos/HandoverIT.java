@@ -108,12 +108,24 @@ class HandoverIT {
           System.out.print(report);
           Files.writeString(dir.resolve("report.txt"), report);
           if ("true".equals(leave)) {
-            assertTrue(down.eventsAgainSeconds() < 15, "the stopped instance left the group: " + down);
-            assertTrue(rolling.eventsAgainSeconds() < 15, "rolling update: " + rolling);
+            assertLeftAtOnce(down, "scale-down");
+            assertLeftAtOnce(rolling, "rolling update step");
           }
         }
       }
     }
+  }
+
+  /**
+   * The stopped instance left the group as it closed: its partitions were assigned again, and the
+   * moved cameras had events again, well within the 30 s session timeout that a member staying in
+   * the group makes the others wait after its exit (measured: 36-39 s). Counted from the exit, not
+   * from SIGTERM: on a busy machine the close itself (committing, closing the stores) was seen to
+   * take 12.8 s, with the partitions assigned again 3.9 s after it.
+   */
+  private static void assertLeftAtOnce(Handover h, String step) {
+    assertTrue(h.ownedSeconds() - h.exitSeconds() < 15, step + ": the stopped instance left the group: " + h);
+    assertTrue(h.eventsAgainSeconds() - h.exitSeconds() < 20, step + ": the moved cameras' events resumed: " + h);
   }
 
   /** What one SIGTERM cost. */
