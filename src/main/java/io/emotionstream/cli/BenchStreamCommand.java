@@ -249,16 +249,19 @@ public final class BenchStreamCommand implements Callable<Integer> {
       Load load = new Load(offeredFps, recoveryFps, seconds, primed);
       StageClock detection = stages ? new StageClock() : null;
       pipeline.profileDetection(detection);
+      long timedFrames;
       try {
         load.run(new PacedSender(producer, cameraIds, "bench", PacedSender.roundRobin(images, cameraIds.size()), false),
             events, processor.stats(), registry, memory);
       } finally {
         pipeline.profileDetection(null);
+        // every frame analysed while the clock was on: the load and any recovery after it
+        timedFrames = processor.stats().framesProcessed() - primed;
       }
       ObjectNode r = report(load, kind, step, fraction, cameraIds, processor.stats(), registry, memory);
-      if (detection != null && load.analysedAtLoadEnd > 0) {
+      if (detection != null && timedFrames > 0) {
         ObjectNode perFrame = r.putObject("detectStagesPerFrame");
-        detection.perFrame((int) load.analysedAtLoadEnd).forEach(perFrame::put);
+        detection.perFrame((int) timedFrames).forEach(perFrame::put);
       }
       return r;
     }
