@@ -3,7 +3,9 @@
 # resumption also on failure, and runs whose standard error is kept (a failed run is reported with
 # the end of its error output, never dropped).
 jemalloc=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-[ -f "$jemalloc" ] && export LD_PRELOAD="$jemalloc" MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1
+# (MALLOC_CONF read from the launcher, so that the comparisons follow it)
+[ -f "$jemalloc" ] && export LD_PRELOAD="$jemalloc" \
+  MALLOC_CONF="$(sed -n 's/.*export MALLOC_CONF="${MALLOC_CONF:-\([^}]*\)}".*/\1/p' "$root/emotion-stream")"
 # the launcher's default; the scripts set OMP_WAIT_POLICY per run for each policy of --policies
 export OMP_WAIT_POLICY=PASSIVE
 pause="${pause:-}"

@@ -145,6 +145,7 @@ public final class TrainingRun {
         int epochsThisRun = 0;
         boolean stoppedEarly = false;
         for (int epoch = state.epoch + 1; epoch <= o.epochs; epoch++) {
+          ResidentMemory.resetPeak();
           EpochStats stats = trainEpoch(trainer, trainingStep, data, encoder, normalisation, teachers, schedule, state,
               epoch)
               .withResidentMemory();
@@ -335,7 +336,7 @@ public final class TrainingRun {
     }
     Predictions.Score val = validate(trainer, data.validation(), encoder);
     return new EpochStats(epoch, lossSum / seen, (double) correct / seen, val.loss(), val.confusion().accuracy(),
-        val.confusion().macroF1(), schedule.getNewValue(Math.max(0, state.updates - 1)), seconds, seen / seconds, 0);
+        val.confusion().macroF1(), schedule.getNewValue(Math.max(0, state.updates - 1)), seconds, seen / seconds, 0, 0);
   }
 
   private Predictions.Score validate(Trainer trainer, LabelledFaces validation, InputEncoder encoder) {

@@ -1,6 +1,7 @@
 package io.emotionstream.chaos;
 
 import io.emotionstream.Assets;
+import io.emotionstream.testing.LauncherAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessorProcess implements AutoCloseable {
 
-  private static final Path JEMALLOC = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
 
   /**
    * Processors still running when the test JVM exits (a timeout, an interrupted build): without
@@ -70,12 +70,7 @@ final class ProcessorProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = builder.environment();
-    if (Files.isRegularFile(JEMALLOC)) {
-      String preload = env.get("LD_PRELOAD");
-      env.put("LD_PRELOAD", preload == null || preload.isBlank() ? JEMALLOC.toString() : preload + ":" + JEMALLOC);
-      // as the launcher sets it for a processor
-      env.putIfAbsent("MALLOC_CONF", "background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0,oversize_threshold:0");
-    }
+    LauncherAllocator.apply(env); // as the launcher sets it
     env.put("OMP_WAIT_POLICY", "PASSIVE");
     Process process = builder.start();
     LIVE.add(process);

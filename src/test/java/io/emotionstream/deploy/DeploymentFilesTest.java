@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.emotionstream.config.Settings;
+import io.emotionstream.testing.LauncherAllocator;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -320,12 +321,10 @@ class DeploymentFilesTest {
     assertTrue(dockerfile.lines().filter(l -> l.startsWith("FROM ")).count() >= 3, "multi-stage build");
     assertTrue(dockerfile.contains("USER 10001"), "runs as a non-root user");
     assertTrue(dockerfile.contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"), "jemalloc preloaded");
-    // the launcher's setting for a processor: large buffers in the ordinary arenas, purged after 10 s
-    assertTrue(dockerfile.contains("MALLOC_CONF=background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0,oversize_threshold:0"),
-        "the processor's allocator setting");
-    String launcher = Files.readString(Path.of("emotion-stream"));
-    assertTrue(launcher.contains("background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0,oversize_threshold:0"),
-        "the image and the launcher set the same allocator options for a processor");
+    // the launcher's setting for every command: large buffers in the ordinary arenas, purged after 10 s
+    String conf = LauncherAllocator.mallocConf();
+    assertTrue(conf.contains("dirty_decay_ms:10000") && conf.contains("oversize_threshold:0"), conf);
+    assertTrue(dockerfile.contains("MALLOC_CONF=" + conf + " "), "the image and the launcher set the same allocator options: " + conf);
     assertTrue(dockerfile.contains("ARG CUDA_RUNTIME_IMAGE=nvidia/cuda") && dockerfile.contains("ARG FLAVOR"),
         "a GPU variant");
     // DJL 0.36 loads libtorch 2.7.1, whose CUDA builds are 11.8, 12.6 and 12.8: base image and flavour agree
