@@ -55,7 +55,7 @@ run_side() {
   local side="$1" name json
   if [ "$side" = reference ]; then
     name=reference-facenet-pytorch
-    json="$(OMP_WAIT_POLICY="$policy" run_kept "ref-$policy-$t-$r" /usr/bin/python3 \
+    json="$(OMP_WAIT_POLICY="$policy" MALLOC_CONF="$reference_malloc_conf" run_kept "ref-$policy-$t-$r" /usr/bin/python3 \
       "$root/scripts/bench-detect-reference.py" --facenet "$facenet" --frames "$frames" --threads "$t" \
       --runs "$runs")" || { echo "$name all all failed"; return 0; }
   else

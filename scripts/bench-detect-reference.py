@@ -10,7 +10,9 @@ facenet-pytorch is not packaged by Debian; its source checkout (version 2.5.x, w
 in data/) is enough, without installing it: --facenet DIR names the checkout's root.
 Install (Debian 12; a manual comparison, not part of the build or CI):
     apt-get install python3-torch python3-torchvision python3-pil
-Run under the launcher's allocator and OpenMP settings (scripts/bench-detect-compare.sh does):
+Run under jemalloc without purging (the reference's fastest) and the launcher's OpenMP setting
+(scripts/bench-detect-compare.sh does):
+    LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 \
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 scripts/bench-detect-reference.py --facenet DIR --frames FRAMES
 """
 import argparse

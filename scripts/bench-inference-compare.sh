@@ -53,7 +53,7 @@ label() {
 run_side() {
   local side="$1" name json
   if [ "$side" = reference ]; then
-    json="$(OMP_WAIT_POLICY="$policy" run_kept "ref-$policy-$t-$r" /usr/bin/python3 \
+    json="$(OMP_WAIT_POLICY="$policy" MALLOC_CONF="$reference_malloc_conf" run_kept "ref-$policy-$t-$r" /usr/bin/python3 \
       "$root/scripts/bench-inference-reference.py" --threads "$t" --stem "$stem" --batch-sizes "$batches" \
       --seconds "$seconds" --repeats "$repeats")" || return 0
     printf '%s\n' "$json" | /usr/bin/python3 -c '

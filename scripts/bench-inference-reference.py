@@ -24,10 +24,10 @@ one face to two, see ResNet18Architecture.smallestCpuBatch).
 Install (Debian 12; a manual comparison, not part of the build or CI):
     apt-get update
     apt-get install python3-torch python3-torchvision libopenblas0-openmp
-Run under the launcher's allocator and OpenMP settings, one intra-op thread (the processor's
-default is one inference thread):
+Run under jemalloc without purging (the reference's fastest) and the launcher's OpenMP setting,
+one intra-op thread (the processor's default is one inference thread):
     LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \\
-    MALLOC_CONF=background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0,oversize_threshold:0 OMP_WAIT_POLICY=PASSIVE \\
+    MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 OMP_WAIT_POLICY=PASSIVE \\
         /usr/bin/python3 scripts/bench-inference-reference.py --threads 1
     ./emotion-stream bench inference --help  # the project's side, with JAVA_OPTS=-Dai.djl.pytorch.num_threads=1
 scripts/bench-inference-compare.sh runs both alternately and prints the medians and ratios.

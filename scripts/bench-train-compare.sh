@@ -42,7 +42,7 @@ run_side() {
       run_kept "ours-$policy-$t-$r" "$root/emotion-stream" bench train "${bench_args[@]}")" || { echo failed; return; }
   else
     local layout="${2%,*}" update="${2#*,}"
-    json="$(OMP_WAIT_POLICY="$policy" run_kept "ref-$layout-$update-$policy-$t-$r" /usr/bin/python3 \
+    json="$(OMP_WAIT_POLICY="$policy" MALLOC_CONF="$reference_malloc_conf" run_kept "ref-$layout-$update-$policy-$t-$r" /usr/bin/python3 \
       "$root/scripts/bench-train-reference.py" --threads "$t" --layout "$layout" --update "$update" \
       "${bench_args[@]}")" || { echo failed; return; }
   fi

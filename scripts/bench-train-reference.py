@@ -27,9 +27,10 @@ with one thread the stepping thread does all of the engine's work), as `bench tr
 Install (Debian 12; a manual comparison, not part of the build or CI):
     apt-get update
     apt-get install python3-torch python3-torchvision libopenblas0-openmp
-Run under the launcher's allocator and OpenMP settings, one and two intra-op threads:
+Run under jemalloc without purging (the reference's fastest) and the launcher's OpenMP setting,
+one and two intra-op threads:
     LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \\
-    MALLOC_CONF=background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0,oversize_threshold:0 OMP_WAIT_POLICY=PASSIVE \\
+    MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 OMP_WAIT_POLICY=PASSIVE \\
         /usr/bin/python3 scripts/bench-train-reference.py --threads 1
     ./emotion-stream bench train --help      # the project's side, with JAVA_OPTS=-Dai.djl.pytorch.num_threads=1
 scripts/bench-train-compare.sh runs both alternately and prints the medians and ratios.
