@@ -3,13 +3,13 @@
 # resumption also on failure, and runs whose standard error is kept (a failed run is reported with
 # the end of its error output, never dropped).
 jemalloc=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-# Ours runs under the launcher's MALLOC_CONF (read from it, so that the comparisons follow it); the
-# reference under purging off, its fastest: the launcher's setting made PyTorch 1.13's eager
-# convolutions 3.5-6x slower at batch 8-32 (its optimized graph does not move; why was not found),
-# see docs/performance.md. REFERENCE_MALLOC_CONF overrides it.
+# Ours runs under its launcher's own MALLOC_CONF (unset here, so each side's launcher sets its
+# default); the reference under purging off, its fastest: the launcher's setting made PyTorch 1.13's
+# eager convolutions 3.5-6x slower at batch 8-32 (its optimized graph does not move; why was not
+# found), see docs/performance.md. REFERENCE_MALLOC_CONF overrides it.
 reference_malloc_conf="${REFERENCE_MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
-[ -f "$jemalloc" ] && export LD_PRELOAD="$jemalloc" \
-  MALLOC_CONF="$(sed -n 's/.*export MALLOC_CONF="${MALLOC_CONF:-\([^}]*\)}".*/\1/p' "$root/emotion-stream")"
+unset MALLOC_CONF
+[ -f "$jemalloc" ] && export LD_PRELOAD="$jemalloc"
 # the launcher's default; the scripts set OMP_WAIT_POLICY per run for each policy of --policies
 export OMP_WAIT_POLICY=PASSIVE
 pause="${pause:-}"

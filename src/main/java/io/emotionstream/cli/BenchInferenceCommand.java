@@ -16,6 +16,7 @@ import io.emotionstream.inference.DevicePlan;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.inference.WorkerSlot;
 import io.emotionstream.model.ModelArtifact;
+import io.emotionstream.stats.Median;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,7 +144,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
             }
             runs[r] = n / ((System.nanoTime() - t0) / 1e9);
           }
-          row.put("batch_" + size, round(median(runs)));
+          row.put("batch_" + size, round(Median.of(runs)));
         }
       }
       System.err.println("measured " + name);
@@ -258,10 +259,10 @@ public final class BenchInferenceCommand implements Callable<Integer> {
 
   private static Load median(List<Load> runs) {
     return new Load(
-        median(runs.stream().mapToDouble(Load::facesPerSecond).toArray()),
-        median(runs.stream().mapToDouble(Load::p50Ms).toArray()),
-        median(runs.stream().mapToDouble(Load::p99Ms).toArray()),
-        median(runs.stream().mapToDouble(Load::meanBatch).toArray()));
+        Median.of(runs.stream().mapToDouble(Load::facesPerSecond).toArray()),
+        Median.of(runs.stream().mapToDouble(Load::p50Ms).toArray()),
+        Median.of(runs.stream().mapToDouble(Load::p99Ms).toArray()),
+        Median.of(runs.stream().mapToDouble(Load::meanBatch).toArray()));
   }
 
   private static double percentile(List<Long> sorted, double q) {
@@ -269,12 +270,6 @@ public final class BenchInferenceCommand implements Callable<Integer> {
       return Double.NaN;
     }
     return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
-  }
-
-  static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static double round(double v) {

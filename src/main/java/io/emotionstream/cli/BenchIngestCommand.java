@@ -13,6 +13,7 @@ import io.emotionstream.ingest.IngestService;
 import io.emotionstream.ingest.testcamera.FrameNumberBand;
 import io.emotionstream.ingest.testcamera.MjpegTestCamera;
 import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.stats.Median;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -194,12 +195,12 @@ public final class BenchIngestCommand implements Callable<Integer> {
         servers.forEach(MjpegTestCamera::close);
       }
     }
-    out.put("cpuPerCameraMedian", round(median(cpu), 4));
+    out.put("cpuPerCameraMedian", round(Median.of(cpu), 4));
     out.put("cpuPerCameraMin", round(cpu.stream().mapToDouble(Double::doubleValue).min().orElse(0), 4));
     out.put("cpuPerCameraMax", round(cpu.stream().mapToDouble(Double::doubleValue).max().orElse(0), 4));
-    out.put("bytesPerFrameMedian", Math.round(median(bytes)));
-    out.put("sentPerSecondPerCameraMedian", round(median(sentRate), 2));
-    double perCamera = median(cpu);
+    out.put("bytesPerFrameMedian", Math.round(Median.of(bytes)));
+    out.put("sentPerSecondPerCameraMedian", round(Median.of(sentRate), 2));
+    double perCamera = Median.of(cpu);
     // two cores, a quarter kept free for bursts, reconnects, GC and the operations endpoints
     out.put("camerasPerTwoCoreInstance", perCamera <= 0 ? 0 : (int) Math.floor(2 * 0.75 / perCamera));
     return out;
@@ -284,14 +285,6 @@ public final class BenchIngestCommand implements Callable<Integer> {
       recorder.stop();
     }
     return file;
-  }
-
-  private static double median(List<Double> values) {
-    if (values.isEmpty()) {
-      return 0;
-    }
-    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static double round(double v, int digits) {

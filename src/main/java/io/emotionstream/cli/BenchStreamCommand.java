@@ -14,6 +14,7 @@ import io.emotionstream.detect.StageClock;
 import io.emotionstream.frame.EncodedImage;
 import io.emotionstream.processor.Pipeline;
 import io.emotionstream.schema.FaceEmotion;
+import io.emotionstream.stats.Median;
 import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.EventReader;
 import io.emotionstream.stream.FrameProducer;
@@ -484,16 +485,16 @@ public final class BenchStreamCommand implements Callable<Integer> {
     double[] v = measured.stream().mapToDouble(r -> r.get(field).asDouble()).toArray();
     ArrayNode values = f.putArray("rounds");
     Arrays.stream(v).forEach(values::add);
-    double median = median(v);
+    double median = Median.of(v);
     double min = Arrays.stream(v).min().orElse(0);
     double max = Arrays.stream(v).max().orElse(0);
     f.put("median", round(median));
     f.put("min", round(min));
     f.put("max", round(max));
     f.put("spreadPercent", median > 0 ? round(100 * (max - min) / median) : 0);
-    s.put("latencyP50MsMedian", round(median(latencies(measured, "p50"))));
-    s.put("latencyP99MsMedian", round(median(latencies(measured, "p99"))));
-    s.put("cpuCoresMedian", round(median(measured.stream().mapToDouble(r -> r.get("cpuCores").asDouble()).toArray())));
+    s.put("latencyP50MsMedian", round(Median.of(latencies(measured, "p50"))));
+    s.put("latencyP99MsMedian", round(Median.of(latencies(measured, "p99"))));
+    s.put("cpuCoresMedian", round(Median.of(measured.stream().mapToDouble(r -> r.get("cpuCores").asDouble()).toArray())));
     ArrayNode loads = s.putArray("loadAverageEnd");
     measured.forEach(r -> loads.add(r.get("loadAverage").get("end").asDouble()));
     return s;
@@ -502,16 +503,6 @@ public final class BenchStreamCommand implements Callable<Integer> {
   private static double[] latencies(List<ObjectNode> measured, String percentile) {
     return measured.stream().filter(r -> r.get("latencyMs").has(percentile))
         .mapToDouble(r -> r.get("latencyMs").get(percentile).asDouble()).toArray();
-  }
-
-  private static double median(double[] values) {
-    if (values.length == 0) {
-      return Double.NaN;
-    }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** Seconds after the overload ended from which every event's latency stayed under the bound; -1 if never. */

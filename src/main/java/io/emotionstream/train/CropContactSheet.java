@@ -6,6 +6,7 @@ import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.frame.CropSpec;
 import io.emotionstream.frame.FaceCropper;
 import io.emotionstream.frame.ImageDecoding;
+import io.emotionstream.stats.Median;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -100,7 +101,7 @@ public final class CropContactSheet {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + png, e);
     }
-    return new Result(spec, TrainingFaceFraming.median(trainingOffsets), TrainingFaceFraming.median(cropOffsets), trainingOffsets.length,
+    return new Result(spec, Median.of(trainingOffsets), Median.of(cropOffsets), trainingOffsets.length,
         Math.min(OFFSET_SAMPLE, all.size()),
         cropOffsets.length, crops.size());
   }

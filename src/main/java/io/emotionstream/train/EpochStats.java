@@ -30,7 +30,8 @@ public record EpochStats(int epoch, double trainLoss, double trainAccuracy, doub
    * {@link ResidentMemory#resetPeak()} (called when the epoch started).
    */
   EpochStats withResidentMemory() {
+    ResidentMemory.Reading memory = ResidentMemory.read();
     return new EpochStats(epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, valMacroF1, learningRate, seconds,
-        imagesPerSecond, ResidentMemory.megabytes(), ResidentMemory.peakMegabytes());
+        imagesPerSecond, memory.megabytes(), memory.peakMegabytes());
   }
 }

@@ -21,17 +21,28 @@ final class ResidentMemory {
 
   private ResidentMemory() {}
 
-  /** Resident memory in MB (10^6 bytes), or 0 where {@code /proc} does not say. */
-  static double megabytes() {
-    return field("VmRSS:");
-  }
-
   /**
-   * The highest resident memory in MB since the last {@link #resetPeak()} (or since the process
-   * started, where the reset is not available), or 0 where {@code /proc} does not say.
+   * Resident memory now and its highest since the last {@link #resetPeak()} (or since the process
+   * started, where the reset is not available), in MB (10^6 bytes); 0 where {@code /proc} does not say.
    */
-  static double peakMegabytes() {
-    return field("VmHWM:");
+  record Reading(double megabytes, double peakMegabytes) {}
+
+  /** Both figures from one read of {@code /proc/self/status}. */
+  static Reading read() {
+    double now = 0;
+    double peak = 0;
+    try {
+      for (String line : Files.readAllLines(STATUS)) {
+        if (line.startsWith("VmRSS:")) {
+          now = kilobytesToMegabytes(line);
+        } else if (line.startsWith("VmHWM:")) {
+          peak = kilobytesToMegabytes(line);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or /proc not mounted: the figures are optional
+    }
+    return new Reading(now, peak);
   }
 
   /**
@@ -48,16 +59,7 @@ final class ResidentMemory {
     }
   }
 
-  private static double field(String name) {
-    try {
-      for (String line : Files.readAllLines(STATUS)) {
-        if (line.startsWith(name)) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 / 1e6;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or /proc not mounted: the figure is optional
-    }
-    return 0;
+  private static double kilobytesToMegabytes(String line) {
+    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 / 1e6;
   }
 }

@@ -10,6 +10,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import io.emotionstream.detect.DetectedFace;
 import io.emotionstream.detect.FaceDetector;
+import io.emotionstream.stats.Median;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,11 +88,11 @@ public final class TrainingFaceFraming {
       for (int i = 0; i < values.length; i++) {
         values[i] = found.get(i)[k];
       }
-      median[k] = median(values);
+      median[k] = Median.of(values);
       for (int i = 0; i < values.length; i++) {
         values[i] = Math.abs(values[i] - median[k]);
       }
-      spread += median(values) / 10;
+      spread += Median.of(values) / 10;
     }
     return Optional.of(new Measurement(symmetric(median), n, found.size(), spread));
   }
@@ -153,16 +154,5 @@ public final class TrainingFaceFraming {
       all[j] = t;
     }
     return Arrays.copyOf(all, n);
-  }
-
-  /** The median of {@code values}; NaN when there are none. */
-  static double median(double[] values) {
-    if (values.length == 0) {
-      return Double.NaN;
-    }
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int m = v.length / 2;
-    return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
   }
 }

@@ -24,6 +24,15 @@ public final class LauncherAllocator {
 
   /** The launcher's default {@code MALLOC_CONF}; fails if the launcher no longer sets exactly one. */
   public static String mallocConf() {
+    return Launcher.MALLOC_CONF;
+  }
+
+  /** Read once, when first asked for (the launcher does not change while the tests run). */
+  private static final class Launcher {
+    static final String MALLOC_CONF = read();
+  }
+
+  private static String read() {
     Path launcher = Path.of("emotion-stream");
     String text;
     try {

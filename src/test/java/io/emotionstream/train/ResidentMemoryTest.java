@@ -14,8 +14,9 @@ class ResidentMemoryTest {
   void thePeakStartsAgainAtTheResetAndFollowsTouchedMemory() {
     Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs /proc (Linux)");
     Assumptions.assumeTrue(ResidentMemory.resetPeak(), "the kernel does not allow resetting VmHWM");
-    double now = ResidentMemory.megabytes();
-    double peak = ResidentMemory.peakMegabytes();
+    ResidentMemory.Reading reading = ResidentMemory.read();
+    double now = reading.megabytes();
+    double peak = reading.peakMegabytes();
     assertTrue(now > 0 && peak >= now - 1, "peak " + peak + " MB, resident " + now + " MB");
     assertTrue(peak - now < 64, "right after the reset the peak is the current size: " + peak + " vs " + now);
 
@@ -24,7 +25,7 @@ class ResidentMemoryTest {
     for (int i = 0; i < size; i += 4096) {
       touched.put(i, (byte) 1);
     }
-    double after = ResidentMemory.peakMegabytes();
+    double after = ResidentMemory.read().peakMegabytes();
     assertTrue(after >= peak + 0.8 * size / 1e6, "128 MiB touched: peak " + peak + " -> " + after + " MB");
     assertTrue(touched.get(size - 4096) == 1);
   }

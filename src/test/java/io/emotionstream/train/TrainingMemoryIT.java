@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.Assets;
+import io.emotionstream.stats.Median;
 import io.emotionstream.testing.LauncherAllocator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +69,8 @@ class TrainingMemoryIT {
     // last three epochs' peaks within 10% of the median of epochs 2-4. Single epochs are only
     // bounded: one epoch's peak rose 10.6% above epoch 2's and fell back the next epoch (a CI run),
     // while the leak this guards against grew 400 MB per epoch.
-    double early = median(peak.subList(1, 4));
-    double late = median(peak.subList(peak.size() - 3, peak.size()));
+    double early = Median.of(peak.subList(1, 4));
+    double late = Median.of(peak.subList(peak.size() - 3, peak.size()));
     assertTrue(Math.abs(late - early) <= 0.1 * early,
         "peaks of the last three epochs (median " + late + ") against epochs 2-4 (" + early + "): " + peak);
     for (int e = 1; e < peak.size(); e++) {
@@ -78,13 +79,6 @@ class TrainingMemoryIT {
       // with purging, the resident size at an epoch's end may fall below the peak, never above it
       assertTrue(rss.get(e) <= peak.get(e) + 1, "epoch " + (e + 1) + " ended above its peak: " + rss + ", " + peak);
     }
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    java.util.Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** The test's runtime classpath; Surefire and Failsafe run tests from a manifest-only jar. */
