@@ -5,7 +5,7 @@
 # the sides alternate and their order flips every round. Prints every run, then per case each side's
 # median ms with its per-round values, spread and load, and ours as a fraction of the reference's time.
 #   scripts/bench-detect-compare.sh --facenet DIR [--rounds N] [--threads "1 2"]
-#       [--policies "PASSIVE ACTIVE"] [--runs N] [--also DIR]... [--pause PID]...
+#       [--policies "PASSIVE ACTIVE"] [--runs N] [--min-faces 20,40] [--also DIR]... [--pause PID]...
 # --facenet DIR: a facenet-pytorch 2.5.x source checkout (see the reference script's header).
 # --pause PID stops another process during each run and resumes it right after, also on failure.
 # Failed runs are listed as failed, with their errors.
@@ -15,6 +15,8 @@ rounds=3
 threads="1 2"
 policies="PASSIVE ACTIVE"
 runs=15
+# both sides get the sizes explicitly: ours would otherwise take detect.min-face of its settings (40)
+min_faces="20,40"
 facenet=""
 pause=""
 sides=("$root")
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --policies) policies="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --min-faces) min_faces="$2"; shift 2 ;;
     --also) sides+=("$(cd "$2" && pwd)"); shift 2 ;;
     --pause) pause="$pause $2"; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -57,12 +60,12 @@ run_side() {
     name=reference-facenet-pytorch
     json="$(OMP_WAIT_POLICY="$policy" MALLOC_CONF="$reference_malloc_conf" run_kept "ref-$policy-$t-$r" /usr/bin/python3 \
       "$root/scripts/bench-detect-reference.py" --facenet "$facenet" --frames "$frames" --threads "$t" \
-      --runs "$runs")" || { echo "$name all all failed"; return 0; }
+      --min-face "$min_faces" --runs "$runs")" || { echo "$name all all failed"; return 0; }
   else
     name="$(label "$side")"
     json="$(OMP_WAIT_POLICY="$policy" JAVA_OPTS="-Dai.djl.pytorch.num_threads=$t ${JAVA_OPTS:-}" \
       run_kept "$name-$policy-$t-$r" "$side/emotion-stream" bench detect --threads "$t" --runs "$runs" \
-      --warmup 3)" || { echo "$name all all failed"; return 0; }
+      --min-face "$min_faces" --warmup 3)" || { echo "$name all all failed"; return 0; }
   fi
   printf '%s\n' "$json" | tail -1 | /usr/bin/python3 -c '
 import json, sys

@@ -6,7 +6,8 @@ prints, per group, one Markdown row per side: the median, every round's value in
 spread ((max - min) / median) and the load averages, then the ratio of each side to each reference
 side (sides whose name starts with "reference"). --lower-is-better for times (ratio = time of the
 side over the reference's: 0.25 is a quarter of its time), otherwise rates (ratio = rate over the
-reference's). A spread above 30% is flagged: such a median is not a figure yet.
+reference's). A spread above 30% is flagged: such a median is not a figure yet. A side that reported
+other groups but not this one is listed as absent (a case one side did not run is never dropped).
 """
 import argparse
 import collections
@@ -26,6 +27,7 @@ def main():
             continue
         group, side, value, rnd, load = parts
         runs.setdefault(group, collections.OrderedDict()).setdefault(side, []).append((int(rnd), value, load))
+    every_side = list(collections.OrderedDict.fromkeys(s for sides in runs.values() for s in sides))
     for group, sides in runs.items():
         print(f"\n{group} ({a.unit}{', lower is better' if a.lower_is_better else ''})\n")
         print("| side | median | rounds (in order) | spread | failed | load |")
@@ -45,6 +47,9 @@ def main():
                 print(f"| {side} | {med:.4g} | {cells} | {100 * spread:.0f}%{flag} | {failed} | {loads} |")
             else:
                 print(f"| {side} | - | all failed | - | {failed} | {loads} |")
+        for side in every_side:
+            if side not in sides:
+                print(f"| {side} | - | absent: no run of this side reported this case | - | - | - |")
         refs = [s for s in medians if s.startswith("reference")]
         ours = [s for s in medians if not s.startswith("reference")]
         for o in ours:
