@@ -23,7 +23,8 @@ class ArchitectureTest {
 
   /** Top to bottom, as in the README. */
   static final List<String> LAYERS = List.of("cli", "processor", "ingest", "ops", "stream", "train", "analysis", "track",
-      "emotion", "model", "audit", "kafka", "inference", "frame", "detect", "torch", "weights", "policy", "config");
+      "emotion", "model", "audit", "kafka", "inference", "frame", "detect", "torch", "weights", "policy", "config",
+      "stats");
 
   private static JavaClasses classes;
 
