@@ -1,8 +1,10 @@
 package io.emotionstream.train;
 
+import io.emotionstream.stats.ProcessMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The process's resident memory ({@code VmRSS} of {@code /proc/self/status}) and its peak since the
@@ -16,7 +18,6 @@ import java.nio.file.Path;
  */
 final class ResidentMemory {
 
-  private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
   private ResidentMemory() {}
@@ -27,22 +28,10 @@ final class ResidentMemory {
    */
   record Reading(double megabytes, double peakMegabytes) {}
 
-  /** Both figures from one read of {@code /proc/self/status}. */
+  /** Both figures from one read of {@code /proc/self/status} ({@link ProcessMemory}). */
   static Reading read() {
-    double now = 0;
-    double peak = 0;
-    try {
-      for (String line : Files.readAllLines(STATUS)) {
-        if (line.startsWith("VmRSS:")) {
-          now = kilobytesToMegabytes(line);
-        } else if (line.startsWith("VmHWM:")) {
-          peak = kilobytesToMegabytes(line);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or /proc not mounted: the figures are optional
-    }
-    return new Reading(now, peak);
+    Map<String, Long> kib = ProcessMemory.kibByField();
+    return new Reading(megabytes(kib.getOrDefault("VmRSS", 0L)), megabytes(kib.getOrDefault("VmHWM", 0L)));
   }
 
   /**
@@ -59,7 +48,7 @@ final class ResidentMemory {
     }
   }
 
-  private static double kilobytesToMegabytes(String line) {
-    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 / 1e6;
+  private static double megabytes(long kib) {
+    return kib * 1024 / 1e6;
   }
 }

@@ -24,7 +24,10 @@ import java.util.stream.IntStream;
  * and the encoding of 48x48 grey faces, here random pixels). Data reading and validation are never
  * included. After warm-up steps, each repeat times {@code steps} steps; the median repeat is
  * reported, with the CPU time per step of the process and of the stepping thread (median repeats)
- * and the time per step of each phase over all repeats.
+ * and the time per step of each phase over all repeats. With an even number of repeats the
+ * "median" is the upper middle repeat ({@code sorted[n / 2]}), not the mean of the two middle ones
+ * as {@link io.emotionstream.stats.Median} gives: a repeat that was really measured, so that its
+ * images/s and its milliseconds per step describe the same run.
  */
 public final class TrainingThroughput {
 

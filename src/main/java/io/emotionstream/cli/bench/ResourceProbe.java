@@ -1,15 +1,11 @@
 package io.emotionstream.cli.bench;
 
-import java.io.IOException;
+import io.emotionstream.stats.ProcessMemory;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * What this process uses of the machine, for the benchmarks' reports: resident memory (a field of
- * {@code /proc/self/status}), CPU time, and the machine's load average. The JVM's own beans say
- * nothing of native memory (libtorch, OpenCV, Kafka's buffers), which is most of the processor's,
- * hence the {@code /proc} read.
+ * What this process uses of the machine, for the benchmarks' reports: resident memory
+ * ({@link ProcessMemory}), CPU time, and the machine's load average.
  */
 public final class ResourceProbe {
 
@@ -22,16 +18,7 @@ public final class ResourceProbe {
 
   /** A memory field of {@code /proc/self/status} ({@code VmRSS}, {@code VmHWM}) in KiB, or -1 where there is none. */
   public static long statusKib(String field) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith(field + ":")) {
-          return Long.parseLong(line.replaceAll("\\D", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or /proc not mounted: the figure is optional
-    }
-    return -1;
+    return ProcessMemory.kib(field);
   }
 
   /** A memory field of {@code /proc/self/status} in MiB, or -1 where there is none. */
