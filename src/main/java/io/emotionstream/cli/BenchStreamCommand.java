@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.cli.bench.LocalCluster;
+import io.emotionstream.cli.bench.ThreadCpu;
+import io.emotionstream.cli.bench.WarmupRule;
 import io.emotionstream.cli.bench.PacedSender;
 import io.emotionstream.cli.bench.ResourceProbe;
 import io.emotionstream.cli.bench.RssSampler;
@@ -115,10 +117,23 @@ public final class BenchStreamCommand implements Callable<Integer> {
           + "after `ffmpeg -i DIR/frame-%%05d.jpg -c:v copy scene.avi`.")
   Path saveFrames;
 
-  @Option(names = "--warmup", defaultValue = "10",
-      description = "Seconds of load through Kafka before the measured steps, not counted (default ${DEFAULT-VALUE}; "
-          + "0 = none): the JIT, libtorch's kernels per shape and the allocator reach their steady state.")
+  @Option(names = "--warmup", defaultValue = "30",
+      description = "Seconds of each warm-up step: load through Kafka before the measured steps, not counted "
+          + "(default ${DEFAULT-VALUE}; 0 = no warm-up): the JIT, libtorch's kernels per shape and the allocator "
+          + "reach their steady state. Steps follow one another as --warmup-jit-share says.")
   int warmupSeconds;
+
+  @Option(names = "--warmup-jit-share", defaultValue = "0.05", paramLabel = "SHARE",
+      description = "Another warm-up step follows while the JIT compiler took more than this share of the "
+          + "process's CPU time in the last one (default ${DEFAULT-VALUE}; 1 = one step), up to --warmup-max.")
+  double warmupJitShare;
+
+  @Option(names = "--warmup-max", defaultValue = "240", paramLabel = "SECONDS",
+      description = "The most seconds of warm-up steps (default ${DEFAULT-VALUE}).")
+  int warmupMaxSeconds;
+
+  /** Seconds of warm-up steps this run did, for the summary. */
+  private int warmedUpSeconds;
 
   @Option(names = "--rounds", defaultValue = "3",
       description = "Measured rounds of the fixed load (--fps) or of the capacity probe; their median, spread and "
@@ -180,8 +195,22 @@ public final class BenchStreamCommand implements Callable<Integer> {
           // offered at the fixed load, or at about the capacity a probe would find, so that the
           // measured steps start from a processor that has already worked at full speed for a while
           double offered = fps != null ? cameras * fps : capacity != null ? capacity : cameras * 10.0;
-          print(runStep(base, pipeline, images, step++,
-              "warm-up", offered, Double.NaN, 0, warmupSeconds));
+          WarmupRule rule = new WarmupRule(warmupJitShare, warmupMaxSeconds);
+          boolean another = true;
+          while (another) {
+            ObjectNode w = runStep(base, pipeline, images, step++, "warm-up", offered, Double.NaN, 0, warmupSeconds);
+            warmedUpSeconds += warmupSeconds;
+            Map<String, Double> byThreads = new java.util.LinkedHashMap<>();
+            if (w.has("cpuCoresByThreads")) {
+              w.get("cpuCoresByThreads").fields().forEachRemaining(e -> byThreads.put(e.getKey(), e.getValue().asDouble()));
+            }
+            double jit = WarmupRule.jitShareOf(byThreads);
+            if (!Double.isNaN(jit)) {
+              w.put("jitShare", round(jit));
+            }
+            print(w);
+            another = rule.another(byThreads, warmedUpSeconds);
+          }
         }
         if (fps != null) {
           List<ObjectNode> measuredRounds = new ArrayList<>();
@@ -253,7 +282,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       long timedFrames;
       try {
         load.run(new PacedSender(producer, cameraIds, "bench", PacedSender.roundRobin(images, cameraIds.size()), false),
-            events, processor.stats(), registry, memory);
+            events, processor.stats(), registry, memory, processorThreads(settings));
       } finally {
         pipeline.profileDetection(null);
         // every frame analysed while the clock was on: the load and any recovery after it
@@ -266,6 +295,22 @@ public final class BenchStreamCommand implements Callable<Integer> {
       }
       return r;
     }
+  }
+
+  /**
+   * The process's threads grouped by what they do for {@code cpuCoresByThreads}: the detector's
+   * workers, the classifier's, the step's Kafka Streams threads (named after its application id),
+   * the JIT compiler, the garbage collector; the rest ({@link ThreadCpu#OTHER}) is the embedded
+   * broker when there is one, the Kafka clients, the simulated cameras and the event reader.
+   */
+  private static ThreadCpu processorThreads(Settings settings) {
+    String streams = settings.string("application.id") + "-";
+    return new ThreadCpu(List.of(
+        new ThreadCpu.Group("detection", List.of("mtcnn-worker")),
+        new ThreadCpu.Group("classifier", List.of("inference-")),
+        new ThreadCpu.Group("streamThreads", List.of(streams.substring(0, Math.min(15, streams.length())))),
+        new ThreadCpu.Group("jitCompiler", List.of("C1 CompilerThre", "C2 CompilerThre")),
+        new ThreadCpu.Group("gc", List.of("GC Thread", "G1 ", "VM Thread"))));
   }
 
   /** The capacity probe's queue: more frames than the instance can do in the probe, sent before it starts. */
@@ -299,6 +344,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     double loadBefore;
     long cpuNanos;
     long wallNanos;
+    Map<String, Double> coresByThreads = Map.of();
     Instant loadEnd;
 
     Load(double offeredFps, double recoveryFps, int seconds, long primed) {
@@ -309,9 +355,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     void run(PacedSender sender, EventReader events, FrameStats stats, SimpleMeterRegistry registry,
-        RssSampler memory) throws InterruptedException {
+        RssSampler memory, ThreadCpu threadCpu) throws InterruptedException {
       loadBefore = ResourceProbe.loadAverage();
       memory.start();
+      ThreadCpu.Snapshot threads0 = threadCpu.snapshot();
       long cpu0 = ResourceProbe.cpuNanos();
       long wall0 = System.nanoTime();
       Instant loadStart = Instant.now();
@@ -357,6 +404,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       }
       wallNanos = System.nanoTime() - wall0;
       cpuNanos = ResourceProbe.cpuNanos() - cpu0;
+      coresByThreads = threadCpu.coresByGroup(threads0, threadCpu.snapshot(), wallNanos);
       if (offeredFps > 0) {
         cameraThread.join(5_000);
       }
@@ -422,6 +470,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     registry.find("emotionstream.stage.duration").timers().forEach(
         t -> stages.put(t.getId().getTag("stage"), round(t.mean(TimeUnit.MICROSECONDS) / 1000)));
     r.put("cpuCores", round(load.cpuNanos / (double) load.wallNanos));
+    if (!load.coresByThreads.isEmpty()) {
+      ObjectNode byThreads = r.putObject("cpuCoresByThreads");
+      load.coresByThreads.forEach(byThreads::put);
+    }
     ObjectNode loadAverage = r.putObject("loadAverage");
     loadAverage.put("start", load.loadBefore);
     loadAverage.put("end", ResourceProbe.loadAverage());
@@ -480,7 +532,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     s.put("kind", "summary");
     s.put("rounds", measured.size());
     s.put("secondsPerRound", measured.get(0).get("seconds").asInt());
-    s.put("warmupSeconds", warmupSeconds);
+    s.put("warmupSeconds", warmedUpSeconds);
     ObjectNode f = s.putObject(field);
     double[] v = measured.stream().mapToDouble(r -> r.get(field).asDouble()).toArray();
     ArrayNode values = f.putArray("rounds");
