@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -200,9 +201,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
           while (another) {
             ObjectNode w = runStep(base, pipeline, images, step++, "warm-up", offered, Double.NaN, 0, warmupSeconds);
             warmedUpSeconds += warmupSeconds;
-            Map<String, Double> byThreads = new java.util.LinkedHashMap<>();
+            Map<String, Double> byThreads = new LinkedHashMap<>();
             if (w.has("cpuCoresByThreads")) {
-              w.get("cpuCoresByThreads").fields().forEachRemaining(e -> byThreads.put(e.getKey(), e.getValue().asDouble()));
+              w.get("cpuCoresByThreads").properties().forEach(e -> byThreads.put(e.getKey(), e.getValue().asDouble()));
             }
             double jit = WarmupRule.jitShareOf(byThreads);
             if (!Double.isNaN(jit)) {

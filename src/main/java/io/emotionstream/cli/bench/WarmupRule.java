@@ -28,7 +28,7 @@ public final class WarmupRule {
    */
   public WarmupRule(double jitShare, double maxSeconds) {
     if (!(jitShare > 0 && jitShare <= 1)) {
-      throw new IllegalArgumentException("the JIT compiler's share must lie in (0, 1], got " + jitShare);
+      throw new IllegalArgumentException("the JIT compiler's share (--warmup-jit-share) must lie in (0, 1], got " + jitShare);
     }
     this.jitShare = jitShare;
     this.maxSeconds = maxSeconds;
