@@ -40,11 +40,8 @@ public final class WarmupRule {
    * per-thread figures (no {@code /proc}) one step is all.
    */
   public boolean another(Map<String, Double> coresByGroup, double secondsSoFar) {
-    if (secondsSoFar >= maxSeconds || !coresByGroup.containsKey(JIT_GROUP)) {
-      return false;
-    }
-    double total = coresByGroup.values().stream().mapToDouble(Double::doubleValue).sum();
-    return total > 0 && coresByGroup.get(JIT_GROUP) / total > jitShare;
+    double share = jitShareOf(coresByGroup);
+    return secondsSoFar < maxSeconds && !Double.isNaN(share) && share > jitShare;
   }
 
   /** The JIT compiler's share of the CPU in {@code coresByGroup}, or NaN where it is not known. */
