@@ -60,6 +60,9 @@ def main():
                    help="SGD's per-parameter loop or its multi-tensor (foreach) update")
     p.add_argument("--input", choices=["grey", "rgb"], default="grey",
                    help="grey: 1 channel replicated to 3 in each step, as the project's model (default)")
+    p.add_argument("--profile", metavar="FILE",
+                   help="after the timed steps, run as many more under torch.profiler and write its Chrome "
+                        "trace to FILE (scripts/profile-summary.py sums it per operator)")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -109,6 +112,16 @@ def main():
         rates.append(a.steps * a.batch_size / (time.perf_counter() - start))
         cpu.append(1000 * (time.process_time() - cpu_start) / a.steps)
         thread_cpu.append(1000 * (time.thread_time() - thread_cpu_start) / a.steps)
+    if a.profile:
+        with torch.autograd.profiler.profile(record_shapes=True) as prof:
+            for _ in range(a.steps):
+                step()
+        # Written here rather than with export_chrome_trace, which leaves out the input shapes
+        # where PyTorch is built without its Kineto profiler (Debian's is).
+        with open(a.profile, "w") as f:
+            json.dump([{"name": e.name, "ph": "X", "ts": e.time_range.start, "dur": e.time_range.elapsed_us(),
+                        "tid": e.thread, "pid": "CPU functions", "shape": e.input_shapes}
+                       for e in prof.function_events], f)
     median = statistics.median(rates)
     print(json.dumps({
         "input_size": a.input_size,
@@ -129,6 +142,7 @@ def main():
         "torchvision": torchvision.__version__,
         "jemalloc": "jemalloc" in os.environ.get("LD_PRELOAD", ""),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "None"),
+        **({"profile": a.profile, "profiled_steps": a.steps} if a.profile else {}),
     }))
 
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.emotion.ResNet18;
 import io.emotionstream.train.TrainingOptions;
 import io.emotionstream.train.TrainingThroughput;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,12 +48,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
       converter = TrainingOptions.StemConverter.class, description = "the network's stem (default: ${DEFAULT-VALUE})")
   ResNet18.Stem stem;
 
+  @Option(names = "--profile", paramLabel = "FILE", description = "after the timed steps, run as many more under "
+      + "libtorch's profiler and write its Chrome trace (every operator, with input shapes) to FILE; "
+      + "scripts/profile-summary.py sums it per operator")
+  Path profile;
+
   @Override
   public Integer call() throws Exception {
     TrainingOptions.OptimizerKind kind = "adamw".equalsIgnoreCase(optimizer)
         ? TrainingOptions.OptimizerKind.ADAMW : TrainingOptions.OptimizerKind.SGD;
     System.out.println(new ObjectMapper().writeValueAsString(
-        TrainingThroughput.measure(inputSize, batchSize, classes, kind, warmupSteps, steps, repeats, pipeline, stem)));
+        TrainingThroughput.measure(inputSize, batchSize, classes, kind, warmupSteps, steps, repeats, pipeline, stem, profile)));
     return 0;
   }
 }

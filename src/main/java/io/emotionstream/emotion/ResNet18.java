@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 
 /**
@@ -112,6 +113,9 @@ public final class ResNet18 extends AbstractBlock {
    */
   private int channelsLastStages = 2;
 
+  /** Whether the blocks of the stages on plain activations run batch norm on rows when training ({@link BasicBlock}). */
+  private boolean batchNormOnRows = true;
+
   /** With torchvision's ImageNet stem. */
   public ResNet18(int numClasses) {
     this(numClasses, Stem.IMAGENET);
@@ -131,6 +135,16 @@ public final class ResNet18 extends AbstractBlock {
       in = widths[i];
     }
     fc = addChildBlock("fc", Linear.builder().setUnits(numClasses).build());
+    applyLayouts();
+  }
+
+  /** Tells each block whether it sees plain activations on the CPU (the stages after {@link #channelsLastStages}). */
+  private void applyLayouts() {
+    for (int i = 0; i < layers.length; i++) {
+      for (Pair<String, Block> block : layers[i].getChildren()) {
+        ((BasicBlock) block.getValue()).batchNormOnRows(batchNormOnRows && i >= channelsLastStages);
+      }
+    }
   }
 
   @Override
@@ -167,6 +181,16 @@ public final class ResNet18 extends AbstractBlock {
       throw new IllegalArgumentException("channels-last stages must be 0.." + layers.length + ", not " + stages);
     }
     channelsLastStages = stages;
+    applyLayouts();
+  }
+
+  /**
+   * Sets whether the stages on plain activations run batch norm on rows when training on the CPU
+   * ({@link BasicBlock}). Only the speed differs; for tests that compare the two.
+   */
+  void batchNormOnRows(boolean on) {
+    batchNormOnRows = on;
+    applyLayouts();
   }
 
   public Stem stem() {

@@ -3,12 +3,14 @@ package io.emotionstream.train;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.emotionstream.emotion.ResNet18;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,18 +48,21 @@ public final class TrainingThroughput {
   public static Map<String, Object> measure(int inputSize, int batchSize, int classes,
       TrainingOptions.OptimizerKind optimizerKind, int warmupSteps, int steps, int repeats) {
     return measure(inputSize, batchSize, classes, optimizerKind, warmupSteps, steps, repeats, false,
-        ResNet18.Stem.IMAGENET);
+        ResNet18.Stem.IMAGENET, null);
   }
 
   /**
    * @param pipeline whether each step first augments and encodes its batch
    * @param stem the network's stem
+   * @param profile where to write libtorch's profile (a Chrome trace of every operator it ran, with
+   *     its input shapes) of {@code steps} further steps after the timed ones; null for none. The
+   *     profiled steps are not timed: the profiler's own cost would be in the figure.
    * @return {@code images_per_second} and {@code ms_per_step} (medians), every repeat's images/s,
    *     milliseconds per step of each phase, and the settings and environment that affect the figure
    */
   public static Map<String, Object> measure(int inputSize, int batchSize, int classes,
       TrainingOptions.OptimizerKind optimizerKind, int warmupSteps, int steps, int repeats, boolean pipeline,
-      ResNet18.Stem stem) {
+      ResNet18.Stem stem, Path profile) {
     Optimizer optimizer = optimizerKind == TrainingOptions.OptimizerKind.SGD
         ? new MomentumSgd(Tracker.fixed(0.01f), 0.9f, 5e-4f, 0)
         : Optimizer.adamW().optLearningRateTracker(Tracker.fixed(0.001f)).build();
@@ -100,6 +105,16 @@ public final class TrainingThroughput {
         cpuMillis[r] = (processCpuNanos() - cpuStart) / 1e6 / steps;
         threadCpuMillis[r] = (THREADS.getCurrentThreadCpuTime() - threadCpuStart) / 1e6 / steps;
       }
+      if (profile != null) {
+        JniUtils.startProfile(false, true, false);
+        try {
+          for (int i = 0; i < steps; i++, done++) {
+            runStep(step, faces, order, encoder, done, x, shape, y, classes);
+          }
+        } finally {
+          JniUtils.stopProfile(profile.toString());
+        }
+      }
     }
     double[] sorted = rates.clone();
     Arrays.sort(sorted);
@@ -119,6 +134,10 @@ public final class TrainingThroughput {
     Arrays.sort(threadCpuMillis);
     out.put("step_thread_cpu_ms_per_step", ConfusionMatrix.round(threadCpuMillis[threadCpuMillis.length / 2]));
     out.put("phases_ms_per_step", times.millisPerStep());
+    if (profile != null) {
+      out.put("profile", profile.toString());
+      out.put("profiled_steps", steps);
+    }
     out.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
     String preload = System.getenv("LD_PRELOAD");
     out.put("jemalloc", preload != null && preload.contains("jemalloc"));

@@ -57,14 +57,34 @@ class ResNet18Test {
     }
   }
 
-  /**
-   * The channels-last stages change where the values lie in memory, not the values: the outputs
-   * and every parameter's gradient of a training pass (batch statistics), the running statistics
-   * it leaves and the inference outputs after it agree with the all-plain network's, from a grey
-   * and from an RGB batch.
-   */
+  /** The channels-last stages train as the all-plain network with batch norm on the activations themselves. */
   @Test
   void channelsLastStagesGiveThePlainNetworksOutputsAndGradients() {
+    assertSameTraining(net -> {
+      net.channelsLastStages(0);
+      net.batchNormOnRows(false);
+    }, net -> net.channelsLastStages(2), "2 channels-last stages");
+  }
+
+  /**
+   * Batch norm on the rows of plain activations ({@link BasicBlock}) normalises the same values
+   * as on the activations themselves: the whole network on plain activations, with and without it.
+   */
+  @Test
+  void batchNormOnRowsGivesTheSameOutputsAndGradients() {
+    assertSameTraining(net -> {
+      net.channelsLastStages(0);
+      net.batchNormOnRows(false);
+    }, net -> net.channelsLastStages(0), "batch norm on rows");
+  }
+
+  /**
+   * Two settings of the network change where the values lie in memory, not the values: the outputs
+   * and every parameter's gradient of a training pass (batch statistics), the running statistics
+   * it leaves and the inference outputs after it agree, from a grey and from an RGB batch.
+   */
+  private static void assertSameTraining(java.util.function.Consumer<ResNet18> reference,
+      java.util.function.Consumer<ResNet18> variant, String what) {
     Engine.getInstance().setRandomSeed(18);
     for (int channels : new int[] {1, 3}) {
       try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -75,22 +95,23 @@ class ResNet18Test {
         for (int i = 0; i < plainParameters.size(); i++) {
           mixedParameters.get(i).getArray().set(plainParameters.get(i).getArray().toFloatArray());
         }
-        plain.channelsLastStages(0);
-        mixed.channelsLastStages(2);
+        reference.accept(plain);
+        variant.accept(mixed);
+        String where = what + ", " + channels + " channel(s)";
         NDArray x = manager.randomUniform(-2, 2, new Shape(4, channels, 48, 48));
         NDArray c = manager.randomUniform(-1, 1, new Shape(4, 7));
         float[] plainOut = backward(plain, manager, x, c);
         float[] mixedOut = backward(mixed, manager, x, c);
-        assertClose(plainOut, mixedOut, "outputs, " + channels + " channel(s)");
+        assertClose(plainOut, mixedOut, "outputs, " + where);
         List<Parameter> plainStatistics = statistics(plain);
         List<Parameter> mixedStatistics = statistics(mixed);
         for (int i = 0; i < plainStatistics.size(); i++) {
           assertClose(plainStatistics.get(i).getArray().toFloatArray(), mixedStatistics.get(i).getArray().toFloatArray(),
-              "running statistic " + plainStatistics.get(i).getName() + ", " + channels + " channel(s)");
+              "running statistic " + plainStatistics.get(i).getName() + ", " + where);
         }
-        assertClose(inference(plain, manager, x), inference(mixed, manager, x), "inference outputs, " + channels + " channel(s)");
+        assertClose(inference(plain, manager, x), inference(mixed, manager, x), "inference outputs, " + where);
         for (int i = 0; i < plainParameters.size(); i++) {
-          String name = plainParameters.get(i).getName() + ", " + channels + " channel(s)";
+          String name = plainParameters.get(i).getName() + ", " + where;
           try (NDArray expected = plainParameters.get(i).getArray().getGradient();
               NDArray actual = mixedParameters.get(i).getArray().getGradient()) {
             assertClose(expected.toFloatArray(), actual.toFloatArray(), "gradient of " + name);
