@@ -84,6 +84,15 @@ def images_per_second(model, x, seconds, repeats):
     return round(statistics.median(runs), 1)
 
 
+def write_trace(prof, path):
+    """A profile's operators as a Chrome trace with their input shapes, which export_chrome_trace leaves
+    out where PyTorch is built without its Kineto profiler (Debian's is)."""
+    with open(path, "w") as f:
+        json.dump([{"name": e.name, "ph": "X", "ts": e.time_range.start, "dur": e.time_range.elapsed_us(),
+                    "tid": e.thread, "pid": "CPU functions", "shape": e.input_shapes}
+                   for e in prof.function_events], f)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default: 1)")
@@ -96,6 +105,10 @@ def main():
                         "project serves its model (default); replicated: grey copied to three channels")
     p.add_argument("--seconds", type=float, default=2.0, help="seconds per timed run (default: 2)")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per figure; the median is printed")
+    p.add_argument("--profile", metavar="PREFIX",
+                   help="after the timed runs of each mode and batch size, run --profile-calls more under "
+                        "PyTorch's profiler and write PREFIX-MODE-bSIZE.json (scripts/profile-summary.py sums them)")
+    p.add_argument("--profile-calls", type=int, default=50, help="calls per profile (default: 50)")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -133,6 +146,13 @@ def main():
         for name, m in runnable.items():
             out["images_per_second"].setdefault(name, {})[f"batch_{size}"] = \
                 images_per_second(m, x, a.seconds, a.repeats)
+            if a.profile:
+                path = f"{a.profile}-{name}-b{size}.json"
+                with torch.no_grad(), torch.autograd.profiler.profile(record_shapes=True) as prof:
+                    for _ in range(a.profile_calls):
+                        m(x)
+                write_trace(prof, path)
+                out.setdefault("profiles", []).append(path)
     print(json.dumps(out))
 
 

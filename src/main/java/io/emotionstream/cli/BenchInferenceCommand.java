@@ -1,5 +1,6 @@
 package io.emotionstream.cli;
 
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -96,6 +97,15 @@ public final class BenchInferenceCommand implements Callable<Integer> {
       description = "model for the --tta measurement (default: ${DEFAULT-VALUE})")
   String ttaModel;
 
+  @Option(names = "--profile", paramLabel = "PREFIX", description = "after the timed runs of each model and batch "
+      + "size, run --profile-calls more under libtorch's profiler and write PREFIX-MODEL-bSIZE.json (a Chrome trace; "
+      + "scripts/profile-summary.py sums it per operator)")
+  String profile;
+
+  @Option(names = "--profile-calls", defaultValue = "50", paramLabel = "N",
+      description = "classifier calls per profile (default: ${DEFAULT-VALUE})")
+  int profileCalls;
+
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Override
@@ -145,6 +155,18 @@ public final class BenchInferenceCommand implements Callable<Integer> {
             runs[r] = n / ((System.nanoTime() - t0) / 1e9);
           }
           row.put("batch_" + size, round(Median.of(runs)));
+          if (profile != null) {
+            String trace = profile + "-" + name + "-b" + size + ".json";
+            JniUtils.startProfile(false, true, false);
+            try {
+              for (int i = 0; i < profileCalls; i++) {
+                worker.run(batch);
+              }
+            } finally {
+              JniUtils.stopProfile(trace);
+            }
+            row.withArray("profiles").add(trace);
+          }
         }
       }
       System.err.println("measured " + name);

@@ -110,6 +110,7 @@ public final class ResNet18 extends AbstractBlock {
    * ones (17 against 1.2 ms per step), batch norm is faster on them too, and oneDNN's channels-last
    * convolutions beat its blocked ones on the 12x12 and 6x6 maps of stages 1-2 but not on the 3x3
    * and 2x2 maps of stages 3-4. Not measured on GPUs, which keep plain activations throughout.
+   * The plain stages' batch norm runs on rows of their activations when training ({@link BasicBlock}).
    */
   private int channelsLastStages = 2;
 
