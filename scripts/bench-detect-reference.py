@@ -25,6 +25,9 @@ import types
 
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_trace import write_trace  # noqa: E402 (beside this script)
+
 
 def load_mtcnn(root):
     """facenet-pytorch's MTCNN class from a source checkout, without its package's other imports."""
@@ -44,6 +47,9 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--runs", type=int, default=15)
+    p.add_argument("--profile", metavar="PREFIX",
+                   help="after the timed frames of each case, detect --runs more under PyTorch's profiler and "
+                        "write PREFIX-WxH-mMIN.json (scripts/profile-summary.py sums them)")
     a = p.parse_args()
 
     from PIL import Image
@@ -64,6 +70,11 @@ def main():
                     mtcnn.detect(image)
                     times.append(1000 * (time.perf_counter() - t0))
                 w, h = (int(v) for v in size.split("x"))
+                if a.profile:
+                    with torch.autograd.profiler.profile(record_shapes=True) as prof:
+                        for _ in range(a.runs):
+                            mtcnn.detect(image)
+                    write_trace(prof, f"{a.profile}-{w}x{h}-m{min_face}.json")
                 results.append({"width": w, "height": h, "minFace": min_face,
                                 "faces": 0 if boxes is None else len(boxes),
                                 "medianMs": round(statistics.median(times), 1), "minMs": round(min(times), 1)})

@@ -36,10 +36,14 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
 
 import torch
 import torchvision
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_trace import write_trace  # noqa: E402 (beside this script)
 
 
 class GreyResNet18(torch.nn.Module):
@@ -82,15 +86,6 @@ def images_per_second(model, x, seconds, repeats):
                 n += x.shape[0]
             runs.append(n / (time.perf_counter() - t0))
     return round(statistics.median(runs), 1)
-
-
-def write_trace(prof, path):
-    """A profile's operators as a Chrome trace with their input shapes, which export_chrome_trace leaves
-    out where PyTorch is built without its Kineto profiler (Debian's is)."""
-    with open(path, "w") as f:
-        json.dump([{"name": e.name, "ph": "X", "ts": e.time_range.start, "dur": e.time_range.elapsed_us(),
-                    "tid": e.thread, "pid": "CPU functions", "shape": e.input_shapes}
-                   for e in prof.function_events], f)
 
 
 def main():

@@ -39,11 +39,15 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
 
 import torch
 import torch.nn.functional as F
 import torchvision
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_trace import write_trace  # noqa: E402 (beside this script)
 
 
 def main():
@@ -116,12 +120,7 @@ def main():
         with torch.autograd.profiler.profile(record_shapes=True) as prof:
             for _ in range(a.steps):
                 step()
-        # Written here rather than with export_chrome_trace, which leaves out the input shapes
-        # where PyTorch is built without its Kineto profiler (Debian's is).
-        with open(a.profile, "w") as f:
-            json.dump([{"name": e.name, "ph": "X", "ts": e.time_range.start, "dur": e.time_range.elapsed_us(),
-                        "tid": e.thread, "pid": "CPU functions", "shape": e.input_shapes}
-                       for e in prof.function_events], f)
+        write_trace(prof, a.profile)
     median = statistics.median(rates)
     print(json.dumps({
         "input_size": a.input_size,

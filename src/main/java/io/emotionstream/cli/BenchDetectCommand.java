@@ -3,6 +3,7 @@ package io.emotionstream.cli;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -76,8 +77,19 @@ public final class BenchDetectCommand implements Callable<Integer> {
           + "the same pixels")
   Path saveFrames;
 
+  @Option(names = "--profile", paramLabel = "PREFIX", description = "after each case's timed frames, detect --runs "
+      + "more under libtorch's profiler and write PREFIX-WxH-mMIN.json (a Chrome trace of every operator with its "
+      + "input shapes; scripts/profile-summary.py sums it); needs --threads 1, as the profiler records the calling "
+      + "thread only")
+  String profile;
+
   @Override
   public Integer call() throws java.io.IOException {
+    if (profile != null && (threads == null || threads != 1)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--profile needs --threads 1: libtorch's profiler records the calling thread only, and with more "
+              + "threads the detector's workers run the networks");
+    }
     if (threads != null) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     }
@@ -160,6 +172,18 @@ public final class BenchDetectCommand implements Callable<Integer> {
                 mtcnn.profileStages(null);
                 ObjectNode st = r.putObject("stagesPerFrame");
                 clock.perFrame(runs).forEach(st::put);
+              }
+              if (profile != null) {
+                String trace = profile + "-" + w + "x" + h + "-m" + minFace + ".json";
+                JniUtils.startProfile(false, true, false);
+                try {
+                  for (int i = 0; i < runs; i++) {
+                    detector.detect(frame);
+                  }
+                } finally {
+                  JniUtils.stopProfile(trace);
+                }
+                r.put("profile", trace);
               }
             }
           }
