@@ -3,7 +3,6 @@ package io.emotionstream.cli;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +15,7 @@ import io.emotionstream.detect.FaceDetectors;
 import io.emotionstream.detect.MtcnnConfig;
 import io.emotionstream.detect.MtcnnDetector;
 import io.emotionstream.frame.ImageDecoding;
+import io.emotionstream.torch.OperatorProfile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -175,14 +175,11 @@ public final class BenchDetectCommand implements Callable<Integer> {
               }
               if (profile != null) {
                 String trace = profile + "-" + w + "x" + h + "-m" + minFace + ".json";
-                JniUtils.startProfile(false, true, false);
-                try {
+                OperatorProfile.record(trace, () -> {
                   for (int i = 0; i < runs; i++) {
                     detector.detect(frame);
                   }
-                } finally {
-                  JniUtils.stopProfile(trace);
-                }
+                });
                 r.put("profile", trace);
               }
             }

@@ -1,6 +1,5 @@
 package io.emotionstream.cli;
 
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,6 +17,7 @@ import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.inference.WorkerSlot;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.stats.Median;
+import io.emotionstream.torch.OperatorProfile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,14 +157,11 @@ public final class BenchInferenceCommand implements Callable<Integer> {
           row.put("batch_" + size, round(Median.of(runs)));
           if (profile != null) {
             String trace = profile + "-" + name + "-b" + size + ".json";
-            JniUtils.startProfile(false, true, false);
-            try {
+            OperatorProfile.record(trace, () -> {
               for (int i = 0; i < profileCalls; i++) {
                 worker.run(batch);
               }
-            } finally {
-              JniUtils.stopProfile(trace);
-            }
+            });
             row.withArray("profiles").add(trace);
           }
         }

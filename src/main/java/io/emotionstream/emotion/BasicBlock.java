@@ -13,7 +13,6 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-
 /**
  * torchvision's ResNet {@code BasicBlock}: conv3x3-bn-relu-conv3x3-bn plus the identity (or a 1x1
  * strided conv + bn "downsample" when the shape changes), then relu.
@@ -27,8 +26,11 @@ import ai.djl.util.PairList;
  * profiler, batch 64, one thread: 9.3 and 16.0 ms per step against PyTorch 1.13's 0.6 and 0.6 ms on
  * channels-last ones; the 2x2 maps of stage 4 alone: 3.2-3.8 ms against 0.1 ms as a matrix). A
  * channels-last copy would not do: its gradient comes back plain, and a batch norm given a
- * channels-last input and a plain gradient takes a path as slow (1.7 ms). The values and gradients
- * are the same either way ({@code ResNet18Test}).
+ * channels-last input and a plain gradient takes a path still 8x slower (1.7 ms against 0.2). Only
+ * maps of at most {@value #ROWS_MAX_PIXELS} pixels go to rows: with the no-pool stem (stages 3-4 at
+ * 6x6 and 3x3) rows for both stages gained nothing (paired steps, one thread 1.00x, two 1.04x slower),
+ * the copies costing what the shorter loops saved. The values and gradients are the same either way
+ * ({@code ResNet18Test}).
  */
 final class BasicBlock extends AbstractBlock {
 
@@ -38,6 +40,9 @@ final class BasicBlock extends AbstractBlock {
   private final Block bn2;
   private final Block downsample;
   private boolean batchNormOnRows;
+
+  /** The largest map (H·W) whose batch norm runs on rows: stage 3's 3x3 at 48 px with the ImageNet stem. */
+  static final int ROWS_MAX_PIXELS = 9;
 
   BasicBlock(int inChannels, int outChannels, int stride) {
     conv1 = addChildBlock("conv1", Blocks.conv(outChannels, 3, stride, 1, false));
@@ -70,10 +75,10 @@ final class BasicBlock extends AbstractBlock {
   /** {@code bn} on {@code x}, on its rows where {@link #batchNormOnRows} says so (see the class comment). */
   private NDArray batchNorm(Block bn, ParameterStore store, NDArray x, boolean training,
       PairList<String, Object> params) {
-    if (!batchNormOnRows || !training || x.getDevice().isGpu()) {
+    Shape s = x.getShape();
+    if (!batchNormOnRows || !training || x.getDevice().isGpu() || s.get(2) * s.get(3) > ROWS_MAX_PIXELS) {
       return Blocks.run(bn, store, x, training, params);
     }
-    Shape s = x.getShape();
     NDArray rows = x.transpose(0, 2, 3, 1).reshape(-1, s.get(1));
     NDArray normalised = Blocks.run(bn, store, rows, training, params);
     return MemoryLayout.plain(normalised.reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2));

@@ -3,11 +3,11 @@ package io.emotionstream.train;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.emotionstream.emotion.ResNet18;
+import io.emotionstream.torch.OperatorProfile;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -106,14 +106,12 @@ public final class TrainingThroughput {
         threadCpuMillis[r] = (THREADS.getCurrentThreadCpuTime() - threadCpuStart) / 1e6 / steps;
       }
       if (profile != null) {
-        JniUtils.startProfile(false, true, false);
-        try {
-          for (int i = 0; i < steps; i++, done++) {
-            runStep(step, faces, order, encoder, done, x, shape, y, classes);
+        int first = done;
+        OperatorProfile.record(profile.toString(), () -> {
+          for (int i = 0; i < steps; i++) {
+            runStep(step, faces, order, encoder, first + i, x, shape, y, classes);
           }
-        } finally {
-          JniUtils.stopProfile(profile.toString());
-        }
+        });
       }
     }
     double[] sorted = rates.clone();
