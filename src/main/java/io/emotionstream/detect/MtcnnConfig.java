@@ -12,9 +12,30 @@ import io.emotionstream.config.Settings;
  * @param rnetThreshold face probability an R-Net candidate needs
  * @param onetThreshold face probability an O-Net candidate (a reported face) needs
  * @param device DJL device name, e.g. {@code "cpu"} or {@code "gpu0"}
+ * @param precision the number format R-Net and O-Net compute in ({@link Precision})
  */
 public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThreshold,
-    float rnetThreshold, float onetThreshold, String device) {
+    float rnetThreshold, float onetThreshold, String device, Precision precision) {
+
+  /**
+   * What R-Net and O-Net compute in. {@code BFLOAT16} runs their convolutional layers in bfloat16
+   * in oneDNN's layout where the CPU multiplies bfloat16 natively ({@code avx512_bf16}); elsewhere,
+   * and where the detector's one-time check finds its outputs too far from float32's, it stays
+   * float32 (logged). P-Net and the linear layers stay float32 either way.
+   */
+  public enum Precision {
+    FLOAT32, BFLOAT16;
+
+    /** {@code float32} or {@code bfloat16}, as the setting is written. */
+    public static Precision parse(String value, String where) {
+      for (Precision p : values()) {
+        if (p.name().equalsIgnoreCase(value.trim())) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException(where + ": precision must be float32 or bfloat16, not '" + value + "'");
+    }
+  }
 
   public static final int DEFAULT_MIN_FACE = 20;
   public static final double DEFAULT_SCALE_FACTOR = 0.709;
@@ -34,6 +55,15 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
     if (device == null || device.isBlank()) {
       throw new IllegalArgumentException("device is required, e.g. \"cpu\"");
     }
+    if (precision == null) {
+      throw new IllegalArgumentException("precision is required (FLOAT32 or BFLOAT16)");
+    }
+  }
+
+  /** In float32. */
+  public MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThreshold, float rnetThreshold,
+      float onetThreshold, String device) {
+    this(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device, Precision.FLOAT32);
   }
 
   /** Minimum face 20 px, factor 0.709, thresholds 0.6 / 0.7 / 0.7, CPU. */
@@ -43,7 +73,8 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
 
   /**
    * The {@code detect.*} settings ({@code detect.min-face}, {@code detect.scale-factor},
-   * {@code detect.thresholds}: P-Net, R-Net, O-Net) on the device of {@link #defaults()}.
+   * {@code detect.thresholds}: P-Net, R-Net, O-Net; {@code detect.precision}) on the device of
+   * {@link #defaults()}.
    */
   public static MtcnnConfig from(Settings settings) {
     double[] t = settings.decimals("detect.thresholds");
@@ -52,10 +83,16 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
           + " needs three numbers (P-Net, R-Net, O-Net), got " + t.length);
     }
     return new MtcnnConfig(settings.integer("detect.min-face"), settings.decimal("detect.scale-factor"),
-        (float) t[0], (float) t[1], (float) t[2], defaults().device());
+        (float) t[0], (float) t[1], (float) t[2], defaults().device(),
+        Precision.parse(settings.string("detect.precision"), "setting 'detect.precision' from "
+            + settings.source("detect.precision")));
   }
 
   public MtcnnConfig withMinFaceSize(int size) {
-    return new MtcnnConfig(size, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device);
+    return new MtcnnConfig(size, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device, precision);
+  }
+
+  public MtcnnConfig withPrecision(Precision p) {
+    return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device, p);
   }
 }

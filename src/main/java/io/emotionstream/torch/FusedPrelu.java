@@ -81,6 +81,31 @@ public final class FusedPrelu {
     return call(x, slopes);
   }
 
+  /**
+   * {@link #apply} for bfloat16 arrays in oneDNN's layout, which DJL reports as of an unknown data
+   * type, so that {@link #accepts} cannot tell them from anything else: libtorch takes them only when
+   * both are bfloat16, and a mismatch would end the process. The caller therefore vouches for the types.
+   *
+   * @param x an array from {@link OneDnnTensors#toOneDnnBfloat16} or from a convolution, PReLU or max
+   *     pooling of one
+   * @param slopes one slope per channel of {@code x}'s axis 1, from {@link OneDnnTensors#toOneDnnBfloat16}
+   * @throws IllegalArgumentException when either array does not report the unknown data type of such
+   *     arrays, or the shapes do not fit
+   * @throws IllegalStateException when {@link #available()} or {@link OneDnnTensors#bfloat16Available()} is false
+   */
+  public static NDArray applyBfloat16OneDnn(NDArray x, NDArray slopes) {
+    if (!(x instanceof PtNDArray) || !(slopes instanceof PtNDArray) || x.getDataType() != DataType.UNKNOWN
+        || slopes.getDataType() != DataType.UNKNOWN || x.getShape().dimension() < 2
+        || slopes.getShape().dimension() != 1 || slopes.getShape().get(0) != x.getShape().get(1)) {
+      throw new IllegalArgumentException("prelu in bfloat16 needs two bfloat16 oneDNN arrays, one slope per channel of "
+          + "axis 1; got " + x.getShape() + " " + x.getDataType() + " and " + slopes.getShape() + " " + slopes.getDataType());
+    }
+    if (!available() || !OneDnnTensors.bfloat16Available()) {
+      throw new IllegalStateException("libtorch's prelu on bfloat16 oneDNN arrays is not available in this process");
+    }
+    return call(x, slopes);
+  }
+
   private static NDArray call(NDArray x, NDArray slopes) {
     Pointer result = NativeTorch.newTensorSlot();
     prelu.invoke(Pointer.class, new Object[] {result, new Pointer(((PtNDArray) x).getHandle()),

@@ -41,6 +41,13 @@ public final class OneDnnTensors {
   private static final String TO_MKLDNN = "_ZN2at4_ops9to_mkldnn4callERKNS_6TensorESt8optionalIN3c1010ScalarTypeEE";
   private static final String TO_DENSE = "_ZN2at4_ops8to_dense4callERKNS_6TensorESt8optionalIN3c1010ScalarTypeEES5_IbE";
   private static final OnceCheck AVAILABLE = new OnceCheck(OneDnnTensors::resolveAndCheck);
+  private static final OnceCheck BFLOAT16 = new OnceCheck(OneDnnTensors::checkBfloat16);
+  /** {@code std::optional<c10::ScalarType>} in one register: the type's byte, then the engaged flag's. */
+  private static final long OPTIONAL_FLOAT32 = 6L | 1L << 8;
+  private static final long OPTIONAL_BFLOAT16 = 15L | 1L << 8;
+  /** The CPU flags libtorch's oneDNN bfloat16 kernels need without emulation (its own check wants bw, vl, dq). */
+  private static final java.util.List<String> BFLOAT16_FLAGS = java.util.List.of("avx512bw", "avx512vl", "avx512dq",
+      "avx512_bf16");
   private static volatile Function toMkldnn;
   private static volatile Function toDense;
 
@@ -82,6 +89,54 @@ public final class OneDnnTensors {
   }
 
   /**
+   * Whether {@link #toOneDnnBfloat16} may be used: {@link #available()}, a CPU with every one of
+   * {@code avx512bw}, {@code avx512vl}, {@code avx512dq} and {@code avx512_bf16} (libtorch's oneDNN
+   * operators on bfloat16 throw without the first three, which through a direct native call would
+   * end the process, and emulate the multiplications without the last), and known values that come
+   * back from bfloat16 within its rounding. Checked once per process; false is logged once.
+   */
+  public static boolean bfloat16Available() {
+    return available() && BFLOAT16.passed();
+  }
+
+  /**
+   * {@code x}'s values rounded to bfloat16, in oneDNN's layout: a new array of {@code x}'s manager,
+   * which DJL reports as of an unknown data type. libtorch's oneDNN convolution, PReLU and max
+   * pooling take it when their weights are such arrays too; {@link #toDenseFloat32} brings it back.
+   *
+   * @throws IllegalArgumentException for anything but a float32 CPU array of DJL's PyTorch engine
+   * @throws IllegalStateException when {@link #bfloat16Available()} is false
+   */
+  public static NDArray toOneDnnBfloat16(NDArray x) {
+    check(x, "bfloat16 in oneDNN's layout");
+    if (!bfloat16Available()) {
+      throw new IllegalStateException("libtorch's bfloat16 oneDNN tensors are not available in this process");
+    }
+    return convert(toMkldnn, x, OPTIONAL_BFLOAT16);
+  }
+
+  /**
+   * The values of an array in oneDNN's layout, float32 or bfloat16, as an ordinary float32 array: a
+   * new array of {@code x}'s manager.
+   *
+   * @param x an array from {@link #toOneDnn} or {@link #toOneDnnBfloat16}, or from a convolution,
+   *     PReLU or max pooling of one
+   * @throws IllegalArgumentException for anything but a CPU array of DJL's PyTorch engine
+   * @throws IllegalStateException when {@link #available()} is false
+   */
+  public static NDArray toDenseFloat32(NDArray x) {
+    if (!(x instanceof PtNDArray) || !(x.getManager() instanceof PtNDManager) || !x.getDevice().equals(Device.cpu())
+        || !(x.getDataType() == DataType.FLOAT32 || x.getDataType() == DataType.UNKNOWN)) {
+      throw new IllegalArgumentException("only oneDNN tensors of DJL's PyTorch engine on the CPU convert back, not "
+          + x.getShape() + " " + x.getDataType() + " on " + x.getDevice());
+    }
+    if (!available()) {
+      throw new IllegalStateException("libtorch's oneDNN tensors are not available in this process");
+    }
+    return convert(toDense, x, OPTIONAL_FLOAT32);
+  }
+
+  /**
    * {@link #toOneDnn} without its checks, for the package's own paths that check themselves
    * ({@link PrepackedConvolution} reorders weights from such a tensor); resolves the symbols on
    * first use.
@@ -111,9 +166,62 @@ public final class OneDnnTensors {
 
   /** {@code function(x, nullopt[, nullopt])}: the optionals are empty in one register each. */
   private static NDArray convert(Function function, NDArray x) {
+    return convert(function, x, 0L);
+  }
+
+  /** {@code function(x, dtype[, nullopt])}, {@code dtype} an optional scalar type in one register. */
+  private static NDArray convert(Function function, NDArray x, long dtype) {
     Pointer result = NativeTorch.newTensorSlot();
-    function.invoke(Void.class, new Object[] {result, new Pointer(((PtNDArray) x).getHandle()), 0L, 0L});
+    function.invoke(Void.class, new Object[] {result, new Pointer(((PtNDArray) x).getHandle()), dtype, 0L});
     return new PtNDArray((PtNDManager) x.getManager(), Pointer.nativeValue(result));
+  }
+
+  /** The CPU flags of {@link #BFLOAT16_FLAGS} missing from {@code /proc/cpuinfo} (all of them where it cannot be read). */
+  static java.util.List<String> missingBfloat16Flags(String cpuinfo) {
+    java.util.Set<String> flags = new java.util.HashSet<>();
+    for (String line : cpuinfo.split("\n")) {
+      if (line.startsWith("flags")) {
+        flags.addAll(java.util.Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
+        break;
+      }
+    }
+    return BFLOAT16_FLAGS.stream().filter(f -> !flags.contains(f)).toList();
+  }
+
+  private static boolean checkBfloat16() {
+    String cpuinfo;
+    try {
+      cpuinfo = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+    } catch (java.io.IOException | RuntimeException e) {
+      cpuinfo = "";
+    }
+    java.util.List<String> missing = missingBfloat16Flags(cpuinfo);
+    if (!missing.isEmpty()) {
+      LOG.info("bfloat16 in oneDNN's layout is off: the CPU lacks {}", String.join(", ", missing));
+      return false;
+    }
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      float[] values = new float[2 * 3 * 4 * 5];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (i - 60) * 0.37f;
+      }
+      NDArray x = m.create(values, new Shape(2, 3, 4, 5));
+      float[] back;
+      try (NDArray bf16 = convert(toMkldnn, x, OPTIONAL_BFLOAT16); NDArray dense = convert(toDense, bf16, OPTIONAL_FLOAT32)) {
+        back = dense.toFloatArray();
+      }
+      for (int i = 0; i < values.length; i++) {
+        // bfloat16 keeps 8 significant bits: rounding moves a value by at most 2^-8 of itself
+        if (!(Math.abs(back[i] - values[i]) <= Math.abs(values[i]) / 256 + 1e-30f)) {
+          LOG.warn("libtorch's bfloat16 oneDNN tensors gave {} for {}; bfloat16 is off", back[i], values[i]);
+          return false;
+        }
+      }
+      return true;
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      LOG.warn("libtorch's bfloat16 oneDNN tensors are not reachable ({}); bfloat16 is off", e.toString());
+      return false;
+    }
   }
 
   private static boolean resolveAndCheck() {

@@ -14,7 +14,8 @@ import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Compares {@link MtcnnDetector} with an independent reference MTCNN (facenet-pytorch with the
@@ -36,50 +37,70 @@ class MtcnnReferenceTest {
   static final float EXTRA_SCORE = 0.95f;
 
   private static MtcnnDetector detector;
+  /** R-Net and O-Net in bfloat16 ({@code detect.precision}), on CPUs that have it: the same faces required. */
+  private static MtcnnDetector bfloat16;
 
   @BeforeAll
   static void start() {
     detector = new MtcnnDetector();
+    bfloat16 = new MtcnnDetector(MtcnnConfig.defaults().withPrecision(MtcnnConfig.Precision.BFLOAT16));
   }
 
   @AfterAll
   static void stop() {
-    if (detector != null) {
-      detector.close();
+    for (MtcnnDetector d : new MtcnnDetector[] {detector, bfloat16}) {
+      if (d != null) {
+        d.close();
+      }
     }
   }
 
-  @Test
-  void matchesReferenceOnNpmSamplePhotos() throws Exception {
+  /** The detector of a precision; bfloat16 skips where the CPU (or libtorch) does not run it. */
+  private static MtcnnDetector detector(String precision) {
+    if (precision.equals("bfloat16")) {
+      assumeTrue(bfloat16.bfloat16(), "skipped: bfloat16 is not available on this CPU (needs avx512_bf16)");
+      return bfloat16;
+    }
+    return detector;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"float32", "bfloat16"})
+  void matchesReferenceOnNpmSamplePhotos(String precision) throws Exception {
+    MtcnnDetector detector = detector(precision);
     Path demo = Assets.npmPackage("@vladmandic/face-api", "1.7.15").resolve("demo");
     Map<String, List<ReferenceFaces.Face>> reference =
         ReferenceFaces.fromTsv("npm-samples-reference.tsv");
     assertTrue(reference.size() == 6, "six sample photos in the reference resource");
-    compare(demo, reference);
+    compare(detector, demo, reference);
   }
 
-  @Test
-  void matchesReferenceOnSharedPhotos() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"float32", "bfloat16"})
+  void matchesReferenceOnSharedPhotos(String precision) throws Exception {
+    MtcnnDetector detector = detector(precision);
     Path markdown = Path.of("..", "shared", "data", "photos", "REFERENCE.md");
     assumeTrue(Files.isRegularFile(markdown),
         "skipped: " + markdown.toAbsolutePath().normalize() + " is absent (shared data not mounted)");
     Map<String, List<ReferenceFaces.Face>> reference = ReferenceFaces.fromMarkdown(markdown);
     assumeTrue(!reference.isEmpty(), "skipped: no photo listed in " + markdown + " exists");
-    compare(markdown.getParent(), reference);
+    compare(detector, markdown.getParent(), reference);
   }
 
-  @Test
-  void matchesReferenceOnFacesAtTheBorder() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"float32", "bfloat16"})
+  void matchesReferenceOnFacesAtTheBorder(String precision) throws Exception {
+    MtcnnDetector detector = detector(precision);
     Path photos = Path.of("..", "shared", "data", "photos");
     Path json = photos.resolve("edges").resolve("reference_detections.json");
     assumeTrue(Files.isRegularFile(json),
         "skipped: " + json.toAbsolutePath().normalize() + " is absent (shared data not mounted)");
     Map<String, List<ReferenceFaces.Face>> reference = ReferenceFaces.fromJson(json, photos);
     assumeTrue(!reference.isEmpty(), "skipped: no image listed in " + json + " exists");
-    compare(photos, reference);
+    compare(detector, photos, reference);
   }
 
-  private static void compare(Path dir, Map<String, List<ReferenceFaces.Face>> reference) {
+  private static void compare(MtcnnDetector detector, Path dir, Map<String, List<ReferenceFaces.Face>> reference) {
     List<String> failures = new ArrayList<>();
     float worstIou = 1;
     float worstLandmark = 0;
@@ -122,9 +143,9 @@ class MtcnnReferenceTest {
         }
       }
     }
-    System.out.printf("reference comparison in %s (%d images): %d of %d faces found with IoU >= %.1f,"
+    System.out.printf("reference comparison in %s (%d images, %s): %d of %d faces found with IoU >= %.1f,"
         + " %d extra faces >= %.2f, worst IoU %.4f, worst landmark error %.4f of box width%n",
-        dir.getFileName(), reference.size(), matched, required, MIN_IOU, extra, EXTRA_SCORE, worstIou, worstLandmark);
+        dir.getFileName(), reference.size(), detector.bfloat16() ? "bfloat16" : "float32", matched, required, MIN_IOU, extra, EXTRA_SCORE, worstIou, worstLandmark);
     assertFalse(!failures.isEmpty(), String.join("\n", failures));
   }
 

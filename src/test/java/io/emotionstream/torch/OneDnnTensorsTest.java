@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -53,5 +54,59 @@ class OneDnnTensorsTest {
       }
       assertThrows(IllegalArgumentException.class, () -> OneDnnTensors.toOneDnn(x.toType(DataType.INT32, false)));
     }
+  }
+
+  /**
+   * bfloat16 in oneDNN's layout, where the CPU has it: values rounded to bfloat16 and back, and R-Net's
+   * first operators (convolution, PReLU, pooling) on it with bfloat16 weights within bfloat16's
+   * rounding of float32's results; float32 arrays are refused by the bfloat16 PReLU.
+   */
+  @Test
+  void bfloat16RoundsValuesAndRunsTheDetectorsOperators() {
+    assumeTrue(OneDnnTensors.bfloat16Available(), "skipped: no native bfloat16 on this CPU (needs avx512_bf16)");
+    Random random = new Random(7);
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      NDArray x = m.randomNormal(new Shape(4, 3, 24, 24));
+      float[] values = x.toFloatArray();
+      NDArray half = OneDnnTensors.toOneDnnBfloat16(x);
+      float[] back = OneDnnTensors.toDenseFloat32(half).toFloatArray();
+      for (int i = 0; i < values.length; i++) {
+        assertEquals(values[i], back[i], Math.abs(values[i]) / 256 + 1e-30f, "value " + i);
+      }
+      NDArray weight = m.randomNormal(new Shape(28, 3, 3, 3)).mul(0.2f);
+      NDArray bias = m.randomNormal(new Shape(28)).mul(0.1f);
+      NDArray slopes = m.randomUniform(-0.5f, 0.5f, new Shape(28));
+      Shape one = new Shape(1, 1);
+      Shape zero = new Shape(0, 0);
+      NDArray expected = Pool.maxPool2d(FusedPrelu.apply(Conv2d.conv2d(x, weight, bias, one, zero, one, 1)
+          .singletonOrThrow(), slopes), new Shape(3, 3), new Shape(2, 2), zero, true);
+      NDArray actual = OneDnnTensors.toDenseFloat32(Pool.maxPool2d(FusedPrelu.applyBfloat16OneDnn(
+          Conv2d.conv2d(half, OneDnnTensors.toOneDnnBfloat16(weight), OneDnnTensors.toOneDnnBfloat16(bias), one, zero,
+              one, 1).singletonOrThrow(), OneDnnTensors.toOneDnnBfloat16(slopes)), new Shape(3, 3), new Shape(2, 2), zero,
+          true));
+      assertEquals(expected.getShape(), actual.getShape());
+      float[] e = expected.toFloatArray();
+      float[] a = actual.toFloatArray();
+      float largest = 0;
+      for (float v : e) {
+        largest = Math.max(largest, Math.abs(v));
+      }
+      for (int i = 0; i < e.length; i++) {
+        // 27 products of bfloat16-rounded inputs and weights, each off by up to 2^-7 of itself
+        assertEquals(e[i], a[i], 0.02f * largest, "value " + i);
+      }
+      assertThrows(IllegalArgumentException.class, () -> FusedPrelu.applyBfloat16OneDnn(x, slopes));
+      assertThrows(IllegalArgumentException.class, () -> OneDnnTensors.toOneDnnBfloat16(x.toType(DataType.INT32, false)));
+    }
+  }
+
+  @Test
+  void bfloat16NeedsEveryCpuFlag() {
+    String zen4 = "processor : 0\nflags : fpu avx2 avx512f avx512dq avx512bw avx512vl avx512_bf16 avx512_vnni\n";
+    assertEquals(java.util.List.of(), OneDnnTensors.missingBfloat16Flags(zen4));
+    assertEquals(java.util.List.of("avx512_bf16"), OneDnnTensors.missingBfloat16Flags(zen4.replace(" avx512_bf16", "")));
+    assertEquals(java.util.List.of("avx512bw", "avx512vl", "avx512dq", "avx512_bf16"),
+        OneDnnTensors.missingBfloat16Flags("flags : fpu avx2 fma\n"));
+    assertEquals(4, OneDnnTensors.missingBfloat16Flags("").size());
   }
 }
