@@ -44,6 +44,8 @@ source "$root/scripts/bench-env.sh"
 
 label() {
   local h
+  # a copy outside git (or inside another checkout's ignored folders) is named by its folder
+  [ -e "$1/.git" ] || { echo "ours@$(basename "$1")"; return; }
   h="$(git -C "$1" log -1 --format=%h 2>/dev/null)" || { echo "ours@$(basename "$1")"; return; }
   # uncommitted changes to the code (not to documents) make another side
   git -C "$1" diff --quiet HEAD -- src pom.xml 2>/dev/null && echo "ours@$h" || echo "ours@$h+changes"
