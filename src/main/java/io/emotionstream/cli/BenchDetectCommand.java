@@ -162,6 +162,7 @@ public final class BenchDetectCommand implements Callable<Integer> {
               r.put("maxSide", maxSide);
               r.put("faces", faces);
               r.put("oneDnnLayout", mtcnn.oneDnnLayout());
+              r.put("bfloat16", mtcnn.bfloat16());
               r.put("medianMs", round(percentile(ms, 0.5)));
               r.put("minMs", round(ms[0]));
               r.put("p90Ms", round(percentile(ms, 0.9)));
