@@ -169,6 +169,17 @@ public final class MtcnnDetector implements FaceDetector {
     return pool;
   }
 
+  /** A made-up batch of five crops for {@code network}, the same from the same {@code random}: the one-time checks' input. */
+  private static NDArray checkBatch(NDManager m, java.util.Random random, MtcnnNetworks.Network network) {
+    int side = (int) network.inputShape().get(2);
+    int n = 5;
+    float[] pixels = new float[n * side * side * 3];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) random.nextGaussian();
+    }
+    return NetworkInputs.channelsLast(m, pixels, n, side, side);
+  }
+
   /** Whether R-Net and O-Net run in bfloat16 ({@link MtcnnConfig.Precision}); for tests and benchmarks. */
   public boolean bfloat16() {
     return !bfloat16Weights.isEmpty();
@@ -187,14 +198,8 @@ public final class MtcnnDetector implements FaceDetector {
   private boolean sameOnBothLayouts() {
     java.util.Random random = new java.util.Random(11);
     for (MtcnnNetworks.Network network : List.of(rnet, onet)) {
-      int side = (int) network.inputShape().get(2);
-      int n = 5;
-      float[] pixels = new float[n * side * side * 3];
-      for (int i = 0; i < pixels.length; i++) {
-        pixels[i] = (float) random.nextGaussian();
-      }
       try (NDManager m = manager.newSubManager()) {
-        NDArray input = NetworkInputs.channelsLast(m, pixels, n, side, side);
+        NDArray input = checkBatch(m, random, network);
         float[] plain = forwardLayers(network, m, input, false, null).toFloatArray();
         float[] oneDnn = forwardLayers(network, m, input, true, null).toFloatArray();
         for (int i = 0; i < plain.length; i++) {
@@ -516,8 +521,8 @@ public final class MtcnnDetector implements FaceDetector {
   private NDArray forward(MtcnnNetworks.Network network, NDManager m, NDArray input) {
     StageClock clock = stageClock;
     long t0 = clock == null ? 0 : System.nanoTime();
-    boolean rest = oneDnnLayout && network != pnet;
-    NDArray out = forwardLayers(network, m, input, rest, rest && !bfloat16Weights.isEmpty() ? bfloat16Weights : null);
+    boolean oneDnn = oneDnnLayout && network != pnet;
+    NDArray out = forwardLayers(network, m, input, oneDnn, oneDnn && !bfloat16Weights.isEmpty() ? bfloat16Weights : null);
     if (clock != null) {
       clock.add(network.name() + " network calls (libtorch, incl. JNI)", System.nanoTime() - t0);
       clock.count(network.name() + " calls", 1);
@@ -593,14 +598,8 @@ public final class MtcnnDetector implements FaceDetector {
     float worst = 0;
     java.util.Random random = new java.util.Random(11);
     for (MtcnnNetworks.Network network : List.of(rnet, onet)) {
-      int side = (int) network.inputShape().get(2);
-      int n = 5;
-      float[] pixels = new float[n * side * side * 3];
-      for (int i = 0; i < pixels.length; i++) {
-        pixels[i] = (float) random.nextGaussian();
-      }
       try (NDManager m = manager.newSubManager()) {
-        NDArray input = NetworkInputs.channelsLast(m, pixels, n, side, side);
+        NDArray input = checkBatch(m, random, network);
         float[] single = forwardLayers(network, m, input, true, null).toFloatArray();
         float[] half = forwardLayers(network, m, input, true, weights).toFloatArray();
         for (int i = 0; i < single.length; i++) {
