@@ -544,7 +544,7 @@ public final class MtcnnDetector implements FaceDetector {
     int index = 0;
     for (var layer : network.block().getChildren()) {
       if (oneDnn && index == network.convolutionalLayers()) {
-        current = replace(current, input, new NDList(OneDnnTensors.toDenseFloat32(current.head())));
+        current = replace(current, input, new NDList(OneDnnTensors.toDense(current.head())));
       }
       NDArray[] weights = bfloat16 == null ? null : bfloat16.get(layer.getValue());
       current = replace(current, input, weights == null ? layer.getValue().forward(store, current, false)
@@ -552,7 +552,7 @@ public final class MtcnnDetector implements FaceDetector {
       index++;
     }
     if (oneDnn && index == network.convolutionalLayers()) {
-      current = replace(current, input, new NDList(OneDnnTensors.toDenseFloat32(current.head())));
+      current = replace(current, input, new NDList(OneDnnTensors.toDense(current.head())));
     }
     return current.singletonOrThrow();
   }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import com.sun.jna.Function;
+import io.emotionstream.stats.CpuInfo;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import org.slf4j.Logger;
@@ -46,10 +47,10 @@ public final class OneDnnTensors {
   private static final long OPTIONAL_FLOAT32 = 6L | 1L << 8;
   private static final long OPTIONAL_BFLOAT16 = 15L | 1L << 8;
   /** The CPU flags libtorch's oneDNN bfloat16 kernels need without emulation (its own check wants bw, vl, dq). */
-  private static final java.util.List<String> BFLOAT16_FLAGS = java.util.List.of("avx512bw", "avx512vl", "avx512dq",
+  static final java.util.List<String> BFLOAT16_FLAGS = java.util.List.of("avx512bw", "avx512vl", "avx512dq",
       "avx512_bf16");
-  private static volatile Function toMkldnn;
-  private static volatile Function toDense;
+  private static volatile Function toMkldnnOp;
+  private static volatile Function toDenseOp;
 
   private OneDnnTensors() {}
 
@@ -69,23 +70,7 @@ public final class OneDnnTensors {
     if (!available()) {
       throw new IllegalStateException("libtorch's oneDNN tensors are not available in this process");
     }
-    return convert(toMkldnn, x);
-  }
-
-  /**
-   * The values of an array in oneDNN's layout as an ordinary, contiguous array: a new array of
-   * {@code x}'s manager.
-   *
-   * @param x an array from {@link #toOneDnn}, or from a convolution, PReLU or max pooling of one
-   * @throws IllegalArgumentException for anything but a float32 CPU array of DJL's PyTorch engine
-   * @throws IllegalStateException when {@link #available()} is false
-   */
-  public static NDArray toDense(NDArray x) {
-    check(x, "an ordinary layout");
-    if (!available()) {
-      throw new IllegalStateException("libtorch's oneDNN tensors are not available in this process");
-    }
-    return convert(toDense, x);
+    return convert(toMkldnnOp, x);
   }
 
   /**
@@ -102,7 +87,7 @@ public final class OneDnnTensors {
   /**
    * {@code x}'s values rounded to bfloat16, in oneDNN's layout: a new array of {@code x}'s manager,
    * which DJL reports as of an unknown data type. libtorch's oneDNN convolution, PReLU and max
-   * pooling take it when their weights are such arrays too; {@link #toDenseFloat32} brings it back.
+   * pooling take it when their weights are such arrays too; {@link #toDense} brings it back.
    *
    * @throws IllegalArgumentException for anything but a float32 CPU array of DJL's PyTorch engine
    * @throws IllegalStateException when {@link #bfloat16Available()} is false
@@ -112,7 +97,7 @@ public final class OneDnnTensors {
     if (!bfloat16Available()) {
       throw new IllegalStateException("libtorch's bfloat16 oneDNN tensors are not available in this process");
     }
-    return convert(toMkldnn, x, OPTIONAL_BFLOAT16);
+    return convert(toMkldnnOp, x, OPTIONAL_BFLOAT16);
   }
 
   /**
@@ -124,7 +109,7 @@ public final class OneDnnTensors {
    * @throws IllegalArgumentException for anything but a CPU array of DJL's PyTorch engine
    * @throws IllegalStateException when {@link #available()} is false
    */
-  public static NDArray toDenseFloat32(NDArray x) {
+  public static NDArray toDense(NDArray x) {
     if (!(x instanceof PtNDArray) || !(x.getManager() instanceof PtNDManager) || !x.getDevice().equals(Device.cpu())
         || !(x.getDataType() == DataType.FLOAT32 || x.getDataType() == DataType.UNKNOWN)) {
       throw new IllegalArgumentException("only oneDNN tensors of DJL's PyTorch engine on the CPU convert back, not "
@@ -133,7 +118,7 @@ public final class OneDnnTensors {
     if (!available()) {
       throw new IllegalStateException("libtorch's oneDNN tensors are not available in this process");
     }
-    return convert(toDense, x, OPTIONAL_FLOAT32);
+    return convert(toDenseOp, x, OPTIONAL_FLOAT32);
   }
 
   /**
@@ -145,14 +130,14 @@ public final class OneDnnTensors {
    */
   static NDArray toOneDnnUnchecked(NDArray x) {
     resolve();
-    return convert(toMkldnn, x);
+    return convert(toMkldnnOp, x);
   }
 
   private static synchronized void resolve() {
-    if (toDense == null) {
+    if (toDenseOp == null) {
       NativeLibrary torch = NativeTorch.libtorchCpu();
-      toMkldnn = torch.getFunction(TO_MKLDNN);
-      toDense = torch.getFunction(TO_DENSE);
+      toMkldnnOp = torch.getFunction(TO_MKLDNN);
+      toDenseOp = torch.getFunction(TO_DENSE);
     }
   }
 
@@ -176,26 +161,8 @@ public final class OneDnnTensors {
     return new PtNDArray((PtNDManager) x.getManager(), Pointer.nativeValue(result));
   }
 
-  /** The CPU flags of {@link #BFLOAT16_FLAGS} missing from {@code /proc/cpuinfo} (all of them where it cannot be read). */
-  static java.util.List<String> missingBfloat16Flags(String cpuinfo) {
-    java.util.Set<String> flags = new java.util.HashSet<>();
-    for (String line : cpuinfo.split("\n")) {
-      if (line.startsWith("flags")) {
-        flags.addAll(java.util.Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
-        break;
-      }
-    }
-    return BFLOAT16_FLAGS.stream().filter(f -> !flags.contains(f)).toList();
-  }
-
   private static boolean checkBfloat16() {
-    String cpuinfo;
-    try {
-      cpuinfo = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
-    } catch (java.io.IOException | RuntimeException e) {
-      cpuinfo = "";
-    }
-    java.util.List<String> missing = missingBfloat16Flags(cpuinfo);
+    java.util.List<String> missing = CpuInfo.read().missing(BFLOAT16_FLAGS);
     if (!missing.isEmpty()) {
       LOG.info("bfloat16 in oneDNN's layout is off: the CPU lacks {}", String.join(", ", missing));
       return false;
@@ -207,7 +174,7 @@ public final class OneDnnTensors {
       }
       NDArray x = m.create(values, new Shape(2, 3, 4, 5));
       float[] back;
-      try (NDArray bf16 = convert(toMkldnn, x, OPTIONAL_BFLOAT16); NDArray dense = convert(toDense, bf16, OPTIONAL_FLOAT32)) {
+      try (NDArray bf16 = convert(toMkldnnOp, x, OPTIONAL_BFLOAT16); NDArray dense = convert(toDenseOp, bf16, OPTIONAL_FLOAT32)) {
         back = dense.toFloatArray();
       }
       for (int i = 0; i < values.length; i++) {
@@ -236,7 +203,7 @@ public final class OneDnnTensors {
         NDArray x = m.create(values, new Shape(2, 4, 5, 3)).transpose(0, 3, 1, 2);
         float[] expected = x.toFloatArray();
         float[] back;
-        try (NDArray oneDnn = convert(toMkldnn, x); NDArray dense = convert(toDense, oneDnn)) {
+        try (NDArray oneDnn = convert(toMkldnnOp, x); NDArray dense = convert(toDenseOp, oneDnn)) {
           back = dense.toFloatArray();
           if (!dense.getShape().equals(x.getShape())) {
             LOG.warn("libtorch's oneDNN tensors came back as {} instead of {}; using ordinary tensors", dense.getShape(),

@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
+import io.emotionstream.stats.CpuInfo;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +70,7 @@ class OneDnnTensorsTest {
       NDArray x = m.randomNormal(new Shape(4, 3, 24, 24));
       float[] values = x.toFloatArray();
       NDArray half = OneDnnTensors.toOneDnnBfloat16(x);
-      float[] back = OneDnnTensors.toDenseFloat32(half).toFloatArray();
+      float[] back = OneDnnTensors.toDense(half).toFloatArray();
       for (int i = 0; i < values.length; i++) {
         assertEquals(values[i], back[i], Math.abs(values[i]) / 256 + 1e-30f, "value " + i);
       }
@@ -80,7 +81,7 @@ class OneDnnTensorsTest {
       Shape zero = new Shape(0, 0);
       NDArray expected = Pool.maxPool2d(FusedPrelu.apply(Conv2d.conv2d(x, weight, bias, one, zero, one, 1)
           .singletonOrThrow(), slopes), new Shape(3, 3), new Shape(2, 2), zero, true);
-      NDArray actual = OneDnnTensors.toDenseFloat32(Pool.maxPool2d(FusedPrelu.applyBfloat16OneDnn(
+      NDArray actual = OneDnnTensors.toDense(Pool.maxPool2d(FusedPrelu.applyBfloat16OneDnn(
           Conv2d.conv2d(half, OneDnnTensors.toOneDnnBfloat16(weight), OneDnnTensors.toOneDnnBfloat16(bias), one, zero,
               one, 1).singletonOrThrow(), OneDnnTensors.toOneDnnBfloat16(slopes)), new Shape(3, 3), new Shape(2, 2), zero,
           true));
@@ -103,10 +104,11 @@ class OneDnnTensorsTest {
   @Test
   void bfloat16NeedsEveryCpuFlag() {
     String zen4 = "processor : 0\nflags : fpu avx2 avx512f avx512dq avx512bw avx512vl avx512_bf16 avx512_vnni\n";
-    assertEquals(java.util.List.of(), OneDnnTensors.missingBfloat16Flags(zen4));
-    assertEquals(java.util.List.of("avx512_bf16"), OneDnnTensors.missingBfloat16Flags(zen4.replace(" avx512_bf16", "")));
+    assertEquals(java.util.List.of(), CpuInfo.parse(zen4).missing(OneDnnTensors.BFLOAT16_FLAGS));
+    assertEquals(java.util.List.of("avx512_bf16"),
+        CpuInfo.parse(zen4.replace(" avx512_bf16", "")).missing(OneDnnTensors.BFLOAT16_FLAGS));
     assertEquals(java.util.List.of("avx512bw", "avx512vl", "avx512dq", "avx512_bf16"),
-        OneDnnTensors.missingBfloat16Flags("flags : fpu avx2 fma\n"));
-    assertEquals(4, OneDnnTensors.missingBfloat16Flags("").size());
+        CpuInfo.parse("flags : fpu avx2 fma\n").missing(OneDnnTensors.BFLOAT16_FLAGS));
+    assertEquals(4, CpuInfo.parse("").missing(OneDnnTensors.BFLOAT16_FLAGS).size());
   }
 }

@@ -1,12 +1,8 @@
 package io.emotionstream.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import io.emotionstream.stats.CpuInfo;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The machine a benchmark ran on, for its report: CPU model, the SIMD flags that change the
@@ -20,26 +16,9 @@ public final class BenchMachine {
   private BenchMachine() {}
 
   public static void describe(ObjectNode report) {
-    String model = "unknown";
-    Set<String> flags = new TreeSet<>();
-    try {
-      List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-      for (String line : lines) {
-        if (line.startsWith("model name") && model.equals("unknown")) {
-          model = line.substring(line.indexOf(':') + 1).trim();
-        } else if (line.startsWith("flags") && flags.isEmpty()) {
-          for (String f : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
-            if (FLAGS.contains(f)) {
-              flags.add(f);
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      // not Linux: the model stays unknown
-    }
-    report.put("cpuModel", model);
-    report.put("cpuFlags", String.join(" ", flags));
+    CpuInfo cpu = CpuInfo.read();
+    report.put("cpuModel", cpu.model());
+    report.put("cpuFlags", cpu.flagsAmong(FLAGS));
     report.put("processors", Runtime.getRuntime().availableProcessors());
     report.put("loadAverageBefore", loadAverage());
   }
