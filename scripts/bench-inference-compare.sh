@@ -8,6 +8,9 @@
 # ratios to each reference mode.
 #   scripts/bench-inference-compare.sh [--rounds N] [--threads "1 2"] [--policies "PASSIVE ACTIVE"]
 #       [--batch-sizes 1,8,32] [--seconds S] [--repeats N] [--also DIR]... [--pause PID]...
+#       [--precisions "float32 bfloat16"]
+# --precisions runs each of our sides once per inference.precision (bfloat16 named "+bfloat16"), and
+# with bfloat16 the reference also in bfloat16 (its eager-bf16 and frozen-bf16 modes).
 # Both sides run the same network on the same work: the reference's stem takes the grey channel with
 # its weights summed over RGB, as ours does (--reference-stem replicated feeds it three channels).
 # --also DIR adds another checkout of the project (e.g. an older commit, built) as one more side.
@@ -24,6 +27,7 @@ seconds=2
 repeats=3
 pause=""
 stem=summed
+precisions=float32
 sides=("$root")
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
     --also) sides+=("$(cd "$2" && pwd)"); shift 2 ;;
     --pause) pause="$pause $2"; shift 2 ;;
     --reference-stem) stem="$2"; shift 2 ;;
+    --precisions) precisions="$2"; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -51,23 +56,29 @@ label() {
   git -C "$1" diff --quiet HEAD -- src pom.xml 2>/dev/null && echo "ours@$h" || echo "ours@$h+changes"
 }
 
-# one run of side $1 ("reference" or a checkout) at $t threads under $policy; prints "name batch images/s" lines
+reference_modes=eager,frozen,optimized
+case " $precisions " in *" bfloat16 "*) reference_modes+=",eager-bf16,frozen-bf16" ;; esac
+# one run of side $1 ("reference" or "checkout|precision") at $t threads under $policy; prints "name batch images/s" lines
 run_side() {
-  local side="$1" name json
+  local side="$1" name json precision
   if [ "$side" = reference ]; then
     json="$(OMP_WAIT_POLICY="$policy" MALLOC_CONF="$reference_malloc_conf" run_kept "ref-$policy-$t-$r" /usr/bin/python3 \
       "$root/scripts/bench-inference-reference.py" --threads "$t" --stem "$stem" --batch-sizes "$batches" \
-      --seconds "$seconds" --repeats "$repeats")" || return 0
+      --seconds "$seconds" --repeats "$repeats" --modes "$reference_modes")" || return 0
     printf '%s\n' "$json" | /usr/bin/python3 -c '
 import json, sys
 for mode, row in json.load(sys.stdin)["images_per_second"].items():
     for k, v in row.items():
         print("reference-" + mode, k[6:], v)'
   else
+    precision="${side##*|}"
+    side="${side%|*}"
     name="$(label "$side")"
+    [ "$precision" = float32 ] || name+="+$precision"
     json="$(OMP_WAIT_POLICY="$policy" JAVA_OPTS="-Dai.djl.pytorch.num_threads=$t ${JAVA_OPTS:-}" \
       run_kept "$name-$policy-$t-$r" "$side/emotion-stream" bench inference --models default \
-      --batch-sizes "$batches" --batcher-models= --cpu-threads "$t" --seconds "$seconds" --repeats "$repeats")" \
+      --batch-sizes "$batches" --batcher-models= --cpu-threads "$t" --seconds "$seconds" --repeats "$repeats" \
+      $([ "$precision" = float32 ] || echo --precision "$precision"))" \
       || { for b in ${batches//,/ }; do echo "$name $b failed"; done; return 0; }
     printf '%s\n' "$json" | /usr/bin/python3 -c '
 import json, sys
@@ -83,12 +94,16 @@ echo "errors of every run: $bench_logs" >&2
 for side in "${sides[@]}"; do
   "$side/emotion-stream" --version >/dev/null 2>&1 || true # builds once, outside the timed runs
 done
+ours=()
+for side in "${sides[@]}"; do
+  for precision in $precisions; do ours+=("$side|$precision"); done
+done
 rows=""
 for policy in $policies; do
   for t in $threads; do
     for ((r = 1; r <= rounds; r++)); do
-      order=("${sides[@]}" reference)
-      if ((r % 2 == 0)); then order=(reference "${sides[@]}"); fi
+      order=("${ours[@]}" reference)
+      if ((r % 2 == 0)); then order=(reference "${ours[@]}"); fi
       for side in "${order[@]}"; do
         load="$(load1)"
         out="$(run_side "$side")"

@@ -17,6 +17,9 @@ Three ways of running it, each timed at every batch size:
   optimized  torch.jit.optimize_for_inference of the scripted module: frozen, then convolutions
              converted to oneDNN (MKL-DNN) with weights packed once, activations kept in oneDNN's
              blocked layout from layer to layer.
+With --modes ...,eager-bf16,frozen-bf16 (for the project's inference.precision=bfloat16): the module
+with its weights and inputs in bfloat16 and channels-last, eager and frozen (optimize_for_inference
+packs float32 convolutions only); PyTorch runs those convolutions on oneDNN in bfloat16.
 Each figure is the median images/s of `--repeats` timed runs of `--seconds` each, after warm-up;
 one JSON object is printed. Both sides run the batch as it is (the project's side no longer pads
 one face to two, see ResNet18Architecture.smallestCpuBatch).
@@ -33,6 +36,7 @@ one intra-op thread (the processor's default is one inference thread):
 scripts/bench-inference-compare.sh runs both alternately and prints the medians and ratios.
 """
 import argparse
+import copy
 import json
 import os
 import statistics
@@ -120,6 +124,12 @@ def main():
             runnable["frozen"] = torch.jit.freeze(torch.jit.script(model))
         if "optimized" in modes:
             runnable["optimized"] = torch.jit.optimize_for_inference(torch.jit.script(model))
+        if "eager-bf16" in modes or "frozen-bf16" in modes:
+            half = copy.deepcopy(model).to(torch.bfloat16).to(memory_format=torch.channels_last).eval()
+            if "eager-bf16" in modes:
+                runnable["eager-bf16"] = half
+            if "frozen-bf16" in modes:
+                runnable["frozen-bf16"] = torch.jit.freeze(torch.jit.script(half))
     # a pre-processed crop: (pixel - mean) / std of the bundled model, about [-2, 2]
     crop = torch.rand(1, 1, a.input_size, a.input_size) * 4 - 2
     out = {
@@ -139,13 +149,14 @@ def main():
     for size in (int(s) for s in a.batch_sizes.split(",")):
         x = crop.repeat(size, 1, 1, 1)
         for name, m in runnable.items():
+            xm = x.to(torch.bfloat16).to(memory_format=torch.channels_last) if name.endswith("-bf16") else x
             out["images_per_second"].setdefault(name, {})[f"batch_{size}"] = \
-                images_per_second(m, x, a.seconds, a.repeats)
+                images_per_second(m, xm, a.seconds, a.repeats)
             if a.profile:
                 path = f"{a.profile}-{name}-b{size}.json"
                 with torch.no_grad(), torch.autograd.profiler.profile(record_shapes=True) as prof:
                     for _ in range(a.profile_calls):
-                        m(x)
+                        m(xm)
                 write_trace(prof, path)
                 out.setdefault("profiles", []).append(path)
     print(json.dumps(out))

@@ -15,6 +15,7 @@ import io.emotionstream.emotion.UntrainedModels;
 import io.emotionstream.inference.DevicePlan;
 import io.emotionstream.inference.InferenceConfig;
 import io.emotionstream.inference.WorkerSlot;
+import io.emotionstream.torch.Precision;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.stats.Median;
 import io.emotionstream.torch.OperatorProfile;
@@ -56,6 +57,10 @@ public final class BenchInferenceCommand implements Callable<Integer> {
 
   @Option(names = "--callers", split = ",", defaultValue = "1,4,8", description = "concurrent callers (default: ${DEFAULT-VALUE})")
   List<Integer> callers;
+
+  @Option(names = "--precision", paramLabel = "float32|bfloat16", defaultValue = "float32",
+      description = "what the classifiers compute in, as inference.precision (default: ${DEFAULT-VALUE})")
+  String precision;
 
   @Option(names = "--faces-per-call", defaultValue = "1",
       description = "faces each call classifies at once, like the faces of one frame (default: ${DEFAULT-VALUE}); "
@@ -123,7 +128,8 @@ public final class BenchInferenceCommand implements Callable<Integer> {
     env.put("cpu_threads", cpuThreads == 0 ? Runtime.getRuntime().availableProcessors() : cpuThreads);
     env.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     InferenceConfig base = InferenceConfig.defaults().withDevices(devices).withCpuWorkers(cpuWorkers)
-        .withCpuThreads(cpuThreads);
+        .withCpuThreads(cpuThreads).withPrecision(Precision.parse(precision, "--precision"));
+    env.put("precision", base.precision().name().toLowerCase(java.util.Locale.ROOT));
 
     // (1) one device worker (its own predictor), fixed batches, pre-processing excluded
     ObjectNode throughput = out.putObject("classifier_images_per_second");
@@ -136,7 +142,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
       WorkerSlot slot = DevicePlan.resolve(base).get(0);
       row.put("device", slot.device().toString());
       row.put("intra_op_threads", slot.intraOpThreads());
-      try (ClassifierWorker worker = new ClassifierWorker(artifact, slot)) {
+      try (ClassifierWorker worker = new ClassifierWorker(artifact, slot, base.precision())) {
         CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
         float[] input = pre.toInput(randomCrop(artifact, 1));
         for (int size : batchSizes) {

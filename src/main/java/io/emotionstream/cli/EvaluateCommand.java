@@ -9,6 +9,7 @@ import io.emotionstream.train.FerCsvReader;
 import io.emotionstream.emotion.TestTimeAugmentation;
 import io.emotionstream.train.FerPlusLabels;
 import io.emotionstream.train.ModelEvaluation;
+import io.emotionstream.torch.Precision;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,6 +85,12 @@ public final class EvaluateCommand implements Callable<Integer> {
           "back up bilinearly, as the processor brings a small face to the model's input (0 = as they are)."})
   int faceSize;
 
+  @Option(names = "--precision", paramLabel = "float32|bfloat16",
+      description = {"Score the network as the processor serves it (ResNet-18 folded, on prepacked convolutions)",
+          "computing in this precision, as inference.precision sets it (default: the trained network, as",
+          "training validates it)."})
+  String precision;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -102,11 +109,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--tta: " + e.getMessage());
     }
+    Precision served;
+    try {
+      served = precision == null ? null : Precision.parse(precision, "--precision");
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
     List<ModelEvaluation.Result> members = new ArrayList<>();
     for (String model : models.isEmpty() ? java.util.Collections.<String>singletonList(null) : models) {
       ModelArtifact artifact = EmotionModels.resolve(model);
       ModelEvaluation.Result one = ModelEvaluation.evaluate(artifact, data, usage, classes, batchSize, views, votes,
-          faceSize);
+          faceSize, served);
       if (models.size() > 1) {
         ConfusionMatrix cm = one.score().confusion();
         System.err.printf(Locale.ROOT, "%s (%s): accuracy %.4f  macro-F1 %.4f%n", one.modelName(), model, cm.accuracy(),
@@ -128,10 +141,16 @@ public final class EvaluateCommand implements Callable<Integer> {
       if (faceSize > 0) {
         out.put("face_size", faceSize);
       }
+      if (served != null) {
+        out.put("served_precision", served.name().toLowerCase(Locale.ROOT));
+      }
       System.out.println(new ObjectMapper().writeValueAsString(out));
     } else {
       if (faceSize > 0) {
         System.out.printf(Locale.ROOT, "faces seen at %d px%n", faceSize);
+      }
+      if (served != null) {
+        System.out.printf(Locale.ROOT, "the served network, in %s%n", served.name().toLowerCase(Locale.ROOT));
       }
       System.out.print(table(result));
     }

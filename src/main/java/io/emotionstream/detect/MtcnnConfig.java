@@ -1,6 +1,7 @@
 package io.emotionstream.detect;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.torch.Precision;
 
 /**
  * Settings of {@link MtcnnDetector}; {@link #defaults()} are those of Zhang et al. 2016 and
@@ -12,30 +13,11 @@ import io.emotionstream.config.Settings;
  * @param rnetThreshold face probability an R-Net candidate needs
  * @param onetThreshold face probability an O-Net candidate (a reported face) needs
  * @param device DJL device name, e.g. {@code "cpu"} or {@code "gpu0"}
- * @param precision the number format R-Net and O-Net compute in ({@link Precision})
+ * @param precision the number format R-Net and O-Net compute in ({@link Precision}); P-Net and the
+ *     linear layers stay float32 either way
  */
 public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThreshold,
     float rnetThreshold, float onetThreshold, String device, Precision precision) {
-
-  /**
-   * What R-Net and O-Net compute in. {@code BFLOAT16} runs their convolutional layers in bfloat16
-   * in oneDNN's layout where the CPU multiplies bfloat16 natively ({@code avx512_bf16}); elsewhere,
-   * and where the detector's one-time check finds its outputs too far from float32's, it stays
-   * float32 (logged). P-Net and the linear layers stay float32 either way.
-   */
-  public enum Precision {
-    FLOAT32, BFLOAT16;
-
-    /** {@code float32} or {@code bfloat16}, as the setting is written. */
-    public static Precision parse(String value, String where) {
-      for (Precision p : values()) {
-        if (p.name().equalsIgnoreCase(value.trim())) {
-          return p;
-        }
-      }
-      throw new IllegalArgumentException(where + ": precision must be float32 or bfloat16, not '" + value + "'");
-    }
-  }
 
   public static final int DEFAULT_MIN_FACE = 20;
   public static final double DEFAULT_SCALE_FACTOR = 0.709;

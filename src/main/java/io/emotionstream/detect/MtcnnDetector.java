@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import io.emotionstream.torch.FusedPrelu;
 import io.emotionstream.torch.NativeTorch;
 import io.emotionstream.torch.OneDnnTensors;
+import io.emotionstream.torch.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class MtcnnDetector implements FaceDetector {
   private final boolean oneDnnLayout;
   /**
    * R-Net's and O-Net's convolution weights and biases and PReLU slopes in bfloat16 in oneDNN's
-   * layout, by layer, when they run in bfloat16 ({@link MtcnnConfig.Precision}); empty otherwise.
+   * layout, by layer, when they run in bfloat16 ({@link Precision}); empty otherwise.
    * Measured alone (one thread, AMD EPYC with {@code avx512_bf16}, random weights of the networks'
    * shapes): R-Net's convolutional layers on 423 crops 20.5-27.8 -> 10.9 ms, O-Net's on 33 crops
    * 11.4-13.1 -> 5.8-6.9 ms against float32 in the same layout.
@@ -126,7 +127,7 @@ public final class MtcnnDetector implements FaceDetector {
       throw e;
     }
     this.oneDnnLayout = manager.getDevice().equals(Device.cpu()) && OneDnnTensors.available() && sameOnBothLayouts();
-    this.bfloat16Weights = config.precision() == MtcnnConfig.Precision.BFLOAT16 ? bfloat16Weights() : Map.of();
+    this.bfloat16Weights = config.precision() == Precision.BFLOAT16 ? bfloat16Weights() : Map.of();
     // a P-Net probability p >= t  <=>  logit difference >= ln(t / (1 - t)): no exp per cell
     this.pnetLogit = (float) Math.log(config.pnetThreshold() / (1 - config.pnetThreshold()));
     this.parallelism = workers > 0 ? workers : Math.max(1, NativeTorch.intraOpThreads());
@@ -180,7 +181,7 @@ public final class MtcnnDetector implements FaceDetector {
     return NetworkInputs.channelsLast(m, pixels, n, side, side);
   }
 
-  /** Whether R-Net and O-Net run in bfloat16 ({@link MtcnnConfig.Precision}); for tests and benchmarks. */
+  /** Whether R-Net and O-Net run in bfloat16 ({@link Precision}); for tests and benchmarks. */
   public boolean bfloat16() {
     return !bfloat16Weights.isEmpty();
   }

@@ -6,6 +6,7 @@ import io.emotionstream.inference.BatchWorker;
 import io.emotionstream.inference.WorkerSlot;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.torch.NativeTorch;
+import io.emotionstream.torch.Precision;
 import java.util.List;
 
 /** One device worker: its own copy of the model on its device and its own predictor. */
@@ -15,12 +16,17 @@ public final class ClassifierWorker implements BatchWorker<float[], float[]> {
   private final Predictor<List<float[]>, List<float[]>> predictor;
 
   public ClassifierWorker(ModelArtifact artifact, WorkerSlot slot) {
+    this(artifact, slot, Precision.FLOAT32);
+  }
+
+  /** @param precision what the network computes in where its architecture and the CPU allow ({@code inference.precision}) */
+  public ClassifierWorker(ModelArtifact artifact, WorkerSlot slot, Precision precision) {
     if (ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType()) && slot.intraOpThreads() > 0) {
       // PyTorch's intra-op thread count; every CPU worker gets the same share of the cores
       NativeTorch.setIntraOpThreads(slot.intraOpThreads());
     }
     NativeTorch.disableNnpack();
-    this.model = artifact.load(slot.device());
+    this.model = artifact.load(slot.device(), precision);
     var m = artifact.metadata();
     boolean cpu = ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType());
     this.predictor = model.newPredictor(new ProbabilitiesTranslator(m.channels(), m.inputHeight(), m.inputWidth(),

@@ -30,7 +30,7 @@ public final class ModelRuntime implements AutoCloseable {
   public static ModelRuntime start(ModelArtifact artifact, InferenceConfig config) {
     List<WorkerSlot> slots = DevicePlan.resolve(config);
     DeviceWorkerPool<float[], float[]> pool =
-        new DeviceWorkerPool<>(slots, slot -> new ClassifierWorker(artifact, slot));
+        new DeviceWorkerPool<>(slots, slot -> new ClassifierWorker(artifact, slot, config.precision()));
     return new ModelRuntime(artifact, pool, config);
   }
 

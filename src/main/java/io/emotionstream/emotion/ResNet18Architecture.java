@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.emotionstream.model.Architecture;
 import io.emotionstream.model.ModelMetadata;
+import io.emotionstream.torch.Precision;
 
 /**
  * Registers {@link ResNet18} as architecture {@code resnet18} (torchvision's stem) and, as the
@@ -56,8 +57,14 @@ public class ResNet18Architecture implements Architecture {
    */
   @Override
   public Block forInference(Block trained, ModelMetadata metadata, NDManager manager) {
+    return forInference(trained, metadata, manager, Precision.FLOAT32);
+  }
+
+  /** The same, its prepacked convolutions in {@code precision} where the CPU allows (see {@link FoldedResNet18}). */
+  @Override
+  public Block forInference(Block trained, ModelMetadata metadata, NDManager manager, Precision precision) {
     Block folded = FoldedResNet18.fold((ResNet18) trained, metadata.channels(), metadata.inputHeight(),
-        metadata.inputWidth(), manager);
+        metadata.inputWidth(), manager, precision);
     for (Pair<String, Parameter> p : trained.getParameters()) {
       p.getValue().close();
     }

@@ -1,6 +1,7 @@
 package io.emotionstream.inference;
 
 import io.emotionstream.config.Settings;
+import io.emotionstream.torch.Precision;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,8 @@ import java.time.Duration;
  *     {@code inference.queue.offer-timeout-ms}
  * @param requestTimeout how long a request may take from submission to result; property
  *     {@code inference.request.timeout-ms}
+ * @param precision what the classifier's convolutions compute in on the CPU ({@link Precision});
+ *     property {@code inference.precision}
  */
 public record InferenceConfig(
     String devices,
@@ -28,7 +31,8 @@ public record InferenceConfig(
     Duration maxWait,
     int queueCapacity,
     Duration enqueueTimeout,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    Precision precision) {
 
   /**
    * The bundled defaults ({@code inference.*} in {@code config/emotion-stream.properties}, where
@@ -50,12 +54,17 @@ public record InferenceConfig(
         Duration.ofMillis(settings.longValue("inference.batch.max-wait-ms")),
         settings.integer("inference.queue.capacity"),
         Duration.ofMillis(settings.longValue("inference.queue.offer-timeout-ms")),
-        Duration.ofMillis(settings.longValue("inference.request.timeout-ms")));
+        Duration.ofMillis(settings.longValue("inference.request.timeout-ms")),
+        Precision.parse(settings.string("inference.precision"), "setting 'inference.precision' from "
+            + settings.source("inference.precision")));
   }
 
   public InferenceConfig {
     if (devices == null || devices.isBlank()) {
       devices = "auto";
+    }
+    if (precision == null) {
+      precision = Precision.FLOAT32;
     }
     if (cpuWorkers < 1 || maxBatchSize < 1 || queueCapacity < 1 || cpuThreads < 0) {
       throw new IllegalArgumentException("inference settings must be positive: cpuWorkers=" + cpuWorkers
@@ -67,22 +76,26 @@ public record InferenceConfig(
   }
 
   public InferenceConfig withDevices(String value) {
-    return new InferenceConfig(value, cpuWorkers, cpuThreads, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, requestTimeout);
+    return new InferenceConfig(value, cpuWorkers, cpuThreads, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, requestTimeout, precision);
   }
 
   public InferenceConfig withCpuWorkers(int value) {
-    return new InferenceConfig(devices, value, cpuThreads, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, requestTimeout);
+    return new InferenceConfig(devices, value, cpuThreads, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, requestTimeout, precision);
   }
 
   public InferenceConfig withCpuThreads(int value) {
-    return new InferenceConfig(devices, cpuWorkers, value, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, requestTimeout);
+    return new InferenceConfig(devices, cpuWorkers, value, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, requestTimeout, precision);
   }
 
   public InferenceConfig withMaxBatchSize(int value) {
-    return new InferenceConfig(devices, cpuWorkers, cpuThreads, value, maxWait, queueCapacity, enqueueTimeout, requestTimeout);
+    return new InferenceConfig(devices, cpuWorkers, cpuThreads, value, maxWait, queueCapacity, enqueueTimeout, requestTimeout, precision);
+  }
+
+  public InferenceConfig withPrecision(Precision value) {
+    return new InferenceConfig(devices, cpuWorkers, cpuThreads, maxBatchSize, maxWait, queueCapacity, enqueueTimeout, requestTimeout, value);
   }
 
   public InferenceConfig withMaxWait(Duration value) {
-    return new InferenceConfig(devices, cpuWorkers, cpuThreads, maxBatchSize, value, queueCapacity, enqueueTimeout, requestTimeout);
+    return new InferenceConfig(devices, cpuWorkers, cpuThreads, maxBatchSize, value, queueCapacity, enqueueTimeout, requestTimeout, precision);
   }
 }

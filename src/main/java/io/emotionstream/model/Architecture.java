@@ -2,6 +2,7 @@ package io.emotionstream.model;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import io.emotionstream.torch.Precision;
 
 /**
  * A network shape that model artifacts can name in their {@code architecture} field. Implementations
@@ -24,6 +25,15 @@ public interface Architecture {
    */
   default Block forInference(Block trained, ModelMetadata metadata, NDManager manager) {
     return trained;
+  }
+
+  /**
+   * {@link #forInference(Block, ModelMetadata, NDManager)} computing in {@code precision} where the
+   * architecture supports it (ResNet-18's prepacked convolutions); the default ignores it, as
+   * {@code inference.precision} documents.
+   */
+  default Block forInference(Block trained, ModelMetadata metadata, NDManager manager, Precision precision) {
+    return forInference(trained, metadata, manager);
   }
 
   /** The weights tensor whose first dimension is the number of classes, e.g. {@code fc.bias}. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.emotionstream.torch.Precision;
 import io.emotionstream.weights.SafetensorsImporter;
 import io.emotionstream.weights.StateDict;
 import io.emotionstream.weights.WeightsException;
@@ -171,10 +172,15 @@ public final class ModelArtifact {
    * inference by its architecture ({@link Architecture#forInference}); the caller closes it.
    */
   public Model load(Device device) {
+    return load(device, Precision.FLOAT32);
+  }
+
+  /** {@link #load(Device)} with the network computing in {@code precision} where its architecture supports it. */
+  public Model load(Device device, Precision precision) {
     Model model = Model.newInstance(metadata.name() + "-" + metadata.version(), device);
     try {
       NDManager manager = model.getNDManager();
-      model.setBlock(architecture.forInference(newBlock(manager), metadata, manager));
+      model.setBlock(architecture.forInference(newBlock(manager), metadata, manager, precision));
       return model;
     } catch (RuntimeException e) {
       model.close();

@@ -101,6 +101,24 @@ public final class OneDnnTensors {
   }
 
   /**
+   * {@code x}'s values rounded to bfloat16 in an ordinary array of the same shape and memory layout
+   * (a channels-last {@code x} gives a channels-last result): a new array of {@code x}'s manager,
+   * which DJL reports as of an unknown data type. For {@link PrepackedConvolution}'s bfloat16
+   * convolutions; {@link #toDense} brings it back to float32. libtorch's {@code to_dense} with a
+   * data type converts an ordinary tensor as {@code Tensor.to(dtype)} does, keeping its layout.
+   *
+   * @throws IllegalArgumentException for anything but a float32 CPU array of DJL's PyTorch engine
+   * @throws IllegalStateException when {@link #bfloat16Available()} is false
+   */
+  public static NDArray toBfloat16(NDArray x) {
+    check(x, "bfloat16");
+    if (!bfloat16Available()) {
+      throw new IllegalStateException("libtorch's bfloat16 oneDNN tensors are not available in this process");
+    }
+    return convert(toDenseOp, x, OPTIONAL_BFLOAT16);
+  }
+
+  /**
    * The values of an array in oneDNN's layout, float32 or bfloat16, as an ordinary float32 array: a
    * new array of {@code x}'s manager.
    *

@@ -73,10 +73,11 @@ public final class PrepackedConvolution {
    * (N x C x H x W; the batch size only guides oneDNN's choice of kernel), with its bias.
    *
    * @param weight plain (O x I x kH x kW) float32 weights on the CPU
-   * @param bias O float32 values, or null
+   * @param bias O values, or null: float32, or for {@code bfloat16} weights a bfloat16 copy
+   * @param bfloat16 whether the weights (and the bias, a copy this record owns) are bfloat16
    */
-  public record Packed(NDArray weight, NDArray bias, long[] stride, long[] padding, Memory biasSlot)
-      implements AutoCloseable {
+  public record Packed(NDArray weight, NDArray bias, long[] stride, long[] padding, Memory biasSlot,
+      boolean bfloat16) implements AutoCloseable {
 
     /** The output channels. */
     public long outputChannels() {
@@ -86,6 +87,9 @@ public final class PrepackedConvolution {
     @Override
     public void close() {
       weight.close();
+      if (bfloat16 && bias != null) {
+        bias.close();
+      }
     }
   }
 
@@ -100,7 +104,21 @@ public final class PrepackedConvolution {
     if (!available()) {
       throw new IllegalStateException("oneDNN's prepacked convolution is not available in this process");
     }
-    return packUnchecked(weight, bias, stride, padding, inputShape);
+    return packUnchecked(weight, bias, stride, padding, inputShape, false);
+  }
+
+  /**
+   * {@link #pack}, with the weights rounded to bfloat16 for inputs from {@link OneDnnTensors#toBfloat16}
+   * (the bias too: libtorch wants the residual sum's input, weights and bias of one type), for
+   * activations in bfloat16, which the convolutions return in bfloat16.
+   *
+   * @throws IllegalStateException when {@link #available()} or {@link OneDnnTensors#bfloat16Available()} is false
+   */
+  public static Packed packBfloat16(NDArray weight, NDArray bias, int stride, int padding, Shape inputShape) {
+    if (!available() || !OneDnnTensors.bfloat16Available()) {
+      throw new IllegalStateException("oneDNN's bfloat16 prepacked convolution is not available in this process");
+    }
+    return packUnchecked(weight, bias, stride, padding, inputShape, true);
   }
 
   /**
@@ -148,8 +166,9 @@ public final class PrepackedConvolution {
 
   private static void check(NDArray x) {
     if (!(x instanceof PtNDArray) || !(x.getManager() instanceof PtNDManager) || x.getShape().dimension() != 4
-        || x.getDataType() != DataType.FLOAT32 || !x.getDevice().equals(Device.cpu())) {
-      throw new IllegalArgumentException("a prepacked convolution takes a 4-D float32 CPU array of DJL's PyTorch "
+        || !(x.getDataType() == DataType.FLOAT32 || x.getDataType() == DataType.UNKNOWN)
+        || !x.getDevice().equals(Device.cpu())) {
+      throw new IllegalArgumentException("a prepacked convolution takes a 4-D float32 or bfloat16 CPU array of DJL's PyTorch "
           + "engine, not " + x.getShape() + " " + x.getDataType() + " on " + x.getDevice());
     }
   }
@@ -165,7 +184,8 @@ public final class PrepackedConvolution {
     return new Pointer(((PtNDArray) a).getHandle());
   }
 
-  private static Packed packUnchecked(NDArray weight, NDArray bias, int stride, int padding, Shape inputShape) {
+  private static Packed packUnchecked(NDArray weight, NDArray bias, int stride, int padding, Shape inputShape,
+      boolean bfloat16) {
     Shape w = weight.getShape();
     if (!(weight instanceof PtNDArray) || w.dimension() != 4 || weight.getDataType() != DataType.FLOAT32
         || !weight.getDevice().equals(Device.cpu()) || inputShape.dimension() != 4 || inputShape.get(1) != w.get(1)
@@ -175,7 +195,8 @@ public final class PrepackedConvolution {
     }
     PtNDManager manager = (PtNDManager) weight.getManager();
     try (NDArray contiguous = weight.flatten().reshape(w)) { // plain, contiguous memory (a copy only if not)
-      try (NDArray opaqueArray = OneDnnTensors.toOneDnnUnchecked(contiguous)) {
+      try (NDArray opaqueArray = bfloat16 ? OneDnnTensors.toOneDnnBfloat16(contiguous)
+          : OneDnnTensors.toOneDnnUnchecked(contiguous)) {
         Pointer packed = NativeTorch.newTensorSlot();
         Memory groups = new Memory(Long.BYTES);
         groups.setLong(0, 1);
@@ -183,12 +204,13 @@ public final class PrepackedConvolution {
             new ArrayRef(new long[] {padding, padding}), new ArrayRef(new long[] {stride, stride}),
             new ArrayRef(ONES), groups, new OptionalArrayRef(inputShape.getShape())});
         Memory biasSlot = null;
-        if (bias != null) {
+        NDArray packedBias = bias == null ? null : bfloat16 ? OneDnnTensors.toBfloat16(bias) : bias;
+        if (packedBias != null) {
           biasSlot = new Memory(Long.BYTES);
-          biasSlot.setPointer(0, handle(bias));
+          biasSlot.setPointer(0, handle(packedBias));
         }
-        return new Packed(new PtNDArray(manager, Pointer.nativeValue(packed)), bias,
-            new long[] {stride, stride}, new long[] {padding, padding}, biasSlot);
+        return new Packed(new PtNDArray(manager, Pointer.nativeValue(packed)), packedBias,
+            new long[] {stride, stride}, new long[] {padding, padding}, biasSlot, bfloat16);
       }
     }
   }
@@ -269,7 +291,7 @@ public final class PrepackedConvolution {
       for (int stride : new int[] {1, 2}) {
         NDArray expected = Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(1, 1), new Shape(1, 1), 1)
             .singletonOrThrow();
-        try (Packed packed = packUnchecked(w, b, stride, 1, new Shape(2, 16, 7, 7))) {
+        try (Packed packed = packUnchecked(w, b, stride, 1, new Shape(2, 16, 7, 7), false)) {
           NDArray plainOut = convolve(xLast, packed, false);
           NDArray reluOut = convolve(xLast, packed, true);
           NDArray residual = expected.mul(-0.5f).transpose(0, 2, 3, 1).flatten()

@@ -1,6 +1,7 @@
 package io.emotionstream.train;
 
 import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -8,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import io.emotionstream.emotion.TestTimeAugmentation;
 import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelMetadata;
+import io.emotionstream.torch.Precision;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +58,16 @@ public final class ModelEvaluation {
    */
   public static Result evaluate(ModelArtifact artifact, Path data, String usage, String classes, int batchSize,
       TestTimeAugmentation tta, FerPlusLabels ferplus, int faceSize) {
+    return evaluate(artifact, data, usage, classes, batchSize, tta, ferplus, faceSize, null);
+  }
+
+  /**
+   * @param served null: score the trained network (as training validates it); a precision: the
+   *     network as the processor serves it ({@link ModelArtifact#load(Device, Precision)}: ResNet-18
+   *     folded, on prepacked convolutions, in that precision where the CPU allows)
+   */
+  public static Result evaluate(ModelArtifact artifact, Path data, String usage, String classes, int batchSize,
+      TestTimeAugmentation tta, FerPlusLabels ferplus, int faceSize, Precision served) {
     Path modelDirectory = artifact.directory();
     ModelMetadata m = artifact.metadata();
     String requested = classes != null && !classes.isBlank() ? classes : String.join(",", m.labels());
@@ -75,8 +87,9 @@ public final class ModelEvaluation {
       std = new double[] {std[0], std[0], std[0]};
     }
     InputEncoder encoder = new InputEncoder(m.inputWidth(), mean, std);
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      Block block = artifact.newBlock(manager);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+        Model servedModel = served == null ? null : artifact.load(Device.cpu(), served)) {
+      Block block = servedModel == null ? artifact.newBlock(manager) : servedModel.getBlock();
       ParameterStore store = new ParameterStore(manager, false);
       UnaryOperator<NDList> forward = input -> block.forward(store, input, false);
       float[][] logits = Predictions.logits(manager, faces, encoder, batchSize, forward, tta);

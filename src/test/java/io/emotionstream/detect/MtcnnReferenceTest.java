@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.Assets;
 import io.emotionstream.frame.ImageDecoding;
+import io.emotionstream.torch.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class MtcnnReferenceTest {
   @BeforeAll
   static void start() {
     detector = new MtcnnDetector();
-    bfloat16 = new MtcnnDetector(MtcnnConfig.defaults().withPrecision(MtcnnConfig.Precision.BFLOAT16));
+    bfloat16 = new MtcnnDetector(MtcnnConfig.defaults().withPrecision(Precision.BFLOAT16));
   }
 
   @AfterAll

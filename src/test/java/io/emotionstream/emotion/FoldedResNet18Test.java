@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -17,6 +18,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.emotionstream.model.ModelArtifact;
+import io.emotionstream.torch.OneDnnTensors;
+import io.emotionstream.torch.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -130,6 +133,46 @@ class FoldedResNet18Test {
           }
         }
       }
+    }
+  }
+
+  /**
+   * In bfloat16 (where the CPU has it) the served network classifies the sample faces as in
+   * float32, each class probability within 0.02 (on PublicTest the two agree within 0.1 points,
+   * docs/emotion-inference.md), and is served from the model's load when asked for.
+   */
+  @Test
+  void bfloat16NetworkClassifiesRealFacesLikeTheFloat32One() {
+    assumeTrue(OneDnnTensors.bfloat16Available(), "this CPU has no native bfloat16 (avx512_bf16)");
+    ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
+    CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
+    List<float[]> inputs = new ArrayList<>();
+    for (Mat crop : SampleFaces.crops(SampleFaces.FACES, 112)) {
+      inputs.add(pre.toInput(crop));
+      crop.close();
+    }
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      ResNet18 trained = (ResNet18) artifact.newBlock(manager);
+      FoldedResNet18 float32 = FoldedResNet18.fold(trained, 1, 48, 48, manager, Precision.FLOAT32);
+      FoldedResNet18 bfloat16 = FoldedResNet18.fold(trained, 1, 48, 48, manager, Precision.BFLOAT16);
+      assertFalse(float32.bfloat16());
+      assertTrue(bfloat16.bfloat16() && bfloat16.prepackedFor(48, 48));
+      float[][] expected = probabilities(float32, manager, artifact, inputs);
+      float[][] actual = probabilities(bfloat16, manager, artifact, inputs);
+      double worst = 0;
+      boolean differs = false;
+      for (int i = 0; i < inputs.size(); i++) {
+        for (int c = 0; c < expected[i].length; c++) {
+          worst = Math.max(worst, Math.abs(expected[i][c] - actual[i][c]));
+          differs |= expected[i][c] != actual[i][c];
+        }
+        assertEquals(argmax(expected[i]), argmax(actual[i]), "face " + i);
+      }
+      assertTrue(worst < 0.02, "largest probability difference " + worst);
+      assertTrue(differs, "bfloat16 rounds, so some probability should move");
+    }
+    try (Model model = artifact.load(Device.cpu(), Precision.BFLOAT16)) {
+      assertTrue(((FoldedResNet18) model.getBlock()).bfloat16(), "inference.precision=bfloat16 reaches the network");
     }
   }
 

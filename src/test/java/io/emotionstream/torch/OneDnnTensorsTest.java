@@ -102,6 +102,31 @@ class OneDnnTensorsTest {
   }
 
   @Test
+  void ordinaryBfloat16ArraysKeepShapeAndComeBackWithinRounding() {
+    assumeTrue(OneDnnTensors.bfloat16Available(), "this CPU has no native bfloat16 (avx512_bf16)");
+    Random random = new Random(9);
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      float[] values = new float[2 * 5 * 6 * 8];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) random.nextGaussian() * 10;
+      }
+      NDArray x = m.create(values, new Shape(2, 5, 6, 8)).transpose(0, 3, 1, 2); // channels-last view
+      NDArray half = OneDnnTensors.toBfloat16(x);
+      assertEquals(DataType.UNKNOWN, half.getDataType(), "DJL does not name bfloat16");
+      assertEquals(x.getShape(), half.getShape());
+      float[] expected = x.toFloatArray();
+      float[] back = OneDnnTensors.toDense(half).toFloatArray();
+      boolean rounded = false;
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], back[i], Math.abs(expected[i]) / 256, "value " + i);
+        rounded |= expected[i] != back[i];
+      }
+      assertTrue(rounded, "bfloat16 keeps 8 significant bits, so random values change");
+      assertThrows(IllegalArgumentException.class, () -> OneDnnTensors.toBfloat16(half));
+    }
+  }
+
+  @Test
   void bfloat16NeedsEveryCpuFlag() {
     String zen4 = "processor : 0\nflags : fpu avx2 avx512f avx512dq avx512bw avx512vl avx512_bf16 avx512_vnni\n";
     assertEquals(java.util.List.of(), CpuInfo.parse(zen4).missing(OneDnnTensors.BFLOAT16_FLAGS));

@@ -3,6 +3,7 @@ package io.emotionstream.torch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -53,6 +54,44 @@ class PrepackedConvolutionTest {
     }
   }
 
+  /**
+   * In bfloat16 (where the CPU has it): each product's operands rounded to 8 significant bits and
+   * the output too, so the values lie within 2% of the largest output of the eager float32
+   * convolution; relu and the residual sum the same way.
+   */
+  @ParameterizedTest(name = "bfloat16: {0} -> {1} channels, {2}x{2} kernel, stride {3}, padding {4}, {5}x{5} input")
+  @CsvSource({
+      "1, 64, 7, 2, 3, 48",
+      "64, 128, 3, 2, 1, 12",
+      "512, 512, 3, 1, 1, 2",
+      "128, 256, 1, 2, 0, 6"})
+  void matchesTheEagerConvolutionInBfloat16(int in, int out, int kernel, int stride, int padding, int side) {
+    assumeTrue(OneDnnTensors.bfloat16Available(), "this CPU has no native bfloat16 (avx512_bf16)");
+    Random random = new Random(in * 17L + out);
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      NDArray w = m.create(gaussians(random, out * in * kernel * kernel, 0.1), new Shape(out, in, kernel, kernel));
+      NDArray b = m.create(gaussians(random, out, 1));
+      try (PrepackedConvolution.Packed packed = PrepackedConvolution.packBfloat16(w, b, stride, padding,
+          new Shape(8, in, side, side))) {
+        assertTrue(packed.bfloat16());
+        for (int batch : new int[] {1, 8, 32}) {
+          NDArray x = m.create(gaussians(random, batch * in * side * side, 1), new Shape(batch, in, side, side));
+          NDArray expected = Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding),
+              new Shape(1, 1), 1).singletonOrThrow();
+          NDArray x16 = OneDnnTensors.toBfloat16(channelsLast(x));
+          assertNear(expected, OneDnnTensors.toDense(PrepackedConvolution.convolve(x16, packed, false)),
+              "batch " + batch);
+          assertNear(expected.maximum(0f), OneDnnTensors.toDense(PrepackedConvolution.convolve(x16, packed, true)),
+              "relu, batch " + batch);
+          NDArray residual = channelsLast(m.create(gaussians(random, (int) expected.size(), 1), expected.getShape()));
+          assertNear(expected.add(residual).maximum(0f), OneDnnTensors.toDense(
+              PrepackedConvolution.convolveAddRelu(x16, OneDnnTensors.toBfloat16(residual), packed)),
+              "residual sum and relu, batch " + batch);
+        }
+      }
+    }
+  }
+
   @Test
   void outputsAreChannelsLastArraysOfTheInputsManager() {
     assertTrue(PrepackedConvolution.available());
@@ -95,6 +134,19 @@ class PrepackedConvolutionTest {
   private static NDArray channelsLast(NDArray nchw) {
     Shape s = nchw.getShape();
     return nchw.transpose(0, 2, 3, 1).flatten().reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
+  }
+
+  private static void assertNear(NDArray expected, NDArray actual, String what) {
+    assertEquals(expected.getShape(), actual.getShape(), what);
+    float[] e = expected.toFloatArray();
+    float[] a = actual.toFloatArray();
+    float largest = 0;
+    for (float v : e) {
+      largest = Math.max(largest, Math.abs(v));
+    }
+    for (int i = 0; i < e.length; i++) {
+      assertEquals(e[i], a[i], 0.02f * (1 + largest), what + ", value " + i);
+    }
   }
 
   private static void assertClose(NDArray expected, NDArray actual, String what) {

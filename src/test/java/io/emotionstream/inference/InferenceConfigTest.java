@@ -1,0 +1,30 @@
+package io.emotionstream.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.config.Settings;
+import io.emotionstream.torch.Precision;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InferenceConfigTest {
+
+  @Test
+  void precisionIsFloat32UnlessSet() {
+    assertEquals(Precision.FLOAT32, InferenceConfig.defaults().precision());
+    Settings bf16 = Settings.defaults().with(Map.of("inference.precision", "BFloat16"), "test");
+    assertEquals(Precision.BFLOAT16, InferenceConfig.from(bf16).precision());
+    assertEquals(Precision.BFLOAT16, InferenceConfig.defaults().withMaxBatchSize(4)
+        .withPrecision(Precision.BFLOAT16).withCpuWorkers(2).precision(), "the with-methods keep it");
+  }
+
+  @Test
+  void aWrongPrecisionNamesTheSettingAndItsSource() {
+    Settings half = Settings.defaults().with(Map.of("inference.precision", "float16"), "flag --set");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceConfig.from(half));
+    assertTrue(e.getMessage().contains("inference.precision") && e.getMessage().contains("flag --set")
+        && e.getMessage().contains("float16"), e.getMessage());
+  }
+}
