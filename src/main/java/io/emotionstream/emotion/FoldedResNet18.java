@@ -141,8 +141,12 @@ final class FoldedResNet18 extends AbstractBlock {
   static FoldedResNet18 fold(ResNet18 trained, int inputChannels, int height, int width, NDManager manager,
       Precision precision) {
     FoldedResNet18 folded = fold(trained, inputChannels, manager);
-    boolean bfloat16 = precision == Precision.BFLOAT16 && Device.cpu().equals(manager.getDevice());
-    if (bfloat16 && !OneDnnTensors.bfloat16Available()) {
+    boolean bfloat16 = precision == Precision.BFLOAT16;
+    if (bfloat16 && !Device.cpu().equals(manager.getDevice())) {
+      LOG.info("inference.precision=bfloat16 applies to CPU workers; the worker on {} computes in float32",
+          manager.getDevice());
+      bfloat16 = false;
+    } else if (bfloat16 && !OneDnnTensors.bfloat16Available()) {
       LOG.info("inference.precision=bfloat16 is not available here (needs oneDNN's layout and a CPU with avx512bw, "
           + "avx512vl, avx512dq and avx512_bf16); the classifier computes in float32");
       bfloat16 = false;

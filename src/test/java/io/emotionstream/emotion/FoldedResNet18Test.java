@@ -83,13 +83,7 @@ class FoldedResNet18Test {
   @Test
   void foldedNetworkClassifiesRealFacesLikeTheTrainedOne() {
     ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
-    CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
-    List<float[]> inputs = new ArrayList<>();
-    for (Mat crop : SampleFaces.crops(SampleFaces.FACES, 112)) {
-      inputs.add(pre.toInput(crop));
-      crop.close();
-    }
-    assertSameProbabilities(artifact, inputs, "sample faces");
+    assertSameProbabilities(artifact, sampleFaceInputs(artifact), "sample faces");
   }
 
   /** Each stem folds to a network with the trained one's outputs (random weights and statistics). */
@@ -145,12 +139,7 @@ class FoldedResNet18Test {
   void bfloat16NetworkClassifiesRealFacesLikeTheFloat32One() {
     assumeTrue(OneDnnTensors.bfloat16Available(), "this CPU has no native bfloat16 (avx512_bf16)");
     ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
-    CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
-    List<float[]> inputs = new ArrayList<>();
-    for (Mat crop : SampleFaces.crops(SampleFaces.FACES, 112)) {
-      inputs.add(pre.toInput(crop));
-      crop.close();
-    }
+    List<float[]> inputs = sampleFaceInputs(artifact);
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       ResNet18 trained = (ResNet18) artifact.newBlock(manager);
       FoldedResNet18 float32 = FoldedResNet18.fold(trained, 1, 48, 48, manager, Precision.FLOAT32);
@@ -209,6 +198,17 @@ class FoldedResNet18Test {
         assertTrue(worst < TOLERANCE, which + ": largest probability difference " + worst);
       }
     }
+  }
+
+  /** The sample faces as the model's pre-processed inputs. */
+  private static List<float[]> sampleFaceInputs(ModelArtifact artifact) {
+    CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
+    List<float[]> inputs = new ArrayList<>();
+    for (Mat crop : SampleFaces.crops(SampleFaces.FACES, 112)) {
+      inputs.add(pre.toInput(crop));
+      crop.close();
+    }
+    return inputs;
   }
 
   private static float[][] probabilities(Block block, NDManager manager, ModelArtifact artifact, List<float[]> inputs) {

@@ -85,17 +85,8 @@ class OneDnnTensorsTest {
           Conv2d.conv2d(half, OneDnnTensors.toOneDnnBfloat16(weight), OneDnnTensors.toOneDnnBfloat16(bias), one, zero,
               one, 1).singletonOrThrow(), OneDnnTensors.toOneDnnBfloat16(slopes)), new Shape(3, 3), new Shape(2, 2), zero,
           true));
-      assertEquals(expected.getShape(), actual.getShape());
-      float[] e = expected.toFloatArray();
-      float[] a = actual.toFloatArray();
-      float largest = 0;
-      for (float v : e) {
-        largest = Math.max(largest, Math.abs(v));
-      }
-      for (int i = 0; i < e.length; i++) {
-        // 27 products of bfloat16-rounded inputs and weights, each off by up to 2^-7 of itself
-        assertEquals(e[i], a[i], 0.02f * largest, "value " + i);
-      }
+      // 27 products of bfloat16-rounded inputs and weights, each off by up to 2^-7 of itself
+      Bfloat16Assertions.assertWithinShareOfLargest(expected, actual, 0.02f, "convolution, PReLU, max pooling");
       assertThrows(IllegalArgumentException.class, () -> FusedPrelu.applyBfloat16OneDnn(x, slopes));
       assertThrows(IllegalArgumentException.class, () -> OneDnnTensors.toOneDnnBfloat16(x.toType(DataType.INT32, false)));
     }

@@ -137,16 +137,7 @@ class PrepackedConvolutionTest {
   }
 
   private static void assertNear(NDArray expected, NDArray actual, String what) {
-    assertEquals(expected.getShape(), actual.getShape(), what);
-    float[] e = expected.toFloatArray();
-    float[] a = actual.toFloatArray();
-    float largest = 0;
-    for (float v : e) {
-      largest = Math.max(largest, Math.abs(v));
-    }
-    for (int i = 0; i < e.length; i++) {
-      assertEquals(e[i], a[i], 0.02f * (1 + largest), what + ", value " + i);
-    }
+    Bfloat16Assertions.assertWithinShareOfLargest(expected, actual, 0.02f, what);
   }
 
   private static void assertClose(NDArray expected, NDArray actual, String what) {
