@@ -56,9 +56,9 @@ import org.slf4j.LoggerFactory;
  *       whether the model is served that way (see {@link #forwardPrepacked}).</li>
  *   <li>With {@code inference.precision=bfloat16} and a CPU with native bfloat16, the packed
  *       weights, biases and activations are bfloat16 (the input converted once, the last stage's
- *       output back to float32 for the pooling and the last layer): 0.53-0.67x of the float32
- *       packed network's time per batch of 1-32 (one thread, AMD EPYC family 25), PublicTest
- *       accuracy and macro-F1 within 0.1 points of float32's.</li>
+ *       output back to float32 for the pooling and the last layer): 1.65-1.96x the float32
+ *       network's images/s at batches of 1-32 (one thread, AMD EPYC family 25, docs/performance.md),
+ *       PublicTest accuracy and macro-F1 within 0.1 points of float32's.</li>
  * </ul>
  * Training keeps {@link ResNet18}: batch norm learns its statistics there. Written here because
  * libtorch's own folding ({@code torch.jit.freeze}) needs a TorchScript module, which DJL cannot

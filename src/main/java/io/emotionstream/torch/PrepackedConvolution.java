@@ -128,7 +128,7 @@ public final class PrepackedConvolution {
    * @throws IllegalStateException when libtorch reports an error (its message is logged)
    */
   public static NDArray convolve(NDArray x, Packed packed, boolean relu) {
-    check(x);
+    check(x, packed);
     Memory out = new Memory(Long.BYTES);
     int status = (Integer) convolve.invoke(Integer.class, new Object[] {handle(x), handle(packed.weight()),
         packed.biasSlot(), packed.padding(), 2L, packed.stride(), 2L, ONES, 2L, 1L, relu ? "relu" : "none",
@@ -143,8 +143,8 @@ public final class PrepackedConvolution {
    * @throws IllegalStateException when libtorch reports an error (its message is logged)
    */
   public static NDArray convolveAddRelu(NDArray x, NDArray residual, Packed packed) {
-    check(x);
-    check(residual);
+    check(x, packed);
+    check(residual, packed);
     Memory out = new Memory(Long.BYTES);
     int status = (Integer) convolveBinary.invoke(Integer.class, new Object[] {handle(x), handle(residual),
         handle(packed.weight()), packed.biasSlot(), packed.padding(), 2L, packed.stride(), 2L, ONES, 2L, 1L, "add",
@@ -164,12 +164,18 @@ public final class PrepackedConvolution {
     return slot;
   }
 
-  private static void check(NDArray x) {
+  /**
+   * A 4-D CPU array of DJL's PyTorch engine in the packed weights' type: float32, or for bfloat16
+   * weights one from {@link OneDnnTensors#toBfloat16} or a bfloat16 convolution (DJL names no
+   * bfloat16 type; such arrays report {@code UNKNOWN}).
+   */
+  private static void check(NDArray x, Packed packed) {
+    DataType wanted = packed.bfloat16() ? DataType.UNKNOWN : DataType.FLOAT32;
     if (!(x instanceof PtNDArray) || !(x.getManager() instanceof PtNDManager) || x.getShape().dimension() != 4
-        || !(x.getDataType() == DataType.FLOAT32 || x.getDataType() == DataType.UNKNOWN)
-        || !x.getDevice().equals(Device.cpu())) {
-      throw new IllegalArgumentException("a prepacked convolution takes a 4-D float32 or bfloat16 CPU array of DJL's PyTorch "
-          + "engine, not " + x.getShape() + " " + x.getDataType() + " on " + x.getDevice());
+        || x.getDataType() != wanted || !x.getDevice().equals(Device.cpu())) {
+      throw new IllegalArgumentException("a prepacked " + (packed.bfloat16() ? "bfloat16" : "float32")
+          + " convolution takes a 4-D " + (packed.bfloat16() ? "bfloat16 (OneDnnTensors.toBfloat16)" : "float32")
+          + " CPU array of DJL's PyTorch engine, not " + x.getShape() + " " + x.getDataType() + " on " + x.getDevice());
     }
   }
 

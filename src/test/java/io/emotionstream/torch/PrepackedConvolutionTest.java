@@ -74,6 +74,9 @@ class PrepackedConvolutionTest {
       try (PrepackedConvolution.Packed packed = PrepackedConvolution.packBfloat16(w, b, stride, padding,
           new Shape(8, in, side, side))) {
         assertTrue(packed.bfloat16());
+        NDArray float32 = m.create(gaussians(random, in * side * side, 1), new Shape(1, in, side, side));
+        assertThrows(IllegalArgumentException.class, () -> PrepackedConvolution.convolve(float32, packed, false),
+            "bfloat16 weights refuse float32 activations");
         for (int batch : new int[] {1, 8, 32}) {
           NDArray x = m.create(gaussians(random, batch * in * side * side, 1), new Shape(batch, in, side, side));
           NDArray expected = Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding),
