@@ -112,6 +112,12 @@ final class CropSampler {
    */
   float[] batch(List<Candidate> boxes, int side) {
     float[] out = new float[boxes.size() * side * side * 3];
+    batch(boxes, side, out);
+    return out;
+  }
+
+  /** {@link #batch(List, int)} written into the start of {@code out}. */
+  void batch(List<Candidate> boxes, int side, float[] out) {
     for (int b = 0; b < boxes.size(); b++) {
       Candidate c = boxes.get(b);
       int x0 = Math.min(Math.max((int) c.x1, 1), frameWidth) - 1;
@@ -120,7 +126,6 @@ final class CropSampler {
       int ch = Math.max(1, Math.min((int) c.y2, frameHeight) - y0);
       sample(x0, y0, cw, ch, side, side, out, b * side * side * 3);
     }
-    return out;
   }
 
   /**
@@ -129,8 +134,13 @@ final class CropSampler {
    */
   float[] resized(int w, int h) {
     float[] out = new float[w * h * 3];
-    sample(0, 0, frameWidth, frameHeight, w, h, out, 0);
+    resized(w, h, out);
     return out;
+  }
+
+  /** {@link #resized(int, int)} written into the start of {@code out}. */
+  void resized(int w, int h, float[] out) {
+    sample(0, 0, frameWidth, frameHeight, w, h, out, 0);
   }
 
   /**

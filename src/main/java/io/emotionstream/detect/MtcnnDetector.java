@@ -335,7 +335,22 @@ public final class MtcnnDetector implements FaceDetector {
     for (double scale : ImagePyramid.scales(width, height, config.minFaceSize(), config.scaleFactor())) {
       int ws = ImagePyramid.scaledSize(width, scale);
       int hs = ImagePyramid.scaledSize(height, scale);
-      levels.add(() -> BoxOps.nms(scan(sampler.resized(ws, hs), ws, hs, scale), 0.5f, BoxOps.Overlap.UNION));
+      levels.add(() -> {
+        StageClock clock = stageClock;
+        long t0 = clock == null ? 0 : System.nanoTime();
+        ScratchBuffers scratch = ScratchBuffers.local();
+        sampler.resized(ws, hs, scratch.values(ws * hs * 3));
+        long t1 = clock == null ? 0 : System.nanoTime();
+        List<Candidate> cells = scan(scratch, ws, hs, scale);
+        long t2 = clock == null ? 0 : System.nanoTime();
+        List<Candidate> kept = BoxOps.nms(cells, 0.5f, BoxOps.Overlap.UNION);
+        if (clock != null) {
+          clock.add("P-Net level sampling", t1 - t0);
+          clock.add("P-Net level scan (input, network, cells)", t2 - t1);
+          clock.add("P-Net level NMS", System.nanoTime() - t2);
+        }
+        return kept;
+      });
     }
     List<Candidate> all = new ArrayList<>();
     for (List<Candidate> level : runAll(levels)) {
@@ -354,11 +369,11 @@ public final class MtcnnDetector implements FaceDetector {
    * table, which is far cheaper than OpenCV's area resize at these fractional scales), normalised,
    * channels-last.
    */
-  private List<Candidate> scan(float[] pixels, int ws, int hs, double scale) {
+  private List<Candidate> scan(ScratchBuffers scratch, int ws, int hs, double scale) {
     try (NDManager m = manager.newSubManager()) {
-      NDArray result = forward(pnet, m, NetworkInputs.channelsLast(m, pixels, 1, hs, ws));
+      NDArray result = forward(pnet, m, scratch.input(m, 1, hs, ws));
       long[] shape = result.getShape().getShape();
-      return cells(NetworkInputs.valuesChannelsLast(result), (int) shape[2], (int) shape[3], scale);
+      return cells(scratch.outputs(result), (int) shape[2], (int) shape[3], scale);
     }
   }
 
@@ -450,8 +465,9 @@ public final class MtcnnDetector implements FaceDetector {
       List<Candidate> chunk = boxes.subList(boxes.size() * k / chunks, boxes.size() * (k + 1) / chunks);
       tasks.add(() -> {
         try (NDManager m = manager.newSubManager()) {
-          NDArray input = NetworkInputs.channelsLast(m, sampler.batch(chunk, side), chunk.size(), side, side);
-          return forward(network, m, input).toFloatArray();
+          ScratchBuffers scratch = ScratchBuffers.local();
+          sampler.batch(chunk, side, scratch.values(chunk.size() * side * side * 3));
+          return forward(network, m, scratch.input(m, chunk.size(), side, side)).toFloatArray();
         }
       });
     }
