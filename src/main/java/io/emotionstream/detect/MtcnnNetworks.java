@@ -22,7 +22,9 @@ import java.util.Map;
  *   <li>Channel counts that feed a convolution and are not a multiple of 16 (P-Net's 10, R-Net's
  *       28) are widened with zero filters, because PyTorch 2.7's oneDNN CPU convolution returns
  *       wrong results for such input channel counts on AVX-512 machines. {@link MtcnnWeights}
- *       zero-extends the pretrained tensors to these shapes.</li>
+ *       zero-extends the pretrained tensors to these shapes. The widening also keeps the bfloat16
+ *       detector ({@code detect.precision}) off a second fault: its convolution with 28 output
+ *       channels gave wrong values for the last 12 on an AMD EPYC family 26 ({@code OneDnnTensorsTest}).</li>
  * </ul>
  */
 public final class MtcnnNetworks {
