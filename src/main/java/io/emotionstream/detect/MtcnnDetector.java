@@ -335,22 +335,7 @@ public final class MtcnnDetector implements FaceDetector {
     for (double scale : ImagePyramid.scales(width, height, config.minFaceSize(), config.scaleFactor())) {
       int ws = ImagePyramid.scaledSize(width, scale);
       int hs = ImagePyramid.scaledSize(height, scale);
-      levels.add(() -> {
-        StageClock clock = stageClock;
-        long t0 = clock == null ? 0 : System.nanoTime();
-        ScratchBuffers scratch = ScratchBuffers.local();
-        sampler.resized(ws, hs, scratch.values(ws * hs * 3));
-        long t1 = clock == null ? 0 : System.nanoTime();
-        List<Candidate> cells = scan(scratch, ws, hs, scale);
-        long t2 = clock == null ? 0 : System.nanoTime();
-        List<Candidate> kept = BoxOps.nms(cells, 0.5f, BoxOps.Overlap.UNION);
-        if (clock != null) {
-          clock.add("P-Net level sampling", t1 - t0);
-          clock.add("P-Net level scan (input, network, cells)", t2 - t1);
-          clock.add("P-Net level NMS", System.nanoTime() - t2);
-        }
-        return kept;
-      });
+      levels.add(() -> scanLevel(sampler, ws, hs, scale));
     }
     List<Candidate> all = new ArrayList<>();
     for (List<Candidate> level : runAll(levels)) {
@@ -360,6 +345,27 @@ public final class MtcnnDetector implements FaceDetector {
     for (Candidate c : kept) {
       BoxOps.regressWithoutPlusOne(c);
       BoxOps.square(c);
+    }
+    return kept;
+  }
+
+  /**
+   * One pyramid level of stage 1: the frame sampled at {@code ws x hs}, P-Net over it, and the
+   * level's own NMS, timed per step when a stage clock is attached.
+   */
+  private List<Candidate> scanLevel(CropSampler sampler, int ws, int hs, double scale) {
+    StageClock clock = stageClock;
+    long t0 = clock == null ? 0 : System.nanoTime();
+    ScratchBuffers scratch = ScratchBuffers.local();
+    sampler.resized(ws, hs, scratch.values(ws * hs * 3));
+    long t1 = clock == null ? 0 : System.nanoTime();
+    List<Candidate> cells = scan(scratch, ws, hs, scale);
+    long t2 = clock == null ? 0 : System.nanoTime();
+    List<Candidate> kept = BoxOps.nms(cells, 0.5f, BoxOps.Overlap.UNION);
+    if (clock != null) {
+      clock.add("P-Net level sampling", t1 - t0);
+      clock.add("P-Net level scan (input, network, cells)", t2 - t1);
+      clock.add("P-Net level NMS", System.nanoTime() - t2);
     }
     return kept;
   }

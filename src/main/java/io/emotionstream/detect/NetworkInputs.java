@@ -3,7 +3,6 @@ package io.emotionstream.detect;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 
 /**
  * Builds network inputs in PyTorch's channels-last memory layout: the data is written pixel by
@@ -21,20 +20,5 @@ final class NetworkInputs {
   /** An (n, 3, h, w) view of interleaved (n, h, w, 3) values. */
   static NDArray channelsLast(NDManager manager, float[] nhwc, int n, int h, int w) {
     return manager.create(nhwc, new Shape(n, h, w, 3)).transpose(0, 3, 1, 2);
-  }
-
-  /** An (n, 3, h, w) view of interleaved (n, h, w, 3) values. */
-  static NDArray channelsLast(NDManager manager, FloatBuffer nhwc, int n, int h, int w) {
-    return manager.create(nhwc, new Shape(n, h, w, 3)).transpose(0, 3, 1, 2);
-  }
-
-  /**
-   * The values of an (n, c, h, w) network output in (n, h, w, c) order, whatever its memory layout
-   * (channels-last outputs read this way without a copy).
-   */
-  static float[] valuesChannelsLast(NDArray nchw) {
-    try (NDArray nhwc = nchw.transpose(0, 2, 3, 1)) {
-      return nhwc.toFloatArray();
-    }
   }
 }

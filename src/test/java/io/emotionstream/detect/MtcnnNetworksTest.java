@@ -153,7 +153,7 @@ class MtcnnNetworksTest {
       NDArray out = pnet.block().forward(new ParameterStore(m, false),
           new NDList(channelsLastInput(m, image, 1, h, w)), false).singletonOrThrow();
       long[] s = out.getShape().getShape();
-      float[] v = NetworkInputs.valuesChannelsLast(out);
+      float[] v = ScratchBuffers.local().outputs(out);
       int oh = (int) s[2], ow = (int) s[3];
       int n = MtcnnNetworks.PNET_OUTPUTS;
       assertTrue(oh == x.w() && ow == x.h(), "P-Net map is the transpose of the TFLite map");

@@ -62,7 +62,7 @@ class ScratchBuffersTest {
     try (NDManager m = manager.newSubManager()) {
       for (int[] s : new int[][] {{1, 6, 13, 9}, {2, 6, 3, 4}}) {
         NDArray nchw = m.create(random(s[2], s[0] * s[1] * s[2] * s[3]), new Shape(s[0], s[1], s[2], s[3]));
-        float[] expected = NetworkInputs.valuesChannelsLast(nchw);
+        float[] expected = transposedValues(nchw);
         float[] got = scratch.outputs(nchw);
         assertArrayEquals(expected, Arrays.copyOf(got, expected.length));
         // a channels-last tensor (what the networks return) reads back as the values it was made of
@@ -79,5 +79,12 @@ class ScratchBuffersTest {
     assertSame(here, ScratchBuffers.local());
     ScratchBuffers there = CompletableFuture.supplyAsync(ScratchBuffers::local).get();
     assertNotSame(here, there);
+  }
+
+  /** The reference the kept buffer is checked against: a transposed copy read in (n, h, w, c) order. */
+  private static float[] transposedValues(NDArray nchw) {
+    try (NDArray nhwc = nchw.transpose(0, 2, 3, 1)) {
+      return nhwc.toFloatArray();
+    }
   }
 }
