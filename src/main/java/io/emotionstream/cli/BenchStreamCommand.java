@@ -3,6 +3,7 @@ package io.emotionstream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emotionstream.cli.bench.CpuPerFrame;
 import io.emotionstream.cli.bench.LocalCluster;
 import io.emotionstream.cli.bench.ThreadCpu;
 import io.emotionstream.cli.bench.WarmupRule;
@@ -121,13 +122,18 @@ public final class BenchStreamCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "30",
       description = "Seconds of each warm-up step: load through Kafka before the measured steps, not counted "
           + "(default ${DEFAULT-VALUE}; 0 = no warm-up): the JIT, libtorch's kernels per shape and the allocator "
-          + "reach their steady state. Steps follow one another as --warmup-jit-share says.")
+          + "reach their steady state. Steps follow one another as --warmup-jit-share and --warmup-settled say.")
   int warmupSeconds;
 
   @Option(names = "--warmup-jit-share", defaultValue = "0.05", paramLabel = "SHARE",
       description = "Another warm-up step follows while the JIT compiler took more than this share of the "
-          + "process's CPU time in the last one (default ${DEFAULT-VALUE}; 1 = one step), up to --warmup-max.")
+          + "process's CPU time in the last one (default ${DEFAULT-VALUE}; 1 = not watched), up to --warmup-max.")
   double warmupJitShare;
+
+  @Option(names = "--warmup-settled", defaultValue = "3", paramLabel = "PERCENT",
+      description = "Another warm-up step also follows while the analysis threads' CPU per frame fell by more "
+          + "than this from the step before (default ${DEFAULT-VALUE}; 100 = not watched), up to --warmup-max.")
+  double warmupSettledPercent;
 
   @Option(names = "--warmup-max", defaultValue = "240", paramLabel = "SECONDS",
       description = "The most seconds of warm-up steps (default ${DEFAULT-VALUE}).")
@@ -196,7 +202,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
           // offered at the fixed load, or at about the capacity a probe would find, so that the
           // measured steps start from a processor that has already worked at full speed for a while
           double offered = fps != null ? cameras * fps : capacity != null ? capacity : cameras * 10.0;
-          WarmupRule rule = new WarmupRule(warmupJitShare, warmupMaxSeconds);
+          WarmupRule rule = new WarmupRule(warmupJitShare, warmupSettledPercent / 100, warmupMaxSeconds);
           boolean another = true;
           while (another) {
             ObjectNode w = runStep(base, pipeline, images, step++, "warm-up", offered, Double.NaN, 0, warmupSeconds);
@@ -210,7 +216,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
               w.put("jitShare", round(jit));
             }
             print(w);
-            another = rule.another(byThreads, warmedUpSeconds);
+            double msPerFrame = w.has("analysisCpuMsPerFrame") ? w.get("analysisCpuMsPerFrame").asDouble() : Double.NaN;
+            another = rule.another(byThreads, msPerFrame, warmedUpSeconds);
           }
         }
         if (fps != null) {
@@ -299,6 +306,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
   }
 
   /**
+   * The groups of {@link #processorThreads} that analyse frames, for {@code analysisCpuMsPerFrame} and
+   * {@code cpuOverDetection} ({@link CpuPerFrame}).
+   */
+  private static final List<String> ANALYSIS_THREADS = List.of("detection", "classifier", "streamThreads");
+
+  /**
    * The process's threads grouped by what they do for {@code cpuCoresByThreads}: the detector's
    * workers, the classifier's, the step's Kafka Streams threads (named after its application id),
    * the JIT compiler, the garbage collector; the rest ({@link ThreadCpu#OTHER}) is the embedded
@@ -345,6 +358,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     double loadBefore;
     long cpuNanos;
     long wallNanos;
+    long analysedAtEnd; // frames analysed from the step's start to the CPU figures' end
     Map<String, Double> coresByThreads = Map.of();
     Instant loadEnd;
 
@@ -406,6 +420,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       wallNanos = System.nanoTime() - wall0;
       cpuNanos = ResourceProbe.cpuNanos() - cpu0;
       coresByThreads = threadCpu.coresByGroup(threads0, threadCpu.snapshot(), wallNanos);
+      analysedAtEnd = stats.framesProcessed() - primed;
       if (offeredFps > 0) {
         cameraThread.join(5_000);
       }
@@ -475,6 +490,18 @@ public final class BenchStreamCommand implements Callable<Integer> {
       ObjectNode byThreads = r.putObject("cpuCoresByThreads");
       load.coresByThreads.forEach(byThreads::put);
     }
+    if (load.analysedAtEnd > 0) {
+      r.put("processCpuMsPerFrame", round(load.cpuNanos / 1e6 / load.analysedAtEnd));
+      double analysis = CpuPerFrame.millis(load.coresByThreads, ANALYSIS_THREADS, load.wallNanos, load.analysedAtEnd);
+      if (!Double.isNaN(analysis)) {
+        r.put("analysisCpuMsPerFrame", round(analysis));
+      }
+      Map<String, Double> ratios = CpuPerFrame.ratios(load.coresByThreads, "detection", ANALYSIS_THREADS);
+      if (!ratios.isEmpty()) {
+        ObjectNode byDetection = r.putObject("cpuOverDetection");
+        ratios.forEach((group, ratio) -> byDetection.put(group, Math.round(ratio * 10_000) / 10_000.0));
+      }
+    }
     ObjectNode loadAverage = r.putObject("loadAverage");
     loadAverage.put("start", load.loadBefore);
     loadAverage.put("end", ResourceProbe.loadAverage());
@@ -534,23 +561,41 @@ public final class BenchStreamCommand implements Callable<Integer> {
     s.put("rounds", measured.size());
     s.put("secondsPerRound", measured.get(0).get("seconds").asInt());
     s.put("warmupSeconds", warmedUpSeconds);
-    ObjectNode f = s.putObject(field);
-    double[] v = measured.stream().mapToDouble(r -> r.get(field).asDouble()).toArray();
-    ArrayNode values = f.putArray("rounds");
-    Arrays.stream(v).forEach(values::add);
-    double median = Median.of(v);
-    double min = Arrays.stream(v).min().orElse(0);
-    double max = Arrays.stream(v).max().orElse(0);
-    f.put("median", round(median));
-    f.put("min", round(min));
-    f.put("max", round(max));
-    f.put("spreadPercent", median > 0 ? round(100 * (max - min) / median) : 0);
+    putRounds(s.putObject(field), measured.stream().mapToDouble(r -> r.get(field).asDouble()).toArray());
+    if (measured.stream().allMatch(r -> r.has("analysisCpuMsPerFrame"))) {
+      putRounds(s.putObject("analysisCpuMsPerFrame"),
+          measured.stream().mapToDouble(r -> r.get("analysisCpuMsPerFrame").asDouble()).toArray());
+    }
+    if (measured.stream().allMatch(r -> r.has("cpuOverDetection"))) {
+      ObjectNode ratios = s.putObject("cpuOverDetection");
+      measured.get(0).get("cpuOverDetection").fieldNames().forEachRemaining(group -> putRounds(ratios.putObject(group),
+          measured.stream().mapToDouble(r -> r.get("cpuOverDetection").path(group).asDouble()).toArray(), 4));
+    }
     s.put("latencyP50MsMedian", round(Median.of(latencies(measured, "p50"))));
     s.put("latencyP99MsMedian", round(Median.of(latencies(measured, "p99"))));
     s.put("cpuCoresMedian", round(Median.of(measured.stream().mapToDouble(r -> r.get("cpuCores").asDouble()).toArray())));
     ArrayNode loads = s.putArray("loadAverageEnd");
     measured.forEach(r -> loads.add(r.get("loadAverage").get("end").asDouble()));
     return s;
+  }
+
+  /** Every round's value in order, their median, smallest, largest and spread in percent of the median. */
+  private static void putRounds(ObjectNode f, double[] v) {
+    putRounds(f, v, 2);
+  }
+
+  /** As {@link #putRounds(ObjectNode, double[])}, the median, smallest and largest to {@code decimals} places. */
+  private static void putRounds(ObjectNode f, double[] v, int decimals) {
+    double scale = Math.pow(10, decimals);
+    ArrayNode values = f.putArray("rounds");
+    Arrays.stream(v).forEach(values::add);
+    double median = Median.of(v);
+    double min = Arrays.stream(v).min().orElse(0);
+    double max = Arrays.stream(v).max().orElse(0);
+    f.put("median", Math.round(median * scale) / scale);
+    f.put("min", Math.round(min * scale) / scale);
+    f.put("max", Math.round(max * scale) / scale);
+    f.put("spreadPercent", median > 0 ? round(100 * (max - min) / median) : 0);
   }
 
   private static double[] latencies(List<ObjectNode> measured, String percentile) {
