@@ -34,7 +34,7 @@ public final class WarmupRule {
 
   /**
    * @param jitShare the JIT compiler's largest share of the process's CPU time in a step that ends
-   *     the warm-up, between 0 and 1; 1 = one step only
+   *     the warm-up, between 0 and 1; 1 = not watched
    * @param settledFraction the largest fall of the CPU per frame from one step to the next that
    *     ends the warm-up, as a fraction (0.03 = 3%); 1 = not watched
    * @param maxSeconds the most warm-up seconds, whatever the compiler does
