@@ -305,11 +305,15 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
   }
 
+  private static final String DETECTION = "detection";
+  private static final String CLASSIFIER = "classifier";
+  private static final String STREAM_THREADS = "streamThreads";
+
   /**
    * The groups of {@link #processorThreads} that analyse frames, for {@code analysisCpuMsPerFrame} and
    * {@code cpuOverDetection} ({@link CpuPerFrame}).
    */
-  private static final List<String> ANALYSIS_THREADS = List.of("detection", "classifier", "streamThreads");
+  private static final List<String> ANALYSIS_THREADS = List.of(DETECTION, CLASSIFIER, STREAM_THREADS);
 
   /**
    * The process's threads grouped by what they do for {@code cpuCoresByThreads}: the detector's
@@ -320,9 +324,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
   private static ThreadCpu processorThreads(Settings settings) {
     String streams = settings.string("application.id") + "-";
     return new ThreadCpu(List.of(
-        new ThreadCpu.Group("detection", List.of("mtcnn-worker")),
-        new ThreadCpu.Group("classifier", List.of("inference-")),
-        new ThreadCpu.Group("streamThreads", List.of(streams.substring(0, Math.min(15, streams.length())))),
+        new ThreadCpu.Group(DETECTION, List.of("mtcnn-worker")),
+        new ThreadCpu.Group(CLASSIFIER, List.of("inference-")),
+        new ThreadCpu.Group(STREAM_THREADS, List.of(streams.substring(0, Math.min(15, streams.length())))),
         new ThreadCpu.Group("jitCompiler", List.of("C1 CompilerThre", "C2 CompilerThre")),
         new ThreadCpu.Group("gc", List.of("GC Thread", "G1 ", "VM Thread"))));
   }
@@ -496,7 +500,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
       if (!Double.isNaN(analysis)) {
         r.put("analysisCpuMsPerFrame", round(analysis));
       }
-      Map<String, Double> ratios = CpuPerFrame.ratios(load.coresByThreads, "detection", ANALYSIS_THREADS);
+      Map<String, Double> ratios = CpuPerFrame.ratios(load.coresByThreads, DETECTION, ANALYSIS_THREADS);
       if (!ratios.isEmpty()) {
         ObjectNode byDetection = r.putObject("cpuOverDetection");
         ratios.forEach((group, ratio) -> byDetection.put(group, Math.round(ratio * 10_000) / 10_000.0));

@@ -20,8 +20,10 @@ import java.util.Map;
  * analysis CPU per frame, the same 20-25% spread as their frames/s. What held was the ratio of one
  * group's CPU to another's in the same round: the classifier's CPU over the detection workers' was
  * 0.116-0.126 in every round with flip TTA and 0.076-0.086 without, the processes' medians within 4%
- * of each other (in a second comparison, of two builds, within 2-11%). Both groups slow down together
- * when the host does, so {@link #ratios} compares a changed stage with an unchanged one.
+ * of each other (in a second comparison, of two builds, within 2-11%). The groups slow down mostly
+ * together when the host does, not exactly: within one process the classifier's share over
+ * detection's moved 0.126 -> 0.108 between rounds while nothing changed, detection slowing more. So
+ * {@link #ratios} compares a changed stage with an unchanged one, good for a change of about 15%.
  */
 public final class CpuPerFrame {
 
