@@ -58,7 +58,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
   @Option(names = "--callers", split = ",", defaultValue = "1,4,8", description = "concurrent callers (default: ${DEFAULT-VALUE})")
   List<Integer> callers;
 
-  @Option(names = "--precision", paramLabel = "float32|bfloat16", defaultValue = "float32",
+  @Option(names = "--precision", paramLabel = "float32|bfloat16|auto", defaultValue = "float32",
       description = "what the classifiers compute in, as inference.precision (default: ${DEFAULT-VALUE})")
   String precision;
 
@@ -129,7 +129,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
     env.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     InferenceConfig base = InferenceConfig.defaults().withDevices(devices).withCpuWorkers(cpuWorkers)
         .withCpuThreads(cpuThreads).withPrecision(Precision.parse(precision, "--precision"));
-    env.put("precision", base.precision().name().toLowerCase(java.util.Locale.ROOT));
+    env.put("precision", base.precision().settingName());
 
     // (1) one device worker (its own predictor), fixed batches, pre-processing excluded
     ObjectNode throughput = out.putObject("classifier_images_per_second");
@@ -143,6 +143,7 @@ public final class BenchInferenceCommand implements Callable<Integer> {
       row.put("device", slot.device().toString());
       row.put("intra_op_threads", slot.intraOpThreads());
       try (ClassifierWorker worker = new ClassifierWorker(artifact, slot, base.precision())) {
+        row.put("computes_in", worker.computesIn().settingName());
         CropPreprocessor pre = new CropPreprocessor(artifact.metadata());
         float[] input = pre.toInput(randomCrop(artifact, 1));
         for (int size : batchSizes) {

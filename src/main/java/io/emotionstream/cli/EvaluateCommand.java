@@ -85,10 +85,10 @@ public final class EvaluateCommand implements Callable<Integer> {
           "back up bilinearly, as the processor brings a small face to the model's input (0 = as they are)."})
   int faceSize;
 
-  @Option(names = "--precision", paramLabel = "float32|bfloat16",
+  @Option(names = "--precision", paramLabel = "float32|bfloat16|auto",
       description = {"Score the network as the processor serves it (ResNet-18 folded, on prepacked convolutions)",
           "computing in this precision, as inference.precision sets it (default: the trained network, as",
-          "training validates it)."})
+          "training validates it); the output names what it computed in."})
   String precision;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
@@ -142,7 +142,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.put("face_size", faceSize);
       }
       if (served != null) {
-        out.put("served_precision", served.name().toLowerCase(Locale.ROOT));
+        out.put("requested_precision", served.settingName());
+        out.put("served_precision", result.servedIn() == null ? null : result.servedIn().settingName());
       }
       System.out.println(new ObjectMapper().writeValueAsString(out));
     } else {
@@ -150,7 +151,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "faces seen at %d px%n", faceSize);
       }
       if (served != null) {
-        System.out.printf(Locale.ROOT, "the served network, in %s%n", served.name().toLowerCase(Locale.ROOT));
+        System.out.printf(Locale.ROOT, "the served network, in %s (--precision %s)%n",
+            result.servedIn() == null ? "mixed precisions" : result.servedIn().settingName(), served.settingName());
       }
       System.out.print(table(result));
     }

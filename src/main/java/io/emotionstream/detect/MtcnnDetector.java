@@ -127,7 +127,7 @@ public final class MtcnnDetector implements FaceDetector {
       throw e;
     }
     this.oneDnnLayout = manager.getDevice().equals(Device.cpu()) && OneDnnTensors.available() && sameOnBothLayouts();
-    this.bfloat16Weights = config.precision() == Precision.BFLOAT16 ? bfloat16Weights() : Map.of();
+    this.bfloat16Weights = config.precision().wantsBfloat16() ? bfloat16Weights() : Map.of();
     // a P-Net probability p >= t  <=>  logit difference >= ln(t / (1 - t)): no exp per cell
     this.pnetLogit = (float) Math.log(config.pnetThreshold() / (1 - config.pnetThreshold()));
     this.parallelism = workers > 0 ? workers : Math.max(1, NativeTorch.intraOpThreads());
@@ -597,8 +597,8 @@ public final class MtcnnDetector implements FaceDetector {
    */
   private Map<Block, NDArray[]> bfloat16Weights() {
     if (!oneDnnLayout || !FusedPrelu.available() || !OneDnnTensors.bfloat16Available()) {
-      LOG.info("detect.precision=bfloat16 is not available here (needs oneDNN's layout, libtorch's prelu and a CPU "
-          + "with avx512_bf16); R-Net and O-Net stay float32");
+      LOG.info("detect.precision={}: not available here (bfloat16 needs oneDNN's layout, libtorch's prelu and a CPU "
+          + "with avx512_bf16); R-Net and O-Net stay float32", config.precision().settingName());
       return Map.of();
     }
     Map<Block, NDArray[]> weights = new java.util.IdentityHashMap<>();

@@ -14,6 +14,7 @@ public final class ClassifierWorker implements BatchWorker<float[], float[]> {
 
   private final Model model;
   private final Predictor<List<float[]>, List<float[]>> predictor;
+  private final Precision computesIn;
 
   public ClassifierWorker(ModelArtifact artifact, WorkerSlot slot) {
     this(artifact, slot, Precision.FLOAT32);
@@ -27,10 +28,16 @@ public final class ClassifierWorker implements BatchWorker<float[], float[]> {
     }
     NativeTorch.disableNnpack();
     this.model = artifact.load(slot.device(), precision);
+    this.computesIn = artifact.computesIn(model);
     var m = artifact.metadata();
     boolean cpu = ai.djl.Device.Type.CPU.equals(slot.device().getDeviceType());
     this.predictor = model.newPredictor(new ProbabilitiesTranslator(m.channels(), m.inputHeight(), m.inputWidth(),
         cpu ? artifact.architecture().smallestCpuBatch() : 1));
+  }
+
+  /** What this worker's network computes in: float32 or bfloat16 ({@link ModelArtifact#computesIn}). */
+  public Precision computesIn() {
+    return computesIn;
   }
 
   @Override

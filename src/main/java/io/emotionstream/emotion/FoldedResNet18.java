@@ -141,14 +141,15 @@ final class FoldedResNet18 extends AbstractBlock {
   static FoldedResNet18 fold(ResNet18 trained, int inputChannels, int height, int width, NDManager manager,
       Precision precision) {
     FoldedResNet18 folded = fold(trained, inputChannels, manager);
-    boolean bfloat16 = precision == Precision.BFLOAT16;
+    boolean bfloat16 = precision.wantsBfloat16();
     if (bfloat16 && !Device.cpu().equals(manager.getDevice())) {
-      LOG.info("inference.precision=bfloat16 applies to CPU workers; the worker on {} computes in float32",
-          manager.getDevice());
+      LOG.info("inference.precision={} applies to CPU workers; the worker on {} computes in float32",
+          precision.settingName(), manager.getDevice());
       bfloat16 = false;
     } else if (bfloat16 && !OneDnnTensors.bfloat16Available()) {
-      LOG.info("inference.precision=bfloat16 is not available here (needs oneDNN's layout and a CPU with avx512bw, "
-          + "avx512vl, avx512dq and avx512_bf16); the classifier computes in float32");
+      LOG.info("inference.precision={}: {} (bfloat16 needs oneDNN's layout and a CPU with avx512bw, avx512vl, "
+          + "avx512dq and avx512_bf16); the classifier computes in float32", precision.settingName(),
+          precision == Precision.AUTO ? "this CPU has no native bfloat16" : "not available here");
       bfloat16 = false;
     }
     if (!bfloat16 || !folded.prepack(height, width, manager, true)) {

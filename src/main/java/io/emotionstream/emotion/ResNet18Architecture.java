@@ -72,6 +72,11 @@ public class ResNet18Architecture implements Architecture {
   }
 
   @Override
+  public Precision computesIn(Block served) {
+    return served instanceof FoldedResNet18 folded && folded.bfloat16() ? Precision.BFLOAT16 : Precision.FLOAT32;
+  }
+
+  @Override
   public String classCountTensor() {
     return "fc.bias";
   }

@@ -36,6 +36,14 @@ public interface Architecture {
     return forInference(trained, metadata, manager);
   }
 
+  /**
+   * What a block made by {@link #forInference(Block, ModelMetadata, NDManager, Precision)} computes in:
+   * {@code FLOAT32} or {@code BFLOAT16}, never {@code AUTO}. The default: float32.
+   */
+  default Precision computesIn(Block served) {
+    return Precision.FLOAT32;
+  }
+
   /** The weights tensor whose first dimension is the number of classes, e.g. {@code fc.bias}. */
   String classCountTensor();
 

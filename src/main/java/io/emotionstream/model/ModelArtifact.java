@@ -188,6 +188,14 @@ public final class ModelArtifact {
     }
   }
 
+  /**
+   * What a model made by {@link #load(Device, Precision)} computes in: bfloat16 where its
+   * architecture, the CPU and the network's check at load allowed it, else float32.
+   */
+  public Precision computesIn(Model loaded) {
+    return architecture.computesIn(loaded.getBlock());
+  }
+
   /** NCHW input shape for a batch. */
   public Shape inputShape(int batch) {
     return new Shape(batch, metadata.channels(), metadata.inputHeight(), metadata.inputWidth());

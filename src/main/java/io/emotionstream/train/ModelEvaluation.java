@@ -94,7 +94,8 @@ public final class ModelEvaluation {
       UnaryOperator<NDList> forward = input -> block.forward(store, input, false);
       float[][] logits = Predictions.logits(manager, faces, encoder, batchSize, forward, tta);
       return new Result(m, data, usage, tta, ferplus == null ? LABELS_FILE : LABELS_FERPLUS,
-          Predictions.score(logits, faces, outputOfClass), faces, logits, outputOfClass, List.of(m));
+          Predictions.score(logits, faces, outputOfClass), faces, logits, outputOfClass, List.of(m),
+          servedModel == null ? null : artifact.computesIn(servedModel));
     }
   }
 
@@ -145,7 +146,8 @@ public final class ModelEvaluation {
     int[] identity = java.util.stream.IntStream.range(0, classes).toArray();
     List<ModelMetadata> all = members.stream().flatMap(r -> r.members().stream()).toList();
     return new Result(first.model(), first.data(), first.usage(), first.tta(), first.labels(),
-        Predictions.score(logits, first.faces(), identity), first.faces(), logits, identity, all);
+        Predictions.score(logits, first.faces(), identity), first.faces(), logits, identity, all,
+        sameServedPrecision(members));
   }
 
   /** {@link Result#labels()}: the dataset's own labels. */
@@ -174,6 +176,12 @@ public final class ModelEvaluation {
     return out;
   }
 
+  /** The members' common served precision, or null where they differ or scored the trained network. */
+  private static Precision sameServedPrecision(List<Result> members) {
+    Precision first = members.get(0).servedIn();
+    return members.stream().allMatch(r -> r.servedIn() == first) ? first : null;
+  }
+
   /**
    * The evaluation of one model on one split.
    *
@@ -183,10 +191,12 @@ public final class ModelEvaluation {
    * @param outputOfClass for each class of {@code faces}, its network output
    * @param members the models whose probabilities were averaged ({@link #ensemble}); one for a single model,
    *     which is then {@code model}
+   * @param servedIn what the served network computed in ({@code FLOAT32} or {@code BFLOAT16}); null
+   *     where the trained network was scored, or the members of an ensemble differ
    */
   public record Result(ModelMetadata model, Path data, String usage, TestTimeAugmentation tta, String labels,
       Predictions.Score score, LabelledFaces faces, float[][] logits, int[] outputOfClass,
-      List<ModelMetadata> members) {
+      List<ModelMetadata> members, Precision servedIn) {
 
     /** "name version" of the model, or of each member joined by " + " for an ensemble. */
     public String modelName() {

@@ -165,6 +165,22 @@ class FoldedResNet18Test {
     }
   }
 
+  /**
+   * {@code inference.precision=auto}, the default, serves bfloat16 exactly where the CPU multiplies
+   * it natively and float32 elsewhere, and the loaded model says which ({@link ModelArtifact#computesIn}).
+   */
+  @Test
+  void autoPrecisionFollowsTheCpuAndIsReported() {
+    ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();
+    Precision expected = OneDnnTensors.bfloat16Available() ? Precision.BFLOAT16 : Precision.FLOAT32;
+    try (Model auto = artifact.load(Device.cpu(), Precision.AUTO);
+        Model float32 = artifact.load(Device.cpu(), Precision.FLOAT32)) {
+      assertEquals(expected, artifact.computesIn(auto));
+      assertEquals(expected == Precision.BFLOAT16, ((FoldedResNet18) auto.getBlock()).bfloat16());
+      assertEquals(Precision.FLOAT32, artifact.computesIn(float32), "float32 when asked for, on any CPU");
+    }
+  }
+
   @Test
   void refusesAnInputWithOtherChannels() {
     ModelArtifact artifact = SampleFaces.bundledArtifactOrSkip();

@@ -12,10 +12,14 @@ import org.junit.jupiter.api.Test;
 class InferenceConfigTest {
 
   @Test
-  void precisionIsFloat32UnlessSet() {
-    assertEquals(Precision.FLOAT32, InferenceConfig.defaults().precision());
+  void precisionIsAutoUnlessSet() {
+    assertEquals(Precision.AUTO, InferenceConfig.defaults().precision(), "the bundled setting");
     Settings bf16 = Settings.defaults().with(Map.of("inference.precision", "BFloat16"), "test");
     assertEquals(Precision.BFLOAT16, InferenceConfig.from(bf16).precision());
+    Settings f32 = Settings.defaults().with(Map.of("inference.precision", "float32"), "test");
+    assertEquals(Precision.FLOAT32, InferenceConfig.from(f32).precision());
+    assertTrue(Precision.AUTO.wantsBfloat16() && Precision.BFLOAT16.wantsBfloat16()
+        && !Precision.FLOAT32.wantsBfloat16());
     assertEquals(Precision.BFLOAT16, InferenceConfig.defaults().withMaxBatchSize(4)
         .withPrecision(Precision.BFLOAT16).withCpuWorkers(2).precision(), "the with-methods keep it");
   }
@@ -25,6 +29,6 @@ class InferenceConfigTest {
     Settings half = Settings.defaults().with(Map.of("inference.precision", "float16"), "flag --set");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceConfig.from(half));
     assertTrue(e.getMessage().contains("inference.precision") && e.getMessage().contains("flag --set")
-        && e.getMessage().contains("float16"), e.getMessage());
+        && e.getMessage().contains("float16") && e.getMessage().contains("auto"), e.getMessage());
   }
 }
