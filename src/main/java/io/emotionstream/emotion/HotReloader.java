@@ -255,9 +255,9 @@ public final class HotReloader implements AutoCloseable {
       classifier.swap(next);
       reloads.increment();
       modelInfo.role(channel, release == canary ? "canary" : "stable");
-      modelInfo.show(artifact.metadata());
-      LOG.info("model {} swapped in for {} after {} ms of loading and warm-up", id, before,
-          (System.nanoTime() - t0) / 1_000_000);
+      modelInfo.show(next);
+      LOG.info("model {} swapped in for {} after {} ms of loading and warm-up, computing in {}", id, before,
+          (System.nanoTime() - t0) / 1_000_000, next.computesIn());
       for (var listener : swapListeners) {
         try {
           listener.accept(before, artifact.metadata());

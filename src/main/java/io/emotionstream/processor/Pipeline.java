@@ -48,7 +48,7 @@ public final class Pipeline implements AutoCloseable {
     this.classifier = classifier;
     this.inferenceConfig = inferenceConfig;
     this.modelInfo = new ModelInfoMetric(registry);
-    modelInfo.show(classifier.runtime().artifact().metadata());
+    modelInfo.show(classifier.runtime());
     Gauge.builder("emotionstream.inference.queue.depth", classifier, c -> c.runtime().batcher().queued())
         .description("faces waiting for a batch").register(registry);
     // counters of the model in service; they start again from zero after a hot reload

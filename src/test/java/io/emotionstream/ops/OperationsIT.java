@@ -83,7 +83,8 @@ class OperationsIT {
           assertTrue(sample(metrics, "emotionstream_stage_duration_seconds_sum") > 0);
           // the configured model (model.dir), no release applied yet, following channel stable
           assertTrue(metrics.contains("emotionstream_model_info{application=\"it-ops\",channel=\"stable\","
-              + "name=\"faceapi-expression\",role=\"configured\",version=\"1.7.15\"} 1"), "model version series");
+              + "name=\"faceapi-expression\",precision=\"float32\",role=\"configured\",version=\"1.7.15\"} 1"),
+              "model version series (face-api's network computes in float32 on every CPU)");
           assertTrue(metrics.contains("kafka_stream_"), "Kafka Streams client metrics are exported");
           // the tracker store's RocksDB meters (Kafka registers them a while after the store opens)
           ProcessorRun.await("the tracker store's RocksDB meters on /metrics", () -> {

@@ -152,7 +152,7 @@ class ModelRolloutIT {
       ModelArtifact start = EmotionClassifiers.faceApiArtifact();
       classifier = EmotionClassifiers.open(start, InferenceConfig.defaults());
       ModelInfoMetric info = new ModelInfoMetric(registry);
-      info.show(start.metadata());
+      info.show(classifier.runtime());
       reloader = new HotReloader(mine, classifier, InferenceConfig.defaults(), registry, info).start();
     }
 
