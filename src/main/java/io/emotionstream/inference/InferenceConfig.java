@@ -21,7 +21,7 @@ import java.time.Duration;
  * @param requestTimeout how long a request may take from submission to result; property
  *     {@code inference.request.timeout-ms}
  * @param precision what the classifier's convolutions compute in on the CPU ({@link Precision});
- *     property {@code inference.precision}
+ *     property {@code inference.precision}; null means {@link Precision#AUTO}, the bundled default
  */
 public record InferenceConfig(
     String devices,
@@ -64,7 +64,7 @@ public record InferenceConfig(
       devices = "auto";
     }
     if (precision == null) {
-      precision = Precision.FLOAT32;
+      precision = Precision.AUTO; // the bundled default, so a config built in code serves as one read from the file
     }
     if (cpuWorkers < 1 || maxBatchSize < 1 || queueCapacity < 1 || cpuThreads < 0) {
       throw new IllegalArgumentException("inference settings must be positive: cpuWorkers=" + cpuWorkers

@@ -51,7 +51,11 @@ class MonitoringMetricsIT {
     JsonNode rules = new YAMLMapper().readTree(Path.of("k8s", "monitoring", "alerts.yaml").toFile());
     rules.path("spec").path("groups").forEach(g -> g.path("rules").forEach(r -> expressions.add(r.path("expr").asText())));
     JsonNode dashboard = new ObjectMapper().readTree(Path.of("k8s", "monitoring", "emotion-stream-dashboard.json").toFile());
-    dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> expressions.add(t.path("expr").asText())));
+    Map<String, String> legends = new java.util.LinkedHashMap<>(); // expression -> its legend format
+    dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> {
+      expressions.add(t.path("expr").asText());
+      legends.put(t.path("expr").asText(), t.path("legendFormat").asText(""));
+    }));
     dashboard.path("templating").path("list").forEach(v -> {
       if (v.path("type").asText().equals("query")) {
         expressions.add(v.path("query").asText().replaceAll("label_values\\((\\w+),.*\\)", "$1"));
@@ -84,12 +88,15 @@ class MonitoringMetricsIT {
         ProcessorRun.await("the release refused", () -> processor.reloader().lastFailure() != null, Duration.ofMinutes(1));
         HttpClient http = HttpClient.newHttpClient();
         Set<String> scraped = new TreeSet<>();
+        Map<String, Set<String>> labelsOf = new java.util.TreeMap<>();
         long deadline = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
         Set<String> missing = new TreeSet<>(used);
         while (!missing.isEmpty() && System.currentTimeMillis() < deadline) {
-          scraped.addAll(names(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-              .build(), HttpResponse.BodyHandlers.ofString()).body()));
-          scraped.addAll(names(ingest.body("/metrics")));
+          for (String body : List.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+              .build(), HttpResponse.BodyHandlers.ofString()).body(), ingest.body("/metrics"))) {
+            scraped.addAll(names(body));
+            labels(body, labelsOf);
+          }
           missing.removeAll(scraped);
           Thread.sleep(1000);
         }
@@ -97,6 +104,16 @@ class MonitoringMetricsIT {
         assertTrue(missing.isEmpty(), "used by k8s/monitoring but not scraped from processor or ingest: " + missing
             + "\nscraped: " + scraped);
         assertFalse(used.contains("emotionstream_frames_shed_total") && !scraped.contains("emotionstream_frames_shed_total"));
+        // every label a legend names is on a series of its expression (pod and namespace come from the scrape)
+        legends.forEach((expr, legend) -> {
+          Matcher named = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}").matcher(legend);
+          Set<String> offered = new TreeSet<>(Set.of("pod", "namespace", "instance", "job"));
+          metricNames(expr).forEach(m -> offered.addAll(labelsOf.getOrDefault(m, Set.of())));
+          while (named.find()) {
+            assertTrue(offered.contains(named.group(1)), "the dashboard's legend '" + legend + "' names label '"
+                + named.group(1) + "', which no series of " + metricNames(expr) + " carries: " + offered);
+          }
+        });
       }
     }
   }
@@ -116,6 +133,22 @@ class MonitoringMetricsIT {
       }
     }
     return out;
+  }
+
+  /** Adds the label names of each series in a Prometheus exposition to {@code into}, by metric name. */
+  static void labels(String exposition, Map<String, Set<String>> into) {
+    Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"(?:[^\"\\\\]|\\\\.)*\"");
+    for (String line : exposition.split("\n")) {
+      int brace = line.indexOf('{');
+      if (line.isBlank() || line.startsWith("#") || brace < 0) {
+        continue;
+      }
+      Set<String> names = into.computeIfAbsent(line.substring(0, brace), k -> new TreeSet<>());
+      Matcher m = label.matcher(line.substring(brace, line.lastIndexOf('}') + 1));
+      while (m.find()) {
+        names.add(m.group(1));
+      }
+    }
   }
 
   private static Set<String> names(String exposition) {
