@@ -11,10 +11,11 @@ import java.util.Map;
  * last {@link #resetPeak()} ({@code VmHWM}, which the kernel keeps exactly; writing 5 to
  * {@code /proc/self/clear_refs} resets it to the current resident size, Linux 4.0 and later).
  *
- * <p>Why both: with the allocator purging pages unused for 10 s, the resident size at the end of an
- * epoch depends on when the last purge ran (a 10-epoch test run measured 717-1095 MB at epoch ends
- * with the same work every epoch), while the epoch's peak is the memory the job needs, the figure
- * that decides whether it fits, and the one that shows growth from epoch to epoch.
+ * <p>Why both: with the allocator purging unused pages over its decay time, the resident size at
+ * the end of an epoch depends on when the last purge ran (with a 10 s decay a 10-epoch test run
+ * measured 717-1095 MB at epoch ends with the same work every epoch), while the epoch's peak is
+ * the memory the job needs, the figure that decides whether it fits, and the one that shows growth
+ * from epoch to epoch.
  */
 final class ResidentMemory {
 

@@ -321,9 +321,9 @@ class DeploymentFilesTest {
     assertTrue(dockerfile.lines().filter(l -> l.startsWith("FROM ")).count() >= 3, "multi-stage build");
     assertTrue(dockerfile.contains("USER 10001"), "runs as a non-root user");
     assertTrue(dockerfile.contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"), "jemalloc preloaded");
-    // the launcher's setting for every command: large buffers in the ordinary arenas, purged after 10 s
+    // the launcher's setting for every command: large buffers in the ordinary arenas, purged over 60 s
     String conf = LauncherAllocator.mallocConf();
-    assertTrue(conf.contains("dirty_decay_ms:10000") && conf.contains("oversize_threshold:0"), conf);
+    assertTrue(conf.contains("dirty_decay_ms:60000") && conf.contains("oversize_threshold:0"), conf);
     assertTrue(dockerfile.contains("MALLOC_CONF=" + conf + " "), "the image and the launcher set the same allocator options: " + conf);
     assertTrue(dockerfile.contains("ARG CUDA_RUNTIME_IMAGE=nvidia/cuda") && dockerfile.contains("ARG FLAVOR"),
         "a GPU variant");

@@ -22,6 +22,8 @@ class InferenceConfigTest {
         && !Precision.FLOAT32.wantsBfloat16());
     assertEquals(Precision.BFLOAT16, InferenceConfig.defaults().withMaxBatchSize(4)
         .withPrecision(Precision.BFLOAT16).withCpuWorkers(2).precision(), "the with-methods keep it");
+    assertEquals(Precision.AUTO, InferenceConfig.defaults().withPrecision(null).precision(),
+        "a config built in code without a precision serves as the bundled default does");
   }
 
   @Test
