@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code k8s/monitoring/emotion-stream-dashboard.json}) use exists in real {@code /metrics}
  * scrapes: an ingest process reading a test camera and a processor (free ports) that sheds its
  * frames ({@code frame.max-age-ms=1}) and refuses a release from outside its store, so that the
- * meters registered on first use are there too. A metric renamed in the code fails this test.
+ * meters registered on first use are there too. A metric renamed in the code fails this test, and
+ * so does a label that a dashboard legend names but no series of its expression carries.
  */
 class MonitoringMetricsIT {
 
@@ -51,10 +52,10 @@ class MonitoringMetricsIT {
     JsonNode rules = new YAMLMapper().readTree(Path.of("k8s", "monitoring", "alerts.yaml").toFile());
     rules.path("spec").path("groups").forEach(g -> g.path("rules").forEach(r -> expressions.add(r.path("expr").asText())));
     JsonNode dashboard = new ObjectMapper().readTree(Path.of("k8s", "monitoring", "emotion-stream-dashboard.json").toFile());
-    Map<String, String> legends = new java.util.LinkedHashMap<>(); // expression -> its legend format
+    List<Map.Entry<String, String>> legends = new ArrayList<>(); // each panel target's expression and legend format
     dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> {
       expressions.add(t.path("expr").asText());
-      legends.put(t.path("expr").asText(), t.path("legendFormat").asText(""));
+      legends.add(Map.entry(t.path("expr").asText(), t.path("legendFormat").asText("")));
     }));
     dashboard.path("templating").path("list").forEach(v -> {
       if (v.path("type").asText().equals("query")) {
@@ -105,7 +106,9 @@ class MonitoringMetricsIT {
             + "\nscraped: " + scraped);
         assertFalse(used.contains("emotionstream_frames_shed_total") && !scraped.contains("emotionstream_frames_shed_total"));
         // every label a legend names is on a series of its expression (pod and namespace come from the scrape)
-        legends.forEach((expr, legend) -> {
+        legends.forEach(target -> {
+          String expr = target.getKey();
+          String legend = target.getValue();
           Matcher named = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}").matcher(legend);
           Set<String> offered = new TreeSet<>(Set.of("pod", "namespace", "instance", "job"));
           metricNames(expr).forEach(m -> offered.addAll(labelsOf.getOrDefault(m, Set.of())));
