@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.ingest.testcamera.MjpegTestCamera;
 import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.testing.PrometheusText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -268,14 +267,10 @@ class IngestChaosIT {
     try (var s = Files.list(Path.of("/proc", Long.toString(ingest.pid()), "fd"))) {
       fds = s.count();
     }
-    double heap = 0;
-    Matcher m = Pattern.compile("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.Ee+-]+)$")
-        .matcher(ingest.body("/metrics"));
-    while (m.find()) {
-      heap += Double.parseDouble(m.group(1));
-    }
-    Matcher live = Pattern.compile("(?m)^jvm_threads_live_threads\\{[^}]*\\} ([0-9.Ee+-]+)$").matcher(ingest.body("/metrics"));
-    long javaThreads = live.find() ? (long) Double.parseDouble(live.group(1)) : -1;
+    PrometheusText metrics = PrometheusText.parse(ingest.body("/metrics"));
+    double heap = metrics.sum("jvm_memory_used_bytes", series -> series.has("area", "heap"));
+    List<PrometheusText.Series> live = metrics.series("jvm_threads_live_threads", series -> true);
+    long javaThreads = live.isEmpty() ? -1 : (long) live.get(0).value();
     return new long[] {second, rss, threads, fds, (long) heap, javaThreads};
   }
 }

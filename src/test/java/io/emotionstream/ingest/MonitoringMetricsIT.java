@@ -14,6 +14,7 @@ import io.emotionstream.model.ModelArtifact;
 import io.emotionstream.model.ModelReleases;
 import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.PrometheusText;
 import io.emotionstream.testing.TestCameras;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -95,8 +96,10 @@ class MonitoringMetricsIT {
         while (!missing.isEmpty() && System.currentTimeMillis() < deadline) {
           for (String body : List.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
               .build(), HttpResponse.BodyHandlers.ofString()).body(), ingest.body("/metrics"))) {
-            scraped.addAll(names(body));
-            labels(body, labelsOf);
+            PrometheusText text = PrometheusText.parse(body);
+            scraped.addAll(text.names());
+            text.series().forEach(series ->
+                labelsOf.computeIfAbsent(series.name(), k -> new TreeSet<>()).addAll(series.labels().keySet()));
           }
           missing.removeAll(scraped);
           Thread.sleep(1000);
@@ -133,32 +136,6 @@ class MonitoringMetricsIT {
       String word = m.group(1);
       if (m.group(2) == null && !PROMQL_WORDS.contains(word.toLowerCase(java.util.Locale.ROOT))) {
         out.add(word);
-      }
-    }
-    return out;
-  }
-
-  /** Adds the label names of each series in a Prometheus exposition to {@code into}, by metric name. */
-  static void labels(String exposition, Map<String, Set<String>> into) {
-    Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"(?:[^\"\\\\]|\\\\.)*\"");
-    for (String line : exposition.split("\n")) {
-      int brace = line.indexOf('{');
-      if (line.isBlank() || line.startsWith("#") || brace < 0) {
-        continue;
-      }
-      Set<String> names = into.computeIfAbsent(line.substring(0, brace), k -> new TreeSet<>());
-      Matcher m = label.matcher(line.substring(brace, line.lastIndexOf('}') + 1));
-      while (m.find()) {
-        names.add(m.group(1));
-      }
-    }
-  }
-
-  private static Set<String> names(String exposition) {
-    Set<String> out = new TreeSet<>();
-    for (String line : exposition.split("\n")) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        out.add(line.split("[{ ]", 2)[0]);
       }
     }
     return out;

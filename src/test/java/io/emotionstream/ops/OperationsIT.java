@@ -10,6 +10,7 @@ import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.TestFrames;
 import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.PrometheusText;
 import io.emotionstream.testing.SamplePhotos;
 import io.emotionstream.testing.TestCameras;
 import java.net.URI;
@@ -18,8 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,9 +36,7 @@ class OperationsIT {
   }
 
   private static double sample(String metrics, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$").matcher(metrics);
-    assertTrue(m.find(), series + " missing from /metrics");
-    return Double.parseDouble(m.group(2));
+    return PrometheusText.parse(metrics).value(series);
   }
 
   @Test
@@ -89,8 +86,9 @@ class OperationsIT {
           // the tracker store's RocksDB meters (Kafka registers them a while after the store opens)
           ProcessorRun.await("the tracker store's RocksDB meters on /metrics", () -> {
             try {
-              return Pattern.compile("kafka_stream_state_[a-z_]+\\{[^}]*state_id=\"face-tracker-store\"")
-                  .matcher(get(ops.port(), "/metrics").body()).find();
+              return PrometheusText.parse(get(ops.port(), "/metrics").body()).series().stream()
+                  .anyMatch(series -> series.name().startsWith("kafka_stream_state_")
+                      && series.has("state_id", "face-tracker-store"));
             } catch (Exception e) {
               return false;
             }

@@ -21,6 +21,7 @@ import io.emotionstream.stream.EmotionStreams;
 import io.emotionstream.stream.FrameProducer;
 import io.emotionstream.stream.TestFrames;
 import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.PrometheusText;
 import io.emotionstream.testing.SamplePhotos;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,8 +39,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,15 +253,7 @@ class PolicyIT {
 
   /** A series' value; with {@code camera} and {@code reason}, the one with those labels. */
   private static double sample(String metrics, String series, String camera, String reason) {
-    Pattern p = Pattern.compile("(?m)^" + Pattern.quote(series) + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$");
-    Matcher m = p.matcher(metrics);
-    while (m.find()) {
-      String labels = m.group(1) == null ? "" : m.group(1);
-      if ((camera == null || labels.contains("camera=\"" + camera + "\""))
-          && (reason == null || labels.contains("reason=\"" + reason + "\""))) {
-        return Double.parseDouble(m.group(2));
-      }
-    }
-    throw new AssertionError(series + " " + camera + " " + reason + " missing from /metrics");
+    return PrometheusText.parse(metrics).value(series,
+        s -> (camera == null || s.has("camera", camera)) && (reason == null || s.has("reason", reason)));
   }
 }

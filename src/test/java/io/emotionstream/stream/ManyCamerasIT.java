@@ -10,6 +10,7 @@ import io.emotionstream.schema.ImageEncoding;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.processor.ProcessorInstance;
 import io.emotionstream.testing.ProcessorRun;
+import io.emotionstream.testing.PrometheusText;
 import io.emotionstream.testing.TestCameras;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -27,8 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -58,7 +57,6 @@ class ManyCamerasIT {
   private static final int TRACKED = 500;
   /** Long enough for every tracker to be held when the burst ends, so that their memory can be measured. */
   private static final Duration TRACK_GAP = Duration.ofSeconds(60);
-  private static final Pattern CAMERA_LABEL = Pattern.compile("camera=\"([^\"]*)\"");
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -220,16 +218,14 @@ class ManyCamerasIT {
     String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     Set<String> cameras = new TreeSet<>();
-    Matcher m = CAMERA_LABEL.matcher(metrics);
-    while (m.find()) {
-      cameras.add(m.group(1));
-    }
     Map<String, Integer> families = new java.util.TreeMap<>();
     long cameraSeriesBytes = 0;
-    for (String line : metrics.split("\n")) {
-      if (!line.startsWith("#")) {
-        families.merge(line.split("[{ ]", 2)[0], line.length() + 1, Integer::sum);
-        cameraSeriesBytes += line.contains("camera=\"") ? line.length() + 1 : 0;
+    for (PrometheusText.Series series : PrometheusText.parse(metrics).series()) {
+      families.merge(series.name(), series.line().length() + 1, Integer::sum);
+      String camera = series.labels().get("camera");
+      if (camera != null) {
+        cameras.add(camera);
+        cameraSeriesBytes += series.line().length() + 1;
       }
     }
     System.gc();
@@ -250,12 +246,7 @@ class ManyCamerasIT {
     try {
       String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = Pattern.compile("(?m)^emotionstream_frames_refused_total\\{[^}]*\\} ([0-9.E]+)$").matcher(metrics);
-      double sum = 0;
-      while (m.find()) {
-        sum += Double.parseDouble(m.group(1));
-      }
-      return (long) sum;
+      return (long) PrometheusText.parse(metrics).sum("emotionstream_frames_refused_total", series -> true);
     } catch (Exception e) {
       return 0;
     }
