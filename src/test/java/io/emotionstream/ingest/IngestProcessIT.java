@@ -59,7 +59,9 @@ class IngestProcessIT {
       Files.writeString(cameras, list);
       try (IngestProcess ingest = IngestProcess.launch(kafka.bootstrapServers(), cameras,
           Map.of("TEST_CAMERA_PASSWORD", envPassword, "EMOTION_STREAM_LOG_LEVEL", "DEBUG"),
-          List.of("ingest.reload-check-ms=3600000", "ingest.failed-retry-ms=2000"), dir.resolve("ingest.log"))) {
+          // the failed camera must stay failed while its state is read from /api/cameras, /health/ready and
+          // /metrics in turn: a 2 s retry moved it to connecting between them on a loaded CI machine
+          List.of("ingest.reload-check-ms=3600000", "ingest.failed-retry-ms=15000"), dir.resolve("ingest.log"))) {
         JsonNode status = await(ingest, "three cameras streaming and one failed", s -> count(s, "streaming") == 3
             && count(s, "failed") == 1, Duration.ofSeconds(60));
         JsonNode wrong = camera(status, "wrong");
