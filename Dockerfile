@@ -61,10 +61,11 @@ COPY models /app/models
 # is native (libtorch, OpenCV, Kafka buffers: about 1.5 GB measured); a 75% heap would let the JVM
 # alone grow past the limit. The measured ceiling with a 1 GiB heap is 2.5 GB resident (README).
 # libtorch frees and re-uses large buffers every batch: jemalloc keeps them in its ordinary arenas
-# (oversize_threshold:0) and returns unused pages over 60 s from a background thread, so that resident
-# memory follows the load instead of keeping every burst's peak (the launcher's setting, README)
+# (oversize_threshold:0) and returns unused pages over 300 s from a background thread, so that resident
+# memory follows the load instead of keeping every burst's peak (the launcher's setting for processing,
+# README; the trainer in k8s/base/trainer.yaml sets the launcher's 60 s for training)
 ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
-    MALLOC_CONF=background_thread:true,dirty_decay_ms:60000,muzzy_decay_ms:0,oversize_threshold:0 \
+    MALLOC_CONF=background_thread:true,dirty_decay_ms:300000,muzzy_decay_ms:0,oversize_threshold:0 \
     OMP_WAIT_POLICY=PASSIVE \
     EMOTION_STREAM_ASSETS=/app/assets \
     EMOTION_STREAM_HOME=/app \

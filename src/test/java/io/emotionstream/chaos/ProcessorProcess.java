@@ -70,7 +70,7 @@ final class ProcessorProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = builder.environment();
-    LauncherAllocator.apply(env); // as the launcher sets it
+    LauncherAllocator.apply(env, LauncherAllocator.Work.PROCESSING); // as the launcher sets it
     env.put("OMP_WAIT_POLICY", "PASSIVE");
     Process process = builder.start();
     LIVE.add(process);

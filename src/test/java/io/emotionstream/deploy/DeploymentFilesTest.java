@@ -139,6 +139,15 @@ class DeploymentFilesTest {
 
     JsonNode trainer = find(docs, "CronJob", "trainer").path("spec").path("jobTemplate");
     assertEquals("train", container(trainer).path("args").get(0).asText());
+    // the image's allocator setting is the launcher's for processing; the trainer sets training's
+    String trainerAllocator = null;
+    for (JsonNode e : container(trainer).path("env")) {
+      if (e.path("name").asText().equals("MALLOC_CONF")) {
+        trainerAllocator = e.path("value").asText();
+      }
+    }
+    assertEquals(LauncherAllocator.mallocConf(LauncherAllocator.Work.TRAINING), trainerAllocator,
+        "the trainer's allocator setting");
     Set<String> claims = new HashSet<>();
     docs.stream().filter(d -> d.path("kind").asText().equals("PersistentVolumeClaim"))
         .forEach(d -> claims.add(d.path("metadata").path("name").asText()));
@@ -286,7 +295,13 @@ class DeploymentFilesTest {
     assertEquals("registry", processor.path("environment").path("EMOTION_STREAM_WIRE_FORMAT").asText());
     assertTrue(config.path("services").path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText()
         .contains("controller"), "Kafka runs in KRaft mode");
-    assertEquals("train", config.path("services").path("trainer").path("profiles").get(0).asText());
+    JsonNode trainer = config.path("services").path("trainer");
+    assertEquals("train", trainer.path("profiles").get(0).asText());
+    // the image's allocator setting is the launcher's for processing; the trainer sets training's
+    assertEquals(LauncherAllocator.mallocConf(LauncherAllocator.Work.TRAINING),
+        trainer.path("environment").path("MALLOC_CONF").asText(), "the trainer's allocator setting");
+    assertEquals("file:/models/store", trainer.path("environment").path("EMOTION_STREAM_MODEL_STORE").asText(),
+        "the trainer keeps the stack's environment");
     // ingest and the processor read one camera file at the same path, where the replay's and
     // ingest's cameras are opted in
     String file = processor.path("environment").path("EMOTION_STREAM_CAMERAS_FILE").asText();
@@ -321,9 +336,9 @@ class DeploymentFilesTest {
     assertTrue(dockerfile.lines().filter(l -> l.startsWith("FROM ")).count() >= 3, "multi-stage build");
     assertTrue(dockerfile.contains("USER 10001"), "runs as a non-root user");
     assertTrue(dockerfile.contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"), "jemalloc preloaded");
-    // the launcher's setting for every command: large buffers in the ordinary arenas, purged over 60 s
-    String conf = LauncherAllocator.mallocConf();
-    assertTrue(conf.contains("dirty_decay_ms:60000") && conf.contains("oversize_threshold:0"), conf);
+    // the launcher's setting for processing: large buffers in the ordinary arenas, purged over 300 s
+    String conf = LauncherAllocator.mallocConf(LauncherAllocator.Work.PROCESSING);
+    assertTrue(conf.contains("dirty_decay_ms:300000") && conf.contains("oversize_threshold:0"), conf);
     assertTrue(dockerfile.contains("MALLOC_CONF=" + conf + " "), "the image and the launcher set the same allocator options: " + conf);
     assertTrue(dockerfile.contains("ARG CUDA_RUNTIME_IMAGE=nvidia/cuda") && dockerfile.contains("ARG FLAVOR"),
         "a GPU variant");

@@ -1,6 +1,7 @@
 package io.emotionstream.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,6 +9,7 @@ import io.emotionstream.frame.ImageHeader;
 import io.emotionstream.ingest.testcamera.MjpegTestCamera;
 import io.emotionstream.testing.KafkaPipelineExtension;
 import io.emotionstream.schema.ImageEncoding;
+import io.emotionstream.testing.PrometheusText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,9 +91,11 @@ class IngestIT {
       assertTrue(run.status("rtsp").framesReencoded() > 0);
       // a snapshot camera is asked only when a frame is wanted: nothing is read to be skipped
       assertEquals(0, run.status("snapshot").framesSkipped(), run.status("snapshot").toString());
-      String metrics = run.registry.scrape();
-      assertTrue(metrics.contains("emotionstream_ingest_frames_sent_total{camera=\"rtsp\"}"), metrics);
-      assertTrue(metrics.contains("emotionstream_ingest_camera_state{camera=\"mjpeg\",state=\"streaming\"} 1.0"), metrics);
+      PrometheusText metrics = PrometheusText.parse(run.registry.scrape());
+      assertFalse(metrics.series("emotionstream_ingest_frames_sent_total", s -> s.has("camera", "rtsp")).isEmpty(),
+          "a frames-sent series for the camera rtsp");
+      assertEquals(1.0, metrics.value("emotionstream_ingest_camera_state", s -> s.has("camera", "mjpeg")
+          && s.has("state", "streaming")), "the camera mjpeg streaming");
     }
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.ingest.testcamera.MjpegTestCamera;
 import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.testing.PrometheusText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,10 +72,11 @@ class IngestProcessIT {
         assertEquals(200, ready.statusCode(), ready.body());
         assertTrue(ready.body().contains("3 of 4 cameras streaming, 1 failed"), ready.body());
         assertEquals(200, ingest.get("/health/live").statusCode());
-        String metrics = ingest.body("/metrics");
-        assertTrue(metrics.contains("emotionstream_ingest_camera_state{application=\"emotion-stream\",camera=\"wrong\",state=\"failed\"} 1.0"),
-            metrics);
-        assertTrue(metrics.contains("emotionstream_ingest_frames_sent_total{application=\"emotion-stream\",camera=\"rtsp-file\"}"));
+        PrometheusText metrics = PrometheusText.parse(ingest.body("/metrics"));
+        assertEquals(1.0, metrics.value("emotionstream_ingest_camera_state", s -> s.has("camera", "wrong")
+            && s.has("state", "failed") && s.has("application", "emotion-stream")), "the failed camera's state series");
+        assertFalse(metrics.series("emotionstream_ingest_frames_sent_total", s -> s.has("camera", "rtsp-file")).isEmpty(),
+            "a frames-sent series for the streaming camera rtsp-file");
 
         // SIGHUP: the file watch is off (one hour), so only the signal can bring the change in
         Files.writeString(cameras, list + "  - {id: added-on-hangup, url: \"%s\"}\n".formatted(plain.mjpegUrl()));

@@ -1,7 +1,7 @@
 package io.emotionstream.testing;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +87,7 @@ public final class PrometheusText {
     if (name.isEmpty() || i == line.length()) {
       throw malformed(line, "no metric name followed by a value");
     }
-    Map<String, String> labels = new LinkedHashMap<>();
+    Map<String, String> labels = new HashMap<>();
     if (line.charAt(i) == '{') {
       i = labels(line, i + 1, labels);
     }

@@ -46,7 +46,7 @@ class TrainingMemoryIT {
         .redirectOutput(tmp.resolve("train.log").toFile());
     Map<String, String> env = builder.environment();
     env.remove("MALLOC_CONF");
-    boolean jemalloc = LauncherAllocator.apply(env);
+    boolean jemalloc = LauncherAllocator.apply(env, LauncherAllocator.Work.TRAINING);
     env.put("OMP_WAIT_POLICY", "PASSIVE");
     Process process = builder.start();
     try {
