@@ -140,13 +140,8 @@ class DeploymentFilesTest {
     JsonNode trainer = find(docs, "CronJob", "trainer").path("spec").path("jobTemplate");
     assertEquals("train", container(trainer).path("args").get(0).asText());
     // the image's allocator setting is the launcher's for processing; the trainer sets training's
-    String trainerAllocator = null;
-    for (JsonNode e : container(trainer).path("env")) {
-      if (e.path("name").asText().equals("MALLOC_CONF")) {
-        trainerAllocator = e.path("value").asText();
-      }
-    }
-    assertEquals(LauncherAllocator.mallocConf(LauncherAllocator.Work.TRAINING), trainerAllocator,
+    assertEquals(LauncherAllocator.mallocConf(LauncherAllocator.Work.TRAINING),
+        env(container(trainer), "MALLOC_CONF").path("value").asText(),
         "the trainer's allocator setting");
     Set<String> claims = new HashSet<>();
     docs.stream().filter(d -> d.path("kind").asText().equals("PersistentVolumeClaim"))
