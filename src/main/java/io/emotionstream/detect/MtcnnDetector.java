@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
+import io.emotionstream.torch.AllocatorArenas;
 import io.emotionstream.torch.FusedPrelu;
 import io.emotionstream.torch.NativeTorch;
 import io.emotionstream.torch.OneDnnTensors;
@@ -151,6 +152,7 @@ public final class MtcnnDetector implements FaceDetector {
       Thread t = new Thread(() -> {
         NativeTorch.setIntraOpThreads(1);
         NativeTorch.intraOpThreads();
+        AllocatorArenas.leaveArenaZero();
         ready.countDown();
         task.run();
       }, "mtcnn-worker-" + next.getAndIncrement());
