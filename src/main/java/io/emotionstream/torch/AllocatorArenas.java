@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * MiB. A detection worker that jemalloc happened to place in arena 0 (threads go to the least
  * loaded arena when they first allocate, so it differs from process to process) had every P-Net
  * output of 8 MiB or more purged and faulted back on its next use: about 44,000 page faults a
- * second and half the frames per second on a panning scene, in about half of the processes.
+ * second and half the frames per second on a panning scene at 20 px, in 12 of 28 processes measured
+ * (docs/performance.md).
  *
  * <p>A thread found in arena 0 moves to one arena created for that purpose ({@code arenas.create},
  * {@code thread.arena} through jemalloc's {@code mallctl}); elsewhere nothing changes. Without
